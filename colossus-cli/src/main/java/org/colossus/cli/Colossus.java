@@ -1,0 +1,54 @@
+package org.colossus.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.colossus.fleet.FleetException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code colossus} command: one entry point for planning, simulation, serving and trust tools. */
+@Command(name = "colossus",
+        mixinStandardHelpOptions = true,
+        version = "colossus 0.1.0",
+        description = "Open control plane for an AI supercluster rented to rival labs.",
+        subcommands = {FleetCommand.class, CommandLine.HelpCommand.class})
+public final class Colossus {
+    /** Exit code for input the user can fix (a bad fleet file, an unknown name). */
+    public static final int EXIT_BAD_INPUT = 1;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors (for bug reports).")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Colossus root = new Colossus();
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean expected = e instanceof FleetException || e instanceof CliException;
+            err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            if (root.verbose || !expected) {
+                if (!root.verbose) {
+                    err.println("(this is a bug in colossus; run again with --verbose for the stack trace)");
+                } else {
+                    e.printStackTrace(err);
+                }
+            }
+            err.flush();
+            return expected ? EXIT_BAD_INPUT : CommandLine.ExitCode.SOFTWARE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

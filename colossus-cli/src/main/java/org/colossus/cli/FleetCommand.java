@@ -1,0 +1,151 @@
+package org.colossus.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.Fleet;
+import org.colossus.fleet.FleetSummary;
+import org.colossus.fleet.GpuModel;
+import org.colossus.fleet.NodeType;
+import org.colossus.fleet.Precision;
+import org.colossus.fleet.Presets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code colossus fleet ...}: what a fleet is made of, and the hardware catalog behind it. */
+@Command(name = "fleet",
+        mixinStandardHelpOptions = true,
+        description = "Inspect fleets (presets or your own YAML file) and the hardware catalog.",
+        subcommands = {FleetCommand.Show.class, FleetCommand.PresetsCmd.class, FleetCommand.CatalogCmd.class})
+final class FleetCommand {
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Summarize a fleet: GPUs by model, nodes, NVLink domains, racks, pods; peak dense PFLOPS "
+                    + "per precision; total HBM; scale-out bandwidth; IT and facility power.",
+                    "FLEET is a preset name (colossus1, colossus2) or a path to a fleet YAML file "
+                            + "(format: docs/fleet-format.md)."})
+    static final class Show implements Runnable {
+        @Parameters(paramLabel = "FLEET", description = "Preset name or fleet YAML file.")
+        String fleet;
+
+        @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        OutputFormat format;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            FleetSummary summary = FleetSummary.of(Fleet.build(Presets.resolve(fleet, Catalog.standard())));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(format == OutputFormat.json ? Json.write(summary) : FleetText.render(summary));
+        }
+    }
+
+    @Command(name = "presets", mixinStandardHelpOptions = true, description = "List the fleets shipped with Colossus.")
+    static final class PresetsCmd implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            PrintWriter out = spec.commandLine().getOut();
+            for (String name : Presets.NAMES) {
+                var preset = Presets.load(name, Catalog.standard());
+                out.printf("%-10s  %s%n", name, preset.description());
+            }
+        }
+    }
+
+    @Command(name = "catalog", mixinStandardHelpOptions = true,
+            description = "List the GPU models and node types of the hardware catalog, with the source of every figure.")
+    static final class CatalogCmd implements Runnable {
+        @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        OutputFormat format;
+
+        @Option(names = "--sources", description = "Print the source of every figure (text format).")
+        boolean sources;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            Catalog catalog = Catalog.standard();
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == OutputFormat.json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                List<Object> gpus = new ArrayList<>();
+                for (GpuModel g : catalog.gpus()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", g.id());
+                    m.put("name", g.name());
+                    m.put("architecture", g.architecture());
+                    Map<String, Double> rates = new LinkedHashMap<>();
+                    g.denseTflops().forEach((p, v) -> rates.put(p.key(), v));
+                    m.put("denseTflops", rates);
+                    m.put("hbmGB", g.hbmBytes() / 1e9);
+                    m.put("hbmBandwidthTBps", g.hbmBytesPerSecond() / 1e12);
+                    m.put("nvlinkBandwidthGBps", g.nvlinkBytesPerSecond() / 1e9);
+                    m.put("nvlinkDomainGpus", g.nvlinkDomainGpus());
+                    m.put("scaleOutGbps", g.scaleOutBytesPerSecond() * 8 / 1e9);
+                    m.put("tdpWatts", g.tdpWatts());
+                    m.put("sources", g.sources());
+                    gpus.add(m);
+                }
+                doc.put("gpus", gpus);
+                List<Object> types = new ArrayList<>();
+                for (NodeType t : catalog.nodeTypes()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", t.id());
+                    m.put("name", t.name());
+                    m.put("gpu", t.gpu().id());
+                    m.put("gpusPerNode", t.gpusPerNode());
+                    m.put("nodesPerNvlinkDomain", t.nodesPerNvlinkDomain());
+                    m.put("maxPowerWatts", t.maxPowerWatts());
+                    m.put("sources", t.sources());
+                    types.add(m);
+                }
+                doc.put("nodeTypes", types);
+                out.println(Json.write(doc));
+                return;
+            }
+            out.printf("%-16s %-26s %8s %8s %8s %8s %8s %6s %7s %7s %5s %6s %6s%n", "GPU", "name", "FP64", "TF32", "BF16",
+                    "FP8", "FP4", "HBM", "HBM", "NVLink", "NVL", "NIC", "TDP");
+            out.printf("%-16s %-26s %8s %8s %8s %8s %8s %6s %7s %7s %5s %6s %6s%n", "", "", "TFLOPS", "TFLOPS", "TFLOPS",
+                    "TFLOPS", "TFLOPS", "GB", "TB/s", "GB/s", "GPUs", "Gb/s", "W");
+            for (GpuModel g : catalog.gpus()) {
+                out.printf("%-16s %-26s %8s %8s %8s %8s %8s %6.0f %7.2f %7.0f %5d %6.0f %6.0f%n", g.id(), g.name(),
+                        rate(g, Precision.FP64), rate(g, Precision.TF32), rate(g, Precision.BF16), rate(g, Precision.FP8),
+                        rate(g, Precision.FP4), g.hbmBytes() / 1e9, g.hbmBytesPerSecond() / 1e12,
+                        g.nvlinkBytesPerSecond() / 1e9, g.nvlinkDomainGpus(), g.scaleOutBytesPerSecond() * 8 / 1e9,
+                        g.tdpWatts());
+                if (sources) {
+                    g.sources().forEach((figure, source) -> out.printf("    %-18s %s%n", figure, source));
+                }
+            }
+            out.println();
+            out.printf("%-18s %-16s %9s %12s %10s%n", "node type", "GPU", "GPUs/node", "nodes/NVLink", "max power");
+            for (NodeType t : catalog.nodeTypes()) {
+                out.printf("%-18s %-16s %9d %12d %8.2f kW%n", t.id(), t.gpu().id(), t.gpusPerNode(),
+                        t.nodesPerNvlinkDomain(), t.maxPowerWatts() / 1e3);
+                if (sources) {
+                    t.sources().forEach((figure, source) -> out.printf("    %-18s %s%n", figure, source));
+                }
+            }
+            out.println();
+            out.println("Dense tensor-core peaks per GPU; '-' = not supported. --sources prints where every figure comes from.");
+        }
+
+        private static String rate(GpuModel g, Precision p) {
+            var v = g.denseTflops(p);
+            return v.isPresent() ? FleetText.number(v.getAsDouble(), v.getAsDouble() < 10 ? 2 : 1) : "-";
+        }
+    }
+}

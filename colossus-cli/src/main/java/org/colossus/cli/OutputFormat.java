@@ -1,0 +1,7 @@
+package org.colossus.cli;
+
+/** How a command prints its result. */
+public enum OutputFormat {
+    text,
+    json
+}
