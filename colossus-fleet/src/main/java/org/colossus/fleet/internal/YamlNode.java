@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.colossus.fleet.FleetException;
 
 /**
  * A YAML value that knows where it came from (file and key path), so that every rejection can say
  * {@code my-fleet.yaml: pods[0].racks[1].count = -3: expected a whole number >= 1}.
- * Jackson parses the text; this class does the typed, path-aware reading into records.
+ * Jackson parses the text; this class does the typed, path-aware reading into records. Other modules
+ * pass their own exception type, so a bad model file fails with the perf module's exception.
  */
 public final class YamlNode {
     private static final ObjectMapper YAML = new ObjectMapper(
@@ -30,15 +32,22 @@ public final class YamlNode {
     private final String file;
     private final String path;
     private final JsonNode node;
+    private final Function<String, ? extends RuntimeException> errors;
 
-    private YamlNode(String file, String path, JsonNode node) {
+    private YamlNode(String file, String path, JsonNode node, Function<String, ? extends RuntimeException> errors) {
         this.file = file;
         this.path = path;
         this.node = node;
+        this.errors = errors;
     }
 
-    /** Parses a whole document, which must be a mapping. */
+    /** Parses a whole document, which must be a mapping; problems are {@link FleetException}s. */
     public static YamlNode parse(String file, String text) {
+        return parse(file, text, FleetException::new);
+    }
+
+    /** Parses a whole document (YAML or JSON), which must be a mapping; problems are built by {@code errors}. */
+    public static YamlNode parse(String file, String text, Function<String, ? extends RuntimeException> errors) {
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -46,12 +55,12 @@ public final class YamlNode {
             String reason = e.getOriginalMessage();
             var loc = e.getLocation();
             String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            throw new FleetException(file + ": not valid YAML" + where + ": " + reason);
+            throw errors.apply(file + ": not valid YAML" + where + ": " + reason);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new FleetException(file + ": the document is empty; expected a mapping of keys");
+            throw errors.apply(file + ": the document is empty; expected a mapping of keys");
         }
-        YamlNode top = new YamlNode(file, "", root);
+        YamlNode top = new YamlNode(file, "", root, errors);
         if (!root.isObject()) {
             throw top.fail("expected a mapping of keys at the top level");
         }
@@ -67,9 +76,9 @@ public final class YamlNode {
     }
 
     /** Builds the rejection for this value: file, key path, the value found, and what was expected. */
-    public FleetException fail(String expectation) {
+    public RuntimeException fail(String expectation) {
         String shown = node.isContainerNode() ? "" : " = " + shownValue();
-        return new FleetException(file + ": " + path() + shown + ": " + expectation);
+        return errors.apply(file + ": " + path() + shown + ": " + expectation);
     }
 
     private String shownValue() {
@@ -83,7 +92,7 @@ public final class YamlNode {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw new FleetException(file + ": " + child(key) + ": unknown key; expected one of: "
+                throw errors.apply(file + ": " + child(key) + ": unknown key; expected one of: "
                         + String.join(", ", allowed));
             }
         }
@@ -110,9 +119,9 @@ public final class YamlNode {
         requireMapping();
         JsonNode value = node.get(key);
         if (value == null || value.isNull()) {
-            throw new FleetException(file + ": " + child(key) + ": missing; this key is required");
+            throw errors.apply(file + ": " + child(key) + ": missing; this key is required");
         }
-        return new YamlNode(file, child(key), value);
+        return new YamlNode(file, child(key), value, errors);
     }
 
     public Optional<YamlNode> find(String key) {
@@ -125,7 +134,7 @@ public final class YamlNode {
         }
         List<YamlNode> items = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
-            items.add(new YamlNode(file, path + "[" + i + "]", node.get(i)));
+            items.add(new YamlNode(file, path + "[" + i + "]", node.get(i), errors));
         }
         return items;
     }
@@ -142,8 +151,17 @@ public final class YamlNode {
     public Map<String, YamlNode> entries() {
         requireMapping();
         Map<String, YamlNode> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), new YamlNode(file, child(e.getKey()), e.getValue())));
+        node.fields().forEachRemaining(e -> map.put(e.getKey(), new YamlNode(file, child(e.getKey()), e.getValue(), errors)));
         return map;
+    }
+
+    /** A failure at a key of this mapping that is absent (e.g. a required source). */
+    public RuntimeException failAt(String key, String problem) {
+        return errors.apply(file + ": " + child(key) + ": " + problem);
+    }
+
+    public boolean isNumber() {
+        return node.isNumber();
     }
 
     public String text() {

@@ -1,0 +1,96 @@
+package org.colossus.perf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import org.colossus.fleet.internal.YamlNode;
+
+/**
+ * The few fitted constants of the performance model (calibration.yaml; refit with
+ * {@code colossus plan calibrate}). Everything else in the model is physics or a cited fixed figure.
+ *
+ * @param gemmEfficiency achieved / peak dense rate of large BF16 GEMMs, per GPU architecture
+ * @param lowPrecisionEfficiency extra factor on top of gemmEfficiency when GEMMs run in fp8, mxfp8 or nvfp4
+ *     (scaling, casts and transposes eat part of the nominal 2x/4x)
+ * @param attentionEfficiency flash-attention throughput relative to a BF16 GEMM
+ * @param commOverlap share of tensor/expert/context/pipeline-parallel communication hidden behind compute
+ * @param layerOverheadSeconds per layer and micro-batch (forward + backward): kernel launches, small ops, sync
+ */
+public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double> lowPrecisionEfficiency,
+                          double attentionEfficiency, double commOverlap, double layerOverheadSeconds) {
+
+    /** Achieved / nominal bus bandwidth of NCCL collectives over NVLink (nccl-tests on DGX H100: ~360 of 450 GB/s). */
+    public static final double NVLINK_EFFICIENCY = 0.80;
+    /** Achieved / line rate on the scale-out NICs (nccl-tests over 400G IB/RoCE: ~42-46 of 50 GB/s; Spectrum-X 95%). */
+    public static final double NETWORK_EFFICIENCY = 0.85;
+    /** Achieved / peak HBM bandwidth of streaming element-wise kernels. */
+    public static final double HBM_EFFICIENCY = 0.80;
+    /** GEMM efficiency halves at this smallest dimension (wave quantization, tile underfill). */
+    public static final double GEMM_HALF_DIM = 96;
+
+    public Calibration {
+        gemmEfficiency = Map.copyOf(gemmEfficiency);
+        lowPrecisionEfficiency = Map.copyOf(lowPrecisionEfficiency);
+    }
+
+    private static final class Standard {
+        static final Calibration INSTANCE = load();
+
+        private static Calibration load() {
+            try (InputStream in = Calibration.class.getResourceAsStream("calibration.yaml")) {
+                if (in == null) {
+                    throw new PerfException("calibration.yaml is missing from the jar");
+                }
+                return parse("calibration.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new PerfException("cannot read calibration.yaml: " + e.getMessage());
+            }
+        }
+    }
+
+    public static Calibration standard() {
+        return Standard.INSTANCE;
+    }
+
+    public static Calibration parse(String file, String text) {
+        YamlNode root = YamlNode.parse(file, text, PerfException::new).allowOnly("gemmEfficiency",
+                "lowPrecisionEfficiency", "attentionEfficiency", "commOverlap", "layerOverheadSeconds", "fit");
+        Map<String, Double> gemm = new TreeMap<>();
+        root.get("gemmEfficiency").entries().forEach((k, v) -> gemm.put(k, v.numberBetween(0.01, 1)));
+        Map<String, Double> low = new TreeMap<>();
+        YamlNode lowNode = root.get("lowPrecisionEfficiency").allowOnly("fp8", "mxfp8", "nvfp4");
+        lowNode.entries().forEach((k, v) -> low.put(k, v.numberBetween(0.01, 1)));
+        return new Calibration(gemm, low, root.get("attentionEfficiency").numberBetween(0.01, 1.5),
+                root.get("commOverlap").numberBetween(0, 1), root.get("layerOverheadSeconds").numberBetween(0, 0.1));
+    }
+
+    public double gemmEfficiency(String architecture) {
+        Double value = gemmEfficiency.get(architecture);
+        if (value == null) {
+            throw new PerfException("no calibrated GEMM efficiency for GPU architecture '" + architecture
+                    + "'; calibrated: " + String.join(", ", gemmEfficiency.keySet()));
+        }
+        return value;
+    }
+
+    public double lowPrecisionEfficiency(TrainingPrecision precision) {
+        return precision == TrainingPrecision.BF16 ? 1.0 : lowPrecisionEfficiency.getOrDefault(precision.key(), 1.0);
+    }
+
+    public String toYaml() {
+        StringBuilder b = new StringBuilder("gemmEfficiency:\n");
+        gemmEfficiency.forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
+        b.append("lowPrecisionEfficiency:\n");
+        lowPrecisionEfficiency.forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
+        b.append("attentionEfficiency: ").append(round(attentionEfficiency)).append('\n');
+        b.append("commOverlap: ").append(round(commOverlap)).append('\n');
+        b.append("layerOverheadSeconds: ").append(layerOverheadSeconds).append('\n');
+        return b.toString();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,247 @@
+package org.colossus.perf;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.GpuModel;
+
+/**
+ * Rows of a ground-truth CSV in the format of ../shared/ground-truth/training-throughput.csv, turned into
+ * (model, hardware, configuration, measured tokens/s/GPU). Every row either becomes a {@link Case} or is
+ * skipped with a reason; model dimensions come from the row's own columns and notes, never the catalog.
+ */
+public final class GroundTruth {
+    public static final List<String> COLUMNS = List.of("source", "table", "model", "params_b", "arch", "layers", "hidden",
+            "ffn", "heads", "kv_heads", "vocab", "seq_len", "experts", "topk", "gpu", "num_gpus", "precision", "tp", "pp",
+            "vp", "cp", "ep", "dp", "mbs", "gbs", "recompute", "measured_tflops_per_gpu", "measured_tokens_per_s_per_gpu",
+            "measured_mfu", "notes");
+
+    /** A row that can be predicted. {@code assumptions} lists defaults used for cells the row leaves empty. */
+    public record Case(int line, String label, String gpuFamily, ModelSpec model, HardwareSlice hardware,
+                       ParallelConfig config, double measuredTokensPerSecondPerGpu, List<String> assumptions) {
+    }
+
+    public record Skipped(int line, String label, String reason) {
+    }
+
+    public record Parsed(List<Case> cases, List<Skipped> skipped) {
+    }
+
+    private static final Pattern DENSE_FIRST = Pattern.compile("first (\\d+) layers dense ffn (\\d+)");
+    private static final Pattern SHARED = Pattern.compile("(\\d+) shared expert");
+    private static final Pattern FSDP = Pattern.compile("FSDP=(\\d+)");
+
+    private GroundTruth() {
+    }
+
+    public static Parsed parse(String file, String csvText, Catalog catalog) {
+        List<String> lines = csvText.lines().toList();
+        if (lines.isEmpty()) {
+            throw new PerfException(file + ": empty; expected a header with the columns " + String.join(",", COLUMNS));
+        }
+        List<String> header = Csv.parseLine(lines.get(0));
+        if (!header.equals(COLUMNS)) {
+            List<String> missing = new ArrayList<>(COLUMNS);
+            missing.removeAll(header);
+            List<String> extra = new ArrayList<>(header);
+            extra.removeAll(COLUMNS);
+            throw new PerfException(file + ": line 1: the header must be exactly the columns of training-throughput.csv"
+                    + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing))
+                    + (extra.isEmpty() ? "" : "; unexpected: " + String.join(", ", extra))
+                    + (missing.isEmpty() && extra.isEmpty() ? " (same names, other order)" : ""));
+        }
+        List<Case> cases = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            List<String> cells = Csv.parseLine(lines.get(i));
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int k = 0; k < COLUMNS.size(); k++) {
+                row.put(COLUMNS.get(k), k < cells.size() ? cells.get(k).trim() : "");
+            }
+            String label = row.get("model") + " | " + row.get("gpu") + " | " + row.get("num_gpus") + " GPUs | "
+                    + row.get("precision");
+            if (!row.get("notes").startsWith("sim=full")) {
+                continue; // only sim=full rows are complete enough to predict
+            }
+            try {
+                cases.add(toCase(i + 1, label, row, catalog));
+            } catch (SkipException e) {
+                skipped.add(new Skipped(i + 1, label, e.getMessage()));
+            }
+        }
+        return new Parsed(cases, skipped);
+    }
+
+    private static final class SkipException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SkipException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static Case toCase(int line, String label, Map<String, String> row, Catalog catalog) {
+        List<String> assumed = new ArrayList<>();
+        String notes = row.get("notes");
+        String family = gpuFamily(row.get("gpu"));
+        GpuModel gpu = switch (family) {
+            case "A100" -> catalog.requireGpu("a100-sxm-80gb");
+            case "H100" -> catalog.requireGpu("h100-sxm-80gb");
+            case "B200" -> catalog.requireGpu("b200");
+            case "B300" -> catalog.requireGpu("b300");
+            case "GB200" -> catalog.requireGpu("gb200");
+            case "GB300" -> catalog.requireGpu("gb300");
+            default -> throw new SkipException("GPU '" + row.get("gpu") + "' is not in the catalog");
+        };
+        int layers = required(row, "layers");
+        int hidden = required(row, "hidden");
+        int ffn = optional(row, "ffn", 4 * hidden, assumed, "ffn = 4 x hidden");
+        int heads = optional(row, "heads", Math.max(1, hidden / 128), assumed, "heads = hidden / 128");
+        boolean mla = notes.contains("MLA");
+        int kvHeads = optional(row, "kv_heads", heads, assumed, mla ? null : "kv_heads = heads (MHA)");
+        int vocab = optional(row, "vocab", 51200, assumed, "vocab = 51200");
+        int seq = required(row, "seq_len");
+        boolean moe = row.get("arch").equalsIgnoreCase("moe");
+        boolean gated = moe || ffn != 4 * hidden;
+        ModelSpec.Moe moeSpec = null;
+        int denseFfn = ffn;
+        if (moe) {
+            int experts = required(row, "experts");
+            int topK = required(row, "topk");
+            int denseLayers = 0;
+            Matcher dm = DENSE_FIRST.matcher(notes);
+            if (dm.find()) {
+                denseLayers = Integer.parseInt(dm.group(1));
+                denseFfn = Integer.parseInt(dm.group(2));
+            }
+            Matcher sm = SHARED.matcher(notes);
+            int shared = sm.find() ? Integer.parseInt(sm.group(1)) : 0;
+            moeSpec = new ModelSpec.Moe(experts, topK, ffn, shared, denseLayers);
+        }
+        ModelSpec.Mla mlaSpec = mla ? new ModelSpec.Mla(1536, 512, 128, 64, 128) : null;
+        if (mla) {
+            assumed.add("MLA ranks of DeepSeek-V3 (q 1536, kv 512, rope 64)");
+        }
+        boolean sliding = notes.contains("sliding-window");
+        if (heads % kvHeads != 0) {
+            throw new SkipException("heads (" + heads + ") not a multiple of kv_heads (" + kvHeads + ")");
+        }
+        ModelSpec model;
+        try {
+            model = new ModelSpec(row.get("model").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-"),
+                    row.get("model"), layers, hidden, denseFfn, heads, kvHeads, Math.max(1, hidden / heads), vocab, seq,
+                    gated, false, moeSpec, mlaSpec, sliding ? 128 : 0, sliding ? 0.5 : 0, 0, "ground truth line " + line);
+        } catch (PerfException e) {
+            throw new SkipException(e.getMessage());
+        }
+        int gpus = required(row, "num_gpus");
+        int tp = optional(row, "tp", 1, assumed, "tp = 1");
+        int pp = optional(row, "pp", 1, assumed, "pp = 1");
+        int vp = optional(row, "vp", 1, null, null);
+        int cp = optional(row, "cp", 1, null, null);
+        int ep = optional(row, "ep", 1, null, null);
+        int mbs = optional(row, "mbs", 1, assumed, "mbs = 1");
+        int gbs = required(row, "gbs");
+        Recompute recompute = row.get("recompute").startsWith("full") ? Recompute.FULL
+                : row.get("recompute").startsWith("selective") ? Recompute.SELECTIVE : Recompute.NONE;
+        TrainingPrecision precision = precision(row.get("precision"), family, assumed);
+        Sharding sharding = Sharding.DISTRIBUTED_OPTIMIZER;
+        Matcher fm = FSDP.matcher(notes);
+        if (fm.find() && Integer.parseInt(fm.group(1)) > 0) {
+            sharding = Sharding.FSDP;
+        }
+        ParallelConfig config = new ParallelConfig(tp, pp, vp, cp, ep, mbs, gbs, seq, recompute, precision, sharding);
+        HardwareSlice hw = HardwareSlice.of(gpu, gpus, catalog);
+        List<String> problems = PerfModel.violations(model, hw, config);
+        if (!problems.isEmpty()) {
+            throw new SkipException("configuration does not divide: " + String.join("; ", problems));
+        }
+        double measured = measuredTokens(row, model, seq, notes);
+        return new Case(line, label, family, model, hw, config, measured, List.copyOf(assumed));
+    }
+
+    private static double measuredTokens(Map<String, String> row, ModelSpec model, int seq, String notes) {
+        String tokens = row.get("measured_tokens_per_s_per_gpu");
+        if (!tokens.isEmpty()) {
+            return number(tokens, "measured_tokens_per_s_per_gpu");
+        }
+        String tflops = row.get("measured_tflops_per_gpu");
+        if (tflops.isEmpty()) {
+            throw new SkipException("neither measured tokens/s/GPU nor TFLOP/s/GPU given");
+        }
+        // Only TFLOP/s published: convert with the row's own convention (recompute counted or not).
+        double flopsPerToken = PerfModel.modelFlopsPerToken(model, seq);
+        if (notes.contains("includes recompute")) {
+            flopsPerToken *= 4.0 / 3.0;
+        }
+        return number(tflops, "measured_tflops_per_gpu") * 1e12 / flopsPerToken;
+    }
+
+    /** The GPU family a ground-truth 'gpu' cell names: A100, H100, B200, B300, GB200 or GB300. */
+    public static String gpuFamily(String cell) {
+        String c = cell.toUpperCase(Locale.ROOT);
+        for (String family : List.of("GB300", "GB200", "B300", "B200", "H100", "A100")) {
+            if (c.startsWith(family)) {
+                return family;
+            }
+        }
+        return cell;
+    }
+
+    private static TrainingPrecision precision(String cell, String family, List<String> assumed) {
+        String c = cell.toUpperCase(Locale.ROOT);
+        if (c.isEmpty()) {
+            assumed.add("precision = BF16");
+            return TrainingPrecision.BF16;
+        }
+        if (c.startsWith("NVFP4")) {
+            return TrainingPrecision.NVFP4;
+        }
+        if (c.startsWith("MXFP8")) {
+            return TrainingPrecision.MXFP8;
+        }
+        if (c.startsWith("FP8")) {
+            // blockwise FP8 is MXFP8 on Blackwell (the row says so) and 128x128 blocks on Hopper
+            return c.contains("BLOCKWISE") && !family.equals("H100") ? TrainingPrecision.MXFP8 : TrainingPrecision.FP8;
+        }
+        if (c.startsWith("BF16") || c.contains("16-BIT") || c.startsWith("FP16")) {
+            return TrainingPrecision.BF16;
+        }
+        throw new SkipException("precision '" + cell + "' not understood");
+    }
+
+    private static int required(Map<String, String> row, String column) {
+        String cell = row.get(column);
+        if (cell.isEmpty()) {
+            throw new SkipException(column + " is empty");
+        }
+        return (int) Math.round(number(cell, column));
+    }
+
+    private static int optional(Map<String, String> row, String column, int fallback, List<String> assumed, String note) {
+        String cell = row.get(column);
+        if (cell.isEmpty()) {
+            if (assumed != null && note != null) {
+                assumed.add(note);
+            }
+            return fallback;
+        }
+        return (int) Math.round(number(cell, column));
+    }
+
+    private static double number(String cell, String column) {
+        try {
+            return Double.parseDouble(cell.replace("%", ""));
+        } catch (NumberFormatException e) {
+            throw new SkipException(column + " '" + cell + "' is not a number");
+        }
+    }
+}

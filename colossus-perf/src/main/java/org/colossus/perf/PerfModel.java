@@ -1,0 +1,369 @@
+package org.colossus.perf;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.colossus.fleet.Precision;
+
+/**
+ * The analytical training-performance model: a pure function of (model, hardware slice, parallel
+ * configuration). Equations and assumptions: docs/planner.md. Rank order is Megatron's default
+ * (tp innermost, then cp, then ep/dp, pp outermost), which decides which groups stay in an NVLink domain.
+ */
+public final class PerfModel {
+    private static final double GB = 1e9;
+    /** CUDA context, cuBLAS/cuDNN workspaces, NCCL buffers, allocator fragmentation (bytes per GPU). */
+    static final double FIXED_BUFFER_BYTES = 4 * GB;
+    /** Share of HBM the allocator can hand out. */
+    static final double USABLE_HBM = 0.96;
+    /** Bytes per parameter of Adam: FP32 master weights, first and second moments. */
+    static final double OPTIMIZER_BYTES_PER_PARAM = 12;
+    /** Bytes per parameter of FP32 main gradients (Megatron accumulates gradients in FP32). */
+    static final double GRADIENT_BYTES_PER_PARAM = 4;
+
+    private final Calibration calibration;
+
+    public PerfModel(Calibration calibration) {
+        this.calibration = calibration;
+    }
+
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    /** Why this configuration cannot run at all (divisibility, shapes); empty if it can. */
+    public static List<String> violations(ModelSpec m, HardwareSlice hw, ParallelConfig c) {
+        List<String> problems = new ArrayList<>();
+        int mp = c.modelParallel();
+        if (hw.gpus() % mp != 0) {
+            problems.add("gpus (" + hw.gpus() + ") is not divisible by tp x pp x cp (" + c.tp() + " x " + c.pp() + " x "
+                    + c.cp() + " = " + mp + ")");
+            return problems;
+        }
+        int dp = hw.gpus() / mp;
+        if (m.heads() % c.tp() != 0) {
+            problems.add("heads (" + m.heads() + ") is not divisible by tp (" + c.tp() + ")");
+        }
+        if (m.mla() == null && m.kvHeads() % c.tp() != 0 && c.tp() % m.kvHeads() != 0) {
+            problems.add("kv heads (" + m.kvHeads() + ") and tp (" + c.tp() + ") do not divide one another");
+        }
+        if (m.ffnHidden() % c.tp() != 0) {
+            problems.add("ffn hidden (" + m.ffnHidden() + ") is not divisible by tp (" + c.tp() + ")");
+        }
+        if (c.cp() > 1 && c.seqLen() % (2 * c.cp()) != 0) {
+            problems.add("seq (" + c.seqLen() + ") is not divisible by 2 x cp (" + 2 * c.cp()
+                    + "; causal load balancing splits each sequence into 2 x cp chunks)");
+        }
+        if (c.gbs() % ((long) dp * c.mbs()) != 0) {
+            problems.add("gbs (" + c.gbs() + ") is not divisible by dp x mbs (" + dp + " x " + c.mbs() + " = "
+                    + (long) dp * c.mbs() + ")");
+        }
+        if (c.vp() > 1 && c.pp() == 1) {
+            problems.add("vp (" + c.vp() + ") needs pp > 1");
+        }
+        if (m.layers() < c.pp() * c.vp()) {
+            problems.add("layers (" + m.layers() + ") fewer than pp x vp (" + c.pp() * c.vp() + " pipeline chunks)");
+        }
+        if (m.isMoe()) {
+            if (m.moe().experts() % c.ep() != 0) {
+                problems.add("experts (" + m.moe().experts() + ") is not divisible by ep (" + c.ep() + ")");
+            }
+            if ((hw.gpus() / c.pp()) % c.ep() != 0) {
+                problems.add("ep (" + c.ep() + ") does not divide the GPUs of a pipeline stage (" + hw.gpus() / c.pp() + ")");
+            }
+        } else if (c.ep() != 1) {
+            problems.add("ep (" + c.ep() + ") must be 1 for a dense model");
+        }
+        return problems;
+    }
+
+    /**
+     * Evaluates one configuration.
+     *
+     * @throws PerfException naming the first constraint the configuration breaks
+     */
+    public Estimate estimate(ModelSpec m, HardwareSlice hw, ParallelConfig c) {
+        List<String> problems = violations(m, hw, c);
+        if (!problems.isEmpty()) {
+            throw new PerfException("configuration " + c.describe() + " on " + hw.gpus() + " GPUs does not divide: "
+                    + String.join("; ", problems));
+        }
+        return evaluate(m, hw, c);
+    }
+
+    /** {@link #estimate} without the checks, for a search that only generates valid configurations. */
+    Estimate evaluate(ModelSpec m, HardwareSlice hw, ParallelConfig c) {
+        final int t = c.tp(), p = c.pp(), v = c.vp(), cp = c.cp(), ep = c.ep(), b = c.mbs();
+        final int gpus = hw.gpus();
+        final int dp = gpus / (t * p * cp);
+        final int micro = (int) (c.gbs() / ((long) dp * b));
+        final double s = c.seqLen();
+        final double h = m.hidden();
+        final int domain = hw.nvlinkDomainGpus();
+        final TrainingPrecision prec = c.precision();
+
+        // --- rates ---
+        String arch = hw.gpu().architecture();
+        double eta = calibration.gemmEfficiency(arch);
+        double gemmPeak = peak(hw, prec.peak()) * 1e12;
+        double bf16Peak = peak(hw, Precision.BF16) * 1e12;
+        double gemmRate = gemmPeak * eta * calibration.lowPrecisionEfficiency(prec);
+        double attnRate = bf16Peak * eta * calibration.attentionEfficiency();
+        double hbm = hw.gpu().hbmBytesPerSecond() * Calibration.HBM_EFFICIENCY;
+        double nvl = hw.nvlinkBytesPerSecond() / 2 * Calibration.NVLINK_EFFICIENCY; // one direction
+        double nic = hw.scaleOutBytesPerSecond() * Calibration.NETWORK_EFFICIENCY;
+
+        // --- per-token forward FLOPs of one layer, as the GPU executes them ---
+        double qDim = (double) m.heads() * m.qkHeadDim();
+        double vDim = m.attentionOutDim();
+        double kvDim = m.mla() == null ? 2.0 * m.kvHeads() * m.headDim() : qDim + vDim;
+        double attnProj = 2.0 * m.attentionParams();
+        double ctxFull = s / 2;  // causal: on average half the sequence is visible
+        double ctxWindow = m.slidingWindowTokens() > 0 ? Math.min(m.slidingWindowTokens(), s / 2) : ctxFull;
+        double ctx = ctxFull * (1 - m.slidingWindowLayerFraction()) + ctxWindow * m.slidingWindowLayerFraction();
+        double attnCore = 2.0 * m.heads() * (m.qkHeadDim() + (vDim / m.heads())) * ctx;
+        double denseMlp = 2.0 * m.ffnParams(m.ffnHidden());
+        double moeMlp = 0, router = 0;
+        if (m.isMoe()) {
+            moeMlp = 2.0 * (m.moe().topK() + m.moe().sharedExperts()) * m.ffnParams(m.moe().expertFfnHidden());
+            router = 2.0 * h * m.moe().experts();
+        }
+        double logits = 2.0 * h * m.vocab();
+
+        // --- per-GPU work of one micro-batch on one stage (average stage: layers and the output layer spread evenly) ---
+        double tokens = b * s / cp;                 // tokens a GPU's CP rank holds
+        double layersPerStage = (double) m.layers() / p;
+        double denseLayersPerStage = (double) m.denseFfnLayers() / p;
+        double moeLayersPerStage = (double) m.moeLayers() / p;
+        double recomputeFactor = c.recompute() == Recompute.FULL ? 4.0 : 3.0; // fwd + 2x bwd (+ fwd again)
+
+        // GEMMs: attention projections and dense MLPs split by TP; routed experts split by EP (expert TP = 1).
+        double gemmFlopsPerMb = tokens * recomputeFactor * (
+                layersPerStage * attnProj / t
+                + denseLayersPerStage * denseMlp / t
+                + moeLayersPerStage * (moeMlp + router) / 1.0 / t
+                + logits / t / p);
+        // routed-expert GEMMs are not split by TP, but each TP rank holds 1/t of the tokens (sequence parallel)
+        double attnCoreFlopsPerMb = tokens * layersPerStage * attnCore / t
+                * (c.recompute() == Recompute.NONE ? 3.0 : 4.0) * 1.25; // FA backward ~2.5x forward
+        double gemmShape = shapeFactor(Math.min(tokens, Math.min(h / t, m.isMoe()
+                ? expertTokens(m, tokens, ep) : Double.MAX_VALUE)))
+                * shapeFactor(Math.min(h, m.isMoe() ? m.moe().expertFfnHidden() : m.ffnHidden() / (double) t));
+        double gemmSeconds = gemmFlopsPerMb / (gemmRate * gemmShape);
+        double attnSeconds = attnCoreFlopsPerMb / attnRate;
+
+        // element-wise traffic (norms, residuals, activation function, rotary, casts): bytes per token per layer
+        double f1 = m.gated() ? 2.0 : 1.0;
+        double ffnAct = m.isMoe() ? (m.moe().topK() + m.moe().sharedExperts()) * (double) m.moe().expertFfnHidden()
+                : m.ffnHidden() / (double) t;
+        double elemBytesPerTokenLayer = 2 * (10 * h / t + (f1 + 1) * ffnAct * 2 + 4 * qDim / t)
+                + (prec.isLowPrecision() ? 3 * (2 * h / t + qDim / t + ffnAct) : 0);
+        double elemSeconds = tokens * layersPerStage * elemBytesPerTokenLayer * (recomputeFactor / 3.0 * 3) / hbm;
+
+        double computePerMb = gemmSeconds + attnSeconds + elemSeconds
+                + layersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0);
+
+        // --- model-parallel communication per micro-batch ---
+        double actBytes = tokens * h * 2;           // one BF16 activation tensor of the micro-batch
+        int tpIntra = Math.min(t, domain);
+        double tpComm = 0;
+        if (t > 1) {
+            // sequence parallel: attention does 1 all-gather + 1 reduce-scatter forward and the same backward; so does
+            // a dense MLP (MoE layers move tokens by all-to-all instead)
+            double collectives = layersPerStage * 4 + denseLayersPerStage * 4;
+            tpComm = ringSeconds(t, tpIntra, actBytes, nvl, nic) * collectives
+                    * (c.recompute() == Recompute.FULL ? 1.5 : 1.0);
+        }
+        double cpComm = 0;
+        if (cp > 1) {
+            // ring attention: cp-1 exchanges of this rank's K,V per layer forward, twice that backward (K,V and dK,dV)
+            int cpIntra = Math.max(1, Math.min(cp, domain / Math.min(t, domain)));
+            double kvBytes = tokens * kvDim / t * 2;
+            double bw = cpIntra >= cp ? nvl : nic;
+            double commPerLayer = 3 * (cp - 1) * kvBytes / bw;
+            double attnPerLayer = attnSeconds / layersPerStage;
+            cpComm = layersPerStage * Math.max(commPerLayer * (1 - calibration.commOverlap()), commPerLayer - attnPerLayer);
+        }
+        double epComm = 0;
+        if (m.isMoe() && ep > 1) {
+            // dispatch + combine forward, the same backward; each token goes to topK experts, (ep-1)/ep of them remote
+            int before = Math.min(t * cp, domain);
+            int epIntra = Math.max(1, Math.min(ep, domain / before));
+            double sent = tokens / t * m.moe().topK() * h * 2 * (ep - 1.0) / ep;
+            double intraShare = (epIntra - 1.0) / (ep - 1.0);
+            double a2a = Math.max(sent * intraShare / nvl, sent * (1 - intraShare) / nic);
+            epComm = moeLayersPerStage * 4 * a2a * (c.recompute() == Recompute.FULL ? 1.5 : 1.0);
+        }
+        double ppComm = 0;
+        if (p > 1) {
+            int ppIntra = t * cp * dp < domain ? 2 : 1;
+            double bw = ppIntra > 1 ? nvl : nic;
+            ppComm = 2.0 * v * actBytes / t / bw;   // send activations forward, gradients backward, per chunk
+        }
+        double hidden = calibration.commOverlap();
+        double tpExposed = tpComm * (1 - hidden);
+        double epExposed = epComm * (1 - hidden);
+        double ppExposed = ppComm * (1 - hidden);
+        double mbSeconds = computePerMb + tpExposed + cpComm + epExposed + ppExposed;
+
+        // --- parameters per GPU on the busiest stage ---
+        double embedding = (double) m.embeddingParams();
+        double nonExpertLayerParams = m.layers() * (m.attentionParams() + 2.0 * h)
+                + (double) m.denseFfnLayers() * m.ffnParams(m.ffnHidden())
+                + (m.isMoe() ? m.moeLayers() * ((double) m.moe().sharedExperts() * m.ffnParams(m.moe().expertFfnHidden())
+                + h * m.moe().experts()) : 0);
+        double expertParamsAll = m.isMoe()
+                ? m.moeLayers() * (double) m.moe().experts() * m.ffnParams(m.moe().expertFfnHidden()) : 0;
+        double denseParamsGpu = (nonExpertLayerParams / p + embedding * (p == 1 && !m.tiedEmbeddings() ? 2 : 1)) / t;
+        double expertParamsGpu = expertParamsAll / p / ep;
+        double paramsGpu = denseParamsGpu + expertParamsGpu;
+        int expertDp = gpus / (p * ep);
+
+        // --- data-parallel communication and optimizer, per step ---
+        double bw = dpBandwidth(t * cp, dp, domain, nvl, nic);
+        double ebw = dpBandwidth(ep, expertDp, domain, nvl, nic);
+        double gradRs = ring(dp, denseParamsGpu * 2, bw) + ring(expertDp, expertParamsGpu * 2, ebw);
+        double paramAg = gradRs;
+        double dpSeconds;
+        double fwdShare = 1.0 / (recomputeFactor);
+        switch (c.sharding()) {
+            case NONE -> dpSeconds = Math.max(0, 2 * gradRs - mbSeconds * (1 - fwdShare));
+            case DISTRIBUTED_OPTIMIZER -> dpSeconds = Math.max(0, gradRs - mbSeconds * (1 - fwdShare))
+                    + Math.max(0, paramAg - mbSeconds * fwdShare);
+            case FSDP -> {
+                // weights gathered for forward and again for backward, gradients reduce-scattered, every micro-batch
+                double perMb = 3 * gradRs;
+                dpSeconds = micro * Math.max(0, perMb - mbSeconds) + Math.min(perMb, mbSeconds) * 0.1;
+            }
+            default -> throw new IllegalStateException();
+        }
+        if (dp == 1 && expertDp == 1) {
+            dpSeconds = 0;
+        }
+        double optimizerShard = c.sharding() == Sharding.NONE ? paramsGpu
+                : denseParamsGpu / dp + expertParamsGpu / expertDp;
+        double optimizerSeconds = optimizerShard * 30 / hbm;
+
+        double bubbleSeconds = p > 1 ? (p - 1.0) / v * mbSeconds : 0;
+        double pipelineSeconds = micro * mbSeconds + bubbleSeconds;
+        double stepSeconds = pipelineSeconds + dpSeconds + optimizerSeconds;
+
+        // --- memory on the busiest stage ---
+        double weightBytesPerParam = 2 + (prec.isLowPrecision() ? 1 : 0);
+        double weights, grads, optimizer;
+        switch (c.sharding()) {
+            case NONE -> {
+                weights = paramsGpu * weightBytesPerParam;
+                grads = paramsGpu * GRADIENT_BYTES_PER_PARAM;
+                optimizer = paramsGpu * OPTIMIZER_BYTES_PER_PARAM;
+            }
+            case DISTRIBUTED_OPTIMIZER -> {
+                weights = paramsGpu * weightBytesPerParam;
+                grads = paramsGpu * GRADIENT_BYTES_PER_PARAM;
+                optimizer = (denseParamsGpu / dp + expertParamsGpu / expertDp) * OPTIMIZER_BYTES_PER_PARAM;
+            }
+            case FSDP -> {
+                double shard = denseParamsGpu / dp + expertParamsGpu / expertDp;
+                double gathered = 2 * paramsGpu / layersPerStage; // two layers unsharded at a time
+                weights = shard * weightBytesPerParam + gathered * weightBytesPerParam;
+                grads = shard * GRADIENT_BYTES_PER_PARAM + gathered * 2;
+                optimizer = shard * OPTIMIZER_BYTES_PER_PARAM;
+            }
+            default -> throw new IllegalStateException();
+        }
+        double activations = activationBytes(m, c, tokens, t, layersPerStage, micro);
+        double buffers = FIXED_BUFFER_BYTES + (t > 1 ? 2 * actBytes : 0) + (m.isMoe() && ep > 1
+                ? 2 * tokens / t * m.moe().topK() * h * 2 : 0);
+        double total = weights + grads + optimizer + activations + buffers;
+        Estimate.Memory memory = new Estimate.Memory(weights, grads, optimizer, activations, buffers, total,
+                hw.gpu().hbmBytes() * USABLE_HBM);
+
+        double tokensPerSecondPerGpu = c.gbs() * s / stepSeconds / gpus;
+        double flopsPerToken = modelFlopsPerToken(m, c.seqLen());
+        double modelTflops = tokensPerSecondPerGpu * flopsPerToken / 1e12;
+        Estimate.StepTime step = new Estimate.StepTime(stepSeconds, micro * computePerMb, micro * tpExposed,
+                micro * cpComm, micro * epExposed, micro * ppExposed, dpSeconds, bubbleSeconds, optimizerSeconds,
+                micro * layersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0));
+        return new Estimate(m, hw, c, dp, micro, memory, step, tokensPerSecondPerGpu, flopsPerToken, modelTflops,
+                modelTflops / peak(hw, prec.peak()));
+    }
+
+    /** Per-token FLOPs of the documented convention: 3 x forward (no recompute), causal attention, logits included. */
+    public static double modelFlopsPerToken(ModelSpec m, int seqLen) {
+        double matmul = 2.0 * (m.activeParams() - m.embeddingParams() * (m.tiedEmbeddings() ? 0 : 1)
+                - 2.0 * m.hidden() * m.layers() - m.hidden());
+        double ctxFull = seqLen / 2.0;
+        double ctxWindow = m.slidingWindowTokens() > 0 ? Math.min(m.slidingWindowTokens(), seqLen / 2.0) : ctxFull;
+        double ctx = ctxFull * (1 - m.slidingWindowLayerFraction()) + ctxWindow * m.slidingWindowLayerFraction();
+        double attention = 2.0 * m.heads() * (m.qkHeadDim() + m.attentionOutDim() / (double) m.heads()) * ctx * m.layers();
+        return 3 * (matmul + attention);
+    }
+
+    private static double activationBytes(ModelSpec m, ParallelConfig c, double tokens, int t, double layersPerStage,
+                                          int micro) {
+        double h = m.hidden();
+        double qDim = (double) m.heads() * m.qkHeadDim();
+        double kvDim = m.mla() == null ? 2.0 * m.kvHeads() * m.headDim() : qDim + m.attentionOutDim();
+        double attn = (5 * h + 2 * (qDim + kvDim) + 2 * m.attentionOutDim()) / t;
+        double f1 = m.gated() ? 2.0 : 1.0;
+        double denseMlp = (5 * h + 2 * f1 * m.ffnHidden() + 2 * m.ffnHidden()) / t;
+        double moeMlp = 0;
+        if (m.isMoe()) {
+            double fe = m.moe().expertFfnHidden();
+            moeMlp = 5 * h / t + (m.moe().topK() + m.moe().sharedExperts()) * (2 * h + 2 * f1 * fe + 2 * fe) / t;
+        }
+        double perTokenAvgLayer = attn + (m.denseFfnLayers() * denseMlp + m.moeLayers() * moeMlp) / m.layers();
+        double perMbPerLayer = tokens * perTokenAvgLayer;
+        int p = c.pp();
+        double inFlight = Math.min(micro, p) * (c.vp() > 1 ? 1 + (p - 1.0) / (p * c.vp()) : 1.0);
+        double stored;
+        if (c.recompute() == Recompute.FULL) {
+            stored = tokens * 2 * h / t * layersPerStage * inFlight + perMbPerLayer; // inputs + one layer's working set
+        } else {
+            stored = perMbPerLayer * layersPerStage * inFlight;
+        }
+        double logits = tokens * m.vocab() / t * 4.0 * (p == 1 ? 1 : 1);
+        return stored + logits;
+    }
+
+    private static double expertTokens(ModelSpec m, double tokens, int ep) {
+        return ep * tokens * m.moe().topK() / m.moe().experts();
+    }
+
+    private static double shapeFactor(double smallestDim) {
+        return smallestDim / (smallestDim + Calibration.GEMM_HALF_DIM);
+    }
+
+    private static double peak(HardwareSlice hw, Precision p) {
+        return hw.gpu().denseTflops(p).orElseThrow(() -> new PerfException(hw.gpu().name() + " has no "
+                + p.key().toUpperCase() + " tensor-core rate; choose another precision"));
+    }
+
+    /** Ring reduce-scatter or all-gather of {@code bytes} (full size) over a group of {@code n}, {@code intra} per domain. */
+    static double ringSeconds(int n, int intra, double bytes, double nvl, double nic) {
+        if (n <= 1) {
+            return 0;
+        }
+        if (intra >= n) {
+            return (n - 1.0) / n * bytes / nvl;
+        }
+        // hierarchical: inside the domain over NVLink, then across domains over the NICs with 1/intra of the data each
+        int domains = (n + intra - 1) / intra;
+        double inside = intra > 1 ? (intra - 1.0) / intra * bytes / nvl : 0;
+        double across = (domains - 1.0) / domains * bytes / intra / nic;
+        return inside + across;
+    }
+
+    /** Ring reduce-scatter (or all-gather) time of {@code bytes} over {@code n} ranks at {@code seconds} per byte. */
+    private static double ring(int n, double bytes, double seconds) {
+        return n <= 1 ? 0 : (n - 1.0) / n * bytes * seconds;
+    }
+
+    /** Seconds per byte for a DP-style group of {@code n} ranks {@code stride} apart (hierarchical). */
+    private static double dpBandwidth(int stride, int n, int domain, double nvl, double nic) {
+        int intra = Math.max(1, Math.min(n, domain / Math.max(1, Math.min(stride, domain))));
+        if (intra >= n) {
+            return 1 / nvl;
+        }
+        return (intra > 1 ? 1 / nvl : 0) + 1 / (intra * nic);
+    }
+}
