@@ -15,11 +15,16 @@ import org.colossus.fleet.internal.YamlNode;
  * @param lowPrecisionEfficiency extra factor on top of gemmEfficiency when GEMMs run in fp8, mxfp8 or nvfp4
  *     (scaling, casts and transposes eat part of the nominal 2x/4x)
  * @param attentionEfficiency flash-attention throughput relative to a BF16 GEMM
+ * @param expertGemmEfficiency grouped expert GEMMs plus routing, permutation and un-permutation, relative to a
+ *     dense GEMM of the same size
+ * @param moeBytesPerRoutedElement HBM traffic of routing (gate, top-k, permute, un-permute, forward and backward)
+ *     per routed copy of a token, in bytes per hidden element
  * @param commOverlap share of tensor/expert/context/pipeline-parallel communication hidden behind compute
  * @param layerOverheadSeconds per layer and micro-batch (forward + backward): kernel launches, small ops, sync
  */
 public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double> lowPrecisionEfficiency,
-                          double attentionEfficiency, double commOverlap, double layerOverheadSeconds) {
+                          double attentionEfficiency, double expertGemmEfficiency, double moeBytesPerRoutedElement,
+                          double commOverlap, double layerOverheadSeconds) {
 
     /** Achieved / nominal bus bandwidth of NCCL collectives over NVLink (nccl-tests on DGX H100: ~360 of 450 GB/s). */
     public static final double NVLINK_EFFICIENCY = 0.80;
@@ -56,13 +61,16 @@ public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double
 
     public static Calibration parse(String file, String text) {
         YamlNode root = YamlNode.parse(file, text, PerfException::new).allowOnly("gemmEfficiency",
-                "lowPrecisionEfficiency", "attentionEfficiency", "commOverlap", "layerOverheadSeconds", "fit");
+                "lowPrecisionEfficiency", "attentionEfficiency", "expertGemmEfficiency", "moeBytesPerRoutedElement", "commOverlap", "layerOverheadSeconds",
+                "fit");
         Map<String, Double> gemm = new TreeMap<>();
         root.get("gemmEfficiency").entries().forEach((k, v) -> gemm.put(k, v.numberBetween(0.01, 1)));
         Map<String, Double> low = new TreeMap<>();
         YamlNode lowNode = root.get("lowPrecisionEfficiency").allowOnly("fp8", "mxfp8", "nvfp4");
         lowNode.entries().forEach((k, v) -> low.put(k, v.numberBetween(0.01, 1)));
         return new Calibration(gemm, low, root.get("attentionEfficiency").numberBetween(0.01, 1.5),
+                root.get("expertGemmEfficiency").numberBetween(0.01, 1.5),
+                root.get("moeBytesPerRoutedElement").numberBetween(0, 1000),
                 root.get("commOverlap").numberBetween(0, 1), root.get("layerOverheadSeconds").numberBetween(0, 0.1));
     }
 
@@ -85,6 +93,8 @@ public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double
         b.append("lowPrecisionEfficiency:\n");
         lowPrecisionEfficiency.forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
         b.append("attentionEfficiency: ").append(round(attentionEfficiency)).append('\n');
+        b.append("expertGemmEfficiency: ").append(round(expertGemmEfficiency)).append('\n');
+        b.append("moeBytesPerRoutedElement: ").append(round(moeBytesPerRoutedElement)).append('\n');
         b.append("commOverlap: ").append(round(commOverlap)).append('\n');
         b.append("layerOverheadSeconds: ").append(layerOverheadSeconds).append('\n');
         return b.toString();

@@ -177,8 +177,9 @@ public final class GroundTruth {
         if (tflops.isEmpty()) {
             throw new SkipException("neither measured tokens/s/GPU nor TFLOP/s/GPU given");
         }
-        // Only TFLOP/s published: convert with the row's own convention (recompute counted or not).
-        double flopsPerToken = PerfModel.modelFlopsPerToken(model, seq);
+        // Only TFLOP/s published: convert with the count Megatron/NeMo publish in (full attention scores), and
+        // count the recomputed forward where the row says its TFLOP/s include it.
+        double flopsPerToken = PerfModel.megatronFlopsPerToken(model, seq);
         if (notes.contains("includes recompute")) {
             flopsPerToken *= 4.0 / 3.0;
         }

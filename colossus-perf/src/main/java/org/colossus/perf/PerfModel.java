@@ -60,8 +60,10 @@ public final class PerfModel {
         if (c.vp() > 1 && c.pp() == 1) {
             problems.add("vp (" + c.vp() + ") needs pp > 1");
         }
-        if (m.layers() < c.pp() * c.vp()) {
-            problems.add("layers (" + m.layers() + ") fewer than pp x vp (" + c.pp() * c.vp() + " pipeline chunks)");
+        // Megatron may count the embedding and the loss as one layer each when splitting a pipeline
+        if (m.layers() + 2 < c.pp() * c.vp()) {
+            problems.add("layers (" + m.layers() + ", plus embedding and loss) fewer than pp x vp (" + c.pp() * c.vp()
+                    + " pipeline chunks)");
         }
         if (m.isMoe()) {
             if (m.moe().experts() % c.ep() != 0) {
@@ -107,7 +109,7 @@ public final class PerfModel {
         double gemmPeak = peak(hw, prec.peak()) * 1e12;
         double bf16Peak = peak(hw, Precision.BF16) * 1e12;
         double gemmRate = gemmPeak * eta * calibration.lowPrecisionEfficiency(prec);
-        double attnRate = bf16Peak * eta * calibration.attentionEfficiency();
+        double attnRate = bf16Peak * eta * calibration.attentionEfficiency() * headDimFactor(m.qkHeadDim());
         double hbm = hw.gpu().hbmBytesPerSecond() * Calibration.HBM_EFFICIENCY;
         double nvl = hw.nvlinkBytesPerSecond() / 2 * Calibration.NVLINK_EFFICIENCY; // one direction
         double nic = hw.scaleOutBytesPerSecond() * Calibration.NETWORK_EFFICIENCY;
@@ -136,19 +138,22 @@ public final class PerfModel {
         double moeLayersPerStage = (double) m.moeLayers() / p;
         double recomputeFactor = c.recompute() == Recompute.FULL ? 4.0 : 3.0; // fwd + 2x bwd (+ fwd again)
 
-        // GEMMs: attention projections and dense MLPs split by TP; routed experts split by EP (expert TP = 1).
-        double gemmFlopsPerMb = tokens * recomputeFactor * (
+        // GEMMs: attention projections, dense MLPs and the output layer split by TP; routed experts split by EP
+        // (expert TP = 1), each TP rank feeding them 1/t of the tokens (sequence parallel).
+        double denseGemmFlopsPerMb = tokens * recomputeFactor * (
                 layersPerStage * attnProj / t
                 + denseLayersPerStage * denseMlp / t
-                + moeLayersPerStage * (moeMlp + router) / 1.0 / t
                 + logits / t / p);
-        // routed-expert GEMMs are not split by TP, but each TP rank holds 1/t of the tokens (sequence parallel)
+        double expertGemmFlopsPerMb = tokens * recomputeFactor * moeLayersPerStage * (moeMlp + router) / t;
         double attnCoreFlopsPerMb = tokens * layersPerStage * attnCore / t
                 * (c.recompute() == Recompute.NONE ? 3.0 : 4.0) * 1.25; // FA backward ~2.5x forward
-        double gemmShape = shapeFactor(Math.min(tokens, Math.min(h / t, m.isMoe()
-                ? expertTokens(m, tokens, ep) : Double.MAX_VALUE)))
-                * shapeFactor(Math.min(h, m.isMoe() ? m.moe().expertFfnHidden() : m.ffnHidden() / (double) t));
-        double gemmSeconds = gemmFlopsPerMb / (gemmRate * gemmShape);
+        double denseShape = shapeFactor(Math.min(tokens, Math.min(h, m.ffnHidden()) / t));
+        double gemmSeconds = denseGemmFlopsPerMb / (gemmRate * denseShape);
+        if (m.isMoe()) {
+            double expertShape = shapeFactor(Math.min(expertTokens(m, tokens / t, ep),
+                    Math.min(h, m.moe().expertFfnHidden())));
+            gemmSeconds += expertGemmFlopsPerMb / (gemmRate * calibration.expertGemmEfficiency() * expertShape);
+        }
         double attnSeconds = attnCoreFlopsPerMb / attnRate;
 
         // element-wise traffic (norms, residuals, activation function, rotary, casts): bytes per token per layer
@@ -158,6 +163,11 @@ public final class PerfModel {
         double elemBytesPerTokenLayer = 2 * (10 * h / t + (f1 + 1) * ffnAct * 2 + 4 * qDim / t)
                 + (prec.isLowPrecision() ? 3 * (2 * h / t + qDim / t + ffnAct) : 0);
         double elemSeconds = tokens * layersPerStage * elemBytesPerTokenLayer * (recomputeFactor / 3.0 * 3) / hbm;
+        if (m.isMoe()) {
+            // routing: gate, top-k, permute and un-permute each routed copy of a token, forward and backward
+            double copies = tokens / t * (m.moe().topK() + m.moe().sharedExperts());
+            elemSeconds += copies * moeLayersPerStage * h * calibration.moeBytesPerRoutedElement() / hbm;
+        }
 
         double computePerMb = gemmSeconds + attnSeconds + elemSeconds
                 + layersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0);
@@ -185,13 +195,22 @@ public final class PerfModel {
         }
         double epComm = 0;
         if (m.isMoe() && ep > 1) {
-            // dispatch + combine forward, the same backward; each token goes to topK experts, (ep-1)/ep of them remote
+            // Dispatch + combine forward, the same backward. A token goes to topK experts; copies to experts in this
+            // NVLink domain travel over NVLink, and across domains each token crosses the network once per remote
+            // domain it needs (DeepEP-style forwarding), not once per expert.
             int before = Math.min(t * cp, domain);
             int epIntra = Math.max(1, Math.min(ep, domain / before));
-            double sent = tokens / t * m.moe().topK() * h * 2 * (ep - 1.0) / ep;
-            double intraShare = (epIntra - 1.0) / (ep - 1.0);
-            double a2a = Math.max(sent * intraShare / nvl, sent * (1 - intraShare) / nic);
-            epComm = moeLayersPerStage * 4 * a2a * (c.recompute() == Recompute.FULL ? 1.5 : 1.0);
+            int k = m.moe().topK();
+            double localTokens = tokens / t;
+            double intraCopies = k * (epIntra - 1.0) / ep;
+            double remoteDomains = Math.ceil((double) ep / epIntra) - 1;
+            double remoteCopies = remoteDomains <= 0 ? 0
+                    : remoteDomains * (1 - Math.pow(1 - (double) epIntra / ep, k));
+            double dispatchBytes = h * (prec.isLowPrecision() ? 1.0 : 2.0);
+            double combineBytes = h * 2.0;
+            double perDirection = Math.max(localTokens * intraCopies * (dispatchBytes + combineBytes) / nvl,
+                    localTokens * remoteCopies * (dispatchBytes + combineBytes) / nic);
+            epComm = moeLayersPerStage * 2 * perDirection * (c.recompute() == Recompute.FULL ? 1.5 : 1.0);
         }
         double ppComm = 0;
         if (p > 1) {
@@ -289,10 +308,22 @@ public final class PerfModel {
 
     /** Per-token FLOPs of the documented convention: 3 x forward (no recompute), causal attention, logits included. */
     public static double modelFlopsPerToken(ModelSpec m, int seqLen) {
+        return flopsPerToken(m, seqLen, true);
+    }
+
+    /**
+     * Megatron-LM's classic count (Narayanan et al. 2021, eq. 3 generalized): like {@link #modelFlopsPerToken} but
+     * attention scores over the full sequence, as if not causal. NeMo and Megatron publish TFLOP/s in this count.
+     */
+    public static double megatronFlopsPerToken(ModelSpec m, int seqLen) {
+        return flopsPerToken(m, seqLen, false);
+    }
+
+    private static double flopsPerToken(ModelSpec m, int seqLen, boolean causal) {
         double matmul = 2.0 * (m.activeParams() - m.embeddingParams() * (m.tiedEmbeddings() ? 0 : 1)
                 - 2.0 * m.hidden() * m.layers() - m.hidden());
-        double ctxFull = seqLen / 2.0;
-        double ctxWindow = m.slidingWindowTokens() > 0 ? Math.min(m.slidingWindowTokens(), seqLen / 2.0) : ctxFull;
+        double ctxFull = causal ? seqLen / 2.0 : seqLen;
+        double ctxWindow = m.slidingWindowTokens() > 0 ? Math.min(m.slidingWindowTokens(), ctxFull) : ctxFull;
         double ctx = ctxFull * (1 - m.slidingWindowLayerFraction()) + ctxWindow * m.slidingWindowLayerFraction();
         double attention = 2.0 * m.heads() * (m.qkHeadDim() + m.attentionOutDim() / (double) m.heads()) * ctx * m.layers();
         return 3 * (matmul + attention);
@@ -323,6 +354,14 @@ public final class PerfModel {
         }
         double logits = tokens * m.vocab() / t * 4.0 * (p == 1 ? 1 : 1);
         return stored + logits;
+    }
+
+    /**
+     * Flash attention's throughput grows with head dimension (more work per tile load): FlashAttention-2/3 report
+     * roughly 3/4 of the head-dim-128 rate at 64. Normalized to 1 at 128, capped at 1.15.
+     */
+    static double headDimFactor(int headDim) {
+        return Math.min(1.15, (headDim / (headDim + 64.0)) / (128.0 / 192.0));
     }
 
     private static double expertTokens(ModelSpec m, double tokens, int ep) {

@@ -17,3 +17,30 @@ public class ValidationProbe {
         System.out.println(v.summary());
     }
 }
+class CalibrateProbe {
+    public static void main(String[] args) throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(args[0]));
+        var parsed = GroundTruth.parse(args[0], text, org.colossus.fleet.Catalog.standard());
+        var r = Calibrator.fit(parsed.cases(), Calibration.standard());
+        System.out.println(r.startError() + " -> " + r.fittedError() + " rounds " + r.rounds());
+        System.out.println(r.calibration().toYaml());
+        var v = Validation.run(parsed, new PerfModel(r.calibration()));
+        System.out.println(v.summary());
+    }
+}
+class LineProbe {
+    public static void main(String[] args) throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(args[0]));
+        var parsed = GroundTruth.parse(args[0], text, org.colossus.fleet.Catalog.standard());
+        var model = new PerfModel(Calibration.standard());
+        for (String l : args[1].split(",")) {
+            int line = Integer.parseInt(l);
+            for (var c : parsed.cases()) {
+                if (c.line() != line) continue;
+                var e = model.estimate(c.model(), c.hardware(), c.config());
+                System.out.println(c.label() + " " + c.config().describe() + " dp" + e.dp() + " m" + e.microbatches());
+                System.out.printf("  measured %.0f predicted %.0f%n  %s%n  mem %s%n", c.measuredTokensPerSecondPerGpu(), e.tokensPerSecondPerGpu(), e.step(), e.memory());
+            }
+        }
+    }
+}
