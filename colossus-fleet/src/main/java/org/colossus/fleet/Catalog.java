@@ -198,14 +198,26 @@ public final class Catalog {
         return Optional.ofNullable(nodeTypes.get(id));
     }
 
-    /** The GPU model with this id or (case-insensitive) name, or a clear error. */
+    /**
+     * The GPU model with this id or name (case-insensitive), or the one whose id starts with it
+     * ({@code H100} → {@code h100-sxm-80gb}); otherwise a clear error listing the ids.
+     */
     public GpuModel requireGpu(String idOrName) {
         GpuModel byId = gpus.get(idOrName);
         if (byId != null) {
             return byId;
         }
-        return gpus.values().stream().filter(g -> g.name().equalsIgnoreCase(idOrName)).findFirst()
-                .orElseThrow(() -> new FleetException("unknown GPU model '" + idOrName + "'; expected one of: "
-                        + String.join(", ", gpus.keySet())));
+        for (GpuModel g : gpus.values()) {
+            if (g.id().equalsIgnoreCase(idOrName) || g.name().equalsIgnoreCase(idOrName)) {
+                return g;
+            }
+        }
+        String prefix = idOrName.toLowerCase(java.util.Locale.ROOT);
+        List<GpuModel> matches = gpus.values().stream().filter(g -> g.id().startsWith(prefix)).toList();
+        if (matches.size() == 1 && !prefix.isEmpty()) {
+            return matches.get(0);
+        }
+        throw new FleetException("unknown GPU model '" + idOrName + "'; expected one of: "
+                + String.join(", ", gpus.keySet()));
     }
 }

@@ -11,14 +11,14 @@ import org.colossus.fleet.Precision;
  */
 public final class PerfModel {
     private static final double GB = 1e9;
-    /** CUDA context, cuBLAS/cuDNN workspaces, NCCL buffers, allocator fragmentation (bytes per GPU). */
-    static final double FIXED_BUFFER_BYTES = 4 * GB;
-    /** Share of HBM the allocator can hand out. */
-    static final double USABLE_HBM = 0.96;
-    /** Bytes per parameter of Adam: FP32 master weights, first and second moments. */
-    static final double OPTIMIZER_BYTES_PER_PARAM = 12;
-    /** Bytes per parameter of FP32 main gradients (Megatron accumulates gradients in FP32). */
-    static final double GRADIENT_BYTES_PER_PARAM = 4;
+    /** CUDA context (~0.6 GB), cuBLAS/cuDNN workspaces and NCCL buffers (bytes per GPU). */
+    static final double FIXED_BUFFER_BYTES = 2.5 * GB;
+    /** Share of HBM the caching allocator can hand out before fragmentation bites. */
+    static final double USABLE_HBM = 0.97;
+    /** Bytes per (sharded) parameter of Adam: FP32 master weights, both moments, and the FP32 gradient shard it steps. */
+    static final double OPTIMIZER_BYTES_PER_PARAM = 16;
+    /** Bytes per parameter of the gradient buffer (Megatron-Core DDP reduces in the parameter dtype, BF16, by default). */
+    static final double GRADIENT_BYTES_PER_PARAM = 2;
 
     private final Calibration calibration;
 
@@ -267,7 +267,7 @@ public final class PerfModel {
         double stepSeconds = pipelineSeconds + dpSeconds + optimizerSeconds;
 
         // --- memory on the busiest stage ---
-        double weightBytesPerParam = 2 + (prec.isLowPrecision() ? 1 : 0);
+        double weightBytesPerParam = 2; // BF16 weights; FP8 copies are made per GEMM and freed
         double weights, grads, optimizer;
         switch (c.sharding()) {
             case NONE -> {
@@ -289,7 +289,7 @@ public final class PerfModel {
             }
             default -> throw new IllegalStateException();
         }
-        double activations = activationBytes(m, c, tokens, t, layersPerStage, micro);
+        double activations = activationBytes(m, c, tokens, t, layersPerStage, micro, prec.isLowPrecision());
         double buffers = FIXED_BUFFER_BYTES + (t > 1 ? 2 * actBytes : 0) + (m.isMoe() && ep > 1
                 ? 2 * tokens / t * m.moe().topK() * h * 2 : 0);
         double total = weights + grads + optimizer + activations + buffers;
@@ -329,18 +329,25 @@ public final class PerfModel {
         return 3 * (matmul + attention);
     }
 
+    /**
+     * Activations kept for backward (Korthikanti et al. 2022 with sequence parallelism and flash attention, generalized
+     * to GQA/MLA, gated MLPs and experts). Low-precision recipes keep GEMM inputs in FP8 (1 byte instead of 2).
+     */
     private static double activationBytes(ModelSpec m, ParallelConfig c, double tokens, int t, double layersPerStage,
-                                          int micro) {
+                                          int micro, boolean lowPrecision) {
         double h = m.hidden();
         double qDim = (double) m.heads() * m.qkHeadDim();
         double kvDim = m.mla() == null ? 2.0 * m.kvHeads() * m.headDim() : qDim + m.attentionOutDim();
-        double attn = (5 * h + 2 * (qDim + kvDim) + 2 * m.attentionOutDim()) / t;
+        double gemmIn = lowPrecision ? 1 : 2;
+        // norm input 2h, QKV GEMM input, dropout mask h; Q, K, V and the attention output for flash-attention backward
+        double attn = (3 * h + gemmIn * h + 2 * (qDim + kvDim) + 2 * m.attentionOutDim()) / t;
         double f1 = m.gated() ? 2.0 : 1.0;
-        double denseMlp = (5 * h + 2 * f1 * m.ffnHidden() + 2 * m.ffnHidden()) / t;
+        // norm input 2h, FC1 input, dropout mask h; FC1 output; activation output = FC2 input
+        double denseMlp = (3 * h + gemmIn * h + 2 * f1 * m.ffnHidden() + gemmIn * m.ffnHidden()) / t;
         double moeMlp = 0;
         if (m.isMoe()) {
             double fe = m.moe().expertFfnHidden();
-            moeMlp = 5 * h / t + (m.moe().topK() + m.moe().sharedExperts()) * (2 * h + 2 * f1 * fe + 2 * fe) / t;
+            moeMlp = 3 * h / t + (m.moe().topK() + m.moe().sharedExperts()) * (gemmIn * h + 2 * f1 * fe + gemmIn * fe) / t;
         }
         double perTokenAvgLayer = attn + (m.denseFfnLayers() * denseMlp + m.moeLayers() * moeMlp) / m.layers();
         double perMbPerLayer = tokens * perTokenAvgLayer;

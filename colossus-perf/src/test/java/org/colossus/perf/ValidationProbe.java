@@ -44,3 +44,18 @@ class LineProbe {
         }
     }
 }
+class SearchProbe {
+    public static void main(String[] args) throws Exception {
+        var cat = org.colossus.fleet.Catalog.standard();
+        for (String[] job : new String[][] {{"llama3-405b", "h100-sxm-80gb", "16384"}, {"deepseek-v3", "h100-sxm-80gb", "8192"}, {"llama3-405b", "gb200", "16384"}, {"deepseek-v3", "gb200", "8192"}}) {
+            long t0 = System.nanoTime();
+            var m = ModelCatalog.standard().resolve(job[0]);
+            var hw = HardwareSlice.of(cat.requireGpu(job[1]), 1, cat);
+            var req = new Planner.Request(m, hw, java.util.List.of(Integer.parseInt(job[2])), 15e12, m.defaultBatchTokens(), m.seqLen(), TrainingPrecision.FP8, Planner.Objective.THROUGHPUT, 3, 2.5, 1.2, Goodput.LLAMA3_DEFAULTS);
+            var r = new Planner(new PerfModel(Calibration.standard())).search(req);
+            long t1 = System.nanoTime();
+            System.out.printf("%s %s %s: %d evaluated, %d fit, %.0f ms%n", job[0], job[1], job[2], r.evaluated(), r.fitting(), (t1-t0)/1e6);
+            for (var p : r.best()) System.out.printf("   %s  %.0f tok/s/gpu mfu %.2f  days %.1f mem %.0f GB%n", p.estimate().config().describe(), p.estimate().tokensPerSecondPerGpu(), p.estimate().mfu(), p.timeToTrainSeconds()/86400, p.estimate().memory().totalBytes()/1e9);
+        }
+    }
+}
