@@ -129,14 +129,17 @@ public record ModelSpec(
         return total;
     }
 
-    /** Weights one token passes through (routed experts counted topK times). */
+    /**
+     * Weights one token's matrix multiplications use (routed experts counted topK times), plus norms; the input
+     * embedding is a lookup and not counted, the output layer is (the convention of the gpt-oss and DeepSeek-V3 cards).
+     */
     public long activeParams() {
         long moeActive = isMoe()
                 ? moeLayers() * ((long) (moe.topK() + moe.sharedExperts()) * ffnParams(moe.expertFfnHidden())
                 + (long) hidden * moe.experts())
                 : 0;
         return layers * (attentionParams() + 2L * hidden) + (long) denseFfnLayers() * ffnParams(ffnHidden) + moeActive
-                + embeddingParams() * (tiedEmbeddings ? 1 : 2) + hidden;
+                + embeddingParams() + hidden;
     }
 
     public ModelSpec withSeqLen(int newSeqLen) {

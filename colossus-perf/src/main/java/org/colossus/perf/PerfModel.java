@@ -320,8 +320,7 @@ public final class PerfModel {
     }
 
     private static double flopsPerToken(ModelSpec m, int seqLen, boolean causal) {
-        double matmul = 2.0 * (m.activeParams() - m.embeddingParams() * (m.tiedEmbeddings() ? 0 : 1)
-                - 2.0 * m.hidden() * m.layers() - m.hidden());
+        double matmul = 2.0 * (m.activeParams() - 2.0 * m.hidden() * m.layers() - m.hidden());
         double ctxFull = causal ? seqLen / 2.0 : seqLen;
         double ctxWindow = m.slidingWindowTokens() > 0 ? Math.min(m.slidingWindowTokens(), ctxFull) : ctxFull;
         double ctx = ctxFull * (1 - m.slidingWindowLayerFraction()) + ctxWindow * m.slidingWindowLayerFraction();

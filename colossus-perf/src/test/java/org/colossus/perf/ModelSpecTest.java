@@ -1,0 +1,103 @@
+package org.colossus.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelSpecTest {
+    private final ModelCatalog catalog = ModelCatalog.standard();
+
+    /** Parameter counts against the published sizes (within 1.5%). */
+    @Test
+    void totalParams_catalogModels_matchPublishedSizes() {
+        assertThat(catalog.resolve("llama3-8b").totalParams() / 1e9).isCloseTo(8.03, within(0.12));
+        assertThat(catalog.resolve("llama3-70b").totalParams() / 1e9).isCloseTo(70.6, within(1.0));
+        assertThat(catalog.resolve("llama3-405b").totalParams() / 1e9).isCloseTo(405.9, within(6.0));
+        assertThat(catalog.resolve("gpt3-175b").totalParams() / 1e9).isCloseTo(175.0, within(2.6));
+        assertThat(catalog.resolve("mixtral-8x7b").totalParams() / 1e9).isCloseTo(46.7, within(0.7));
+        assertThat(catalog.resolve("deepseek-v3").totalParams() / 1e9).isCloseTo(671, within(10.0));
+        assertThat(catalog.resolve("gpt-oss-120b").totalParams() / 1e9).isCloseTo(116.8, within(1.8));
+    }
+
+    @Test
+    void activeParams_moeModels_matchPublishedActiveSizes() {
+        assertThat(catalog.resolve("mixtral-8x7b").activeParams() / 1e9).isCloseTo(12.9, within(0.2));
+        assertThat(catalog.resolve("deepseek-v3").activeParams() / 1e9).isCloseTo(37.0, within(0.8));
+        assertThat(catalog.resolve("gpt-oss-120b").activeParams() / 1e9).isCloseTo(5.13, within(0.1));
+        ModelSpec dense = catalog.resolve("llama3-70b");
+        assertThat(dense.activeParams()).isEqualTo(dense.totalParams() - dense.embeddingParams());
+    }
+
+    /**
+     * Hand count for a toy model: h=4, 2 heads of dim 2, FFN 8 (plain), vocab 10, 2 layers, seq 4.
+     * Attention weights 16 (Q) + 32 (K,V) + 16 (O) = 64; MLP 2 x 4 x 8 = 64; norms 8 per layer; embedding and
+     * output 40 each; final norm 4. Total 2 x 136 + 80 + 4 = 356.
+     */
+    @Test
+    void flopsPerToken_toyModel_matchesHandCount() {
+        ModelSpec toy = new ModelSpec("toy", "toy", 2, 4, 8, 2, 2, 2, 10, 4, false, false, null, null, 0, 0, 16, "test");
+        assertThat(toy.attentionParams()).isEqualTo(64);
+        assertThat(toy.ffnParams(8)).isEqualTo(64);
+        assertThat(toy.totalParams()).isEqualTo(356);
+        // matmul weights per token: 2 x (64 + 64) + 40 = 296 -> 592 forward FLOPs; causal attention: per layer
+        // 2 x 2 heads x (2 + 2) x (4 / 2) = 32 -> 64; forward + backward = 3x.
+        assertThat(PerfModel.modelFlopsPerToken(toy, 4)).isEqualTo(3 * (592 + 64));
+        // Megatron's count takes the full sequence for attention scores: 2 x 2 x 4 x 4 x 2 layers = 128
+        assertThat(PerfModel.megatronFlopsPerToken(toy, 4)).isEqualTo(3 * (592 + 128));
+    }
+
+    @Test
+    void flopsPerToken_llama3_405b_isAboutSixTimesParams() {
+        ModelSpec m = catalog.resolve("llama3-405b");
+        double sixN = 6.0 * m.activeParams();
+        assertThat(PerfModel.modelFlopsPerToken(m, 8192) / sixN).isBetween(1.03, 1.10); // + causal attention at 8k
+    }
+
+    @Test
+    void resolve_unknownModel_listsCatalog() {
+        assertThatThrownBy(() -> catalog.resolve("llama5")).isInstanceOf(PerfException.class)
+                .hasMessageStartingWith("unknown model 'llama5': neither a catalog model nor a model file; catalog models:"
+                        + " llama3-8b, llama3-70b, llama3-405b");
+    }
+
+    @Test
+    void readFile_userModel_readsYaml(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mine.yaml");
+        Files.writeString(file, """
+                id: my-moe
+                layers: 24
+                hidden: 2048
+                ffnHidden: 8192
+                heads: 16
+                kvHeads: 4
+                vocab: 50000
+                seqLen: 2048
+                moe: {experts: 16, topK: 2, expertFfnHidden: 1024, denseLayers: 1}
+                """);
+        ModelSpec m = ModelCatalog.standard().resolve(file.toString());
+        assertThat(m.isMoe()).isTrue();
+        assertThat(m.moeLayers()).isEqualTo(23);
+        assertThat(m.headDim()).isEqualTo(128);
+        assertThat(m.gated()).isTrue();
+    }
+
+    @Test
+    void readFile_badModel_namesKeyAndExpectation(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "id: bad\nlayers: 2\nhidden: 64\nffnHidden: 256\nheads: 8\nkvHeads: 3\nvocab: 100\n");
+        assertThatThrownBy(() -> ModelCatalog.readFile(file)).isInstanceOf(PerfException.class)
+                .hasMessage(file + ": kvHeads = 3: expected a divisor of heads (8)");
+        Files.writeString(file, "id: bad\nlayers: 2\nhidden: 64\nffnHidden: 256\nheads: 8\nvocab: 100\nexperts: 4\n");
+        assertThatThrownBy(() -> ModelCatalog.readFile(file))
+                .hasMessageStartingWith(file + ": experts: unknown key; expected one of: id, name, layers");
+        Files.writeString(file, "id: bad\nlayers: 2\nhidden: 64\nffnHidden: 256\nheads: 8\nvocab: 100\n"
+                + "moe: {experts: 4, topK: 8, expertFfnHidden: 64}\n");
+        assertThatThrownBy(() -> ModelCatalog.readFile(file))
+                .hasMessage(file + ": moe.topK = 8: expected at most experts (4)");
+    }
+}

@@ -1,0 +1,97 @@
+package org.colossus.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.colossus.fleet.Catalog;
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+    static final String HEADER = String.join(",", GroundTruth.COLUMNS);
+
+    /** Two predictable rows (one dense, one MoE), one sim=partial row, one row that does not divide. */
+    static final String SMALL_CSV = HEADER + "\n"
+            + "src,t,LLAMA3_70B,70,dense,80,8192,28672,64,8,128256,8192,,,H100 SXM (DGX H100 8-GPU),64,FP8,4,4,5,1,,4,1,128,,710,1638,,sim=full; test\n"
+            + "src,t,Mixtral-8x7B,47,moe,32,4096,14336,32,8,32000,4096,8,2,GB200 (NVL72),64,FP8,1,1,1,1,8,64,2,256,,1598,19275,,sim=full; test\n"
+            + "src,t,DeepSeekV4 Flash,,moe,,,,,,,4096,,,GB300 (NVL72),128,MXFP8,1,1,,1,64,128,1,2048,,748,8224,,\"sim=partial; arch not transcribed\"\n"
+            + "src,t,LLAMA3_70B,70,dense,80,8192,28672,64,8,128256,8192,,,H100 SXM (DGX H100 8-GPU),64,FP8,4,4,5,1,,4,1,102,,710,1638,,sim=full; gbs does not divide\n";
+
+    @Test
+    void run_smallCsv_predictsFullRowsAndSkipsWithReason() {
+        GroundTruth.Parsed parsed = GroundTruth.parse("small.csv", SMALL_CSV, Catalog.standard());
+        assertThat(parsed.cases()).hasSize(2);
+        assertThat(parsed.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.line()).isEqualTo(5);
+            assertThat(s.reason()).isEqualTo("configuration does not divide: gbs (102) is not divisible by dp x mbs (4 x 1 = 4)");
+        });
+        GroundTruth.Case mixtral = parsed.cases().get(1);
+        assertThat(mixtral.model().moe().experts()).isEqualTo(8);
+        assertThat(mixtral.model().gated()).isTrue();
+        assertThat(mixtral.config().ep()).isEqualTo(8);
+        assertThat(mixtral.hardware().gpu().id()).isEqualTo("gb200");
+
+        Validation v = Validation.run(parsed, new PerfModel(Calibration.standard()));
+        assertThat(v.summary().rows()).isEqualTo(2);
+        assertThat(v.summary().skipped()).isEqualTo(1);
+        for (Validation.Prediction p : v.predictions()) {
+            assertThat(p.apePercent()).isCloseTo(Math.abs(p.predictedTokensPerSecondPerGpu() - p.measuredTokensPerSecondPerGpu())
+                    / p.measuredTokensPerSecondPerGpu() * 100, within(1e-9));
+        }
+        assertThat(v.summary().byGpu()).containsOnlyKeys("H100", "GB200/GB300");
+        assertThat(v.summary().byArchitecture()).containsOnlyKeys("dense", "moe");
+    }
+
+    @Test
+    void parse_tflopsOnlyRow_convertsWithMegatronCount() {
+        String csv = HEADER + "\n"
+                + "src,t,GPT 7.1B,7,dense,30,4096,,32,,131072,4096,,,H100 SXM (DGX H100 8-GPU),96,BF16,2,1,,,,48,,192,,465.9,,47%,sim=full; weak scaling\n";
+        GroundTruth.Case c = GroundTruth.parse("w.csv", csv, Catalog.standard()).cases().get(0);
+        assertThat(c.measuredTokensPerSecondPerGpu())
+                .isCloseTo(465.9e12 / PerfModel.megatronFlopsPerToken(c.model(), 4096), within(1e-6));
+        assertThat(c.assumptions()).contains("ffn = 4 x hidden", "kv_heads = heads (MHA)", "mbs = 1");
+        assertThat(c.model().gated()).isFalse();
+    }
+
+    @Test
+    void parse_wrongHeader_namesMissingColumns() {
+        assertThatThrownBy(() -> GroundTruth.parse("x.csv", "model,gpu\n", Catalog.standard()))
+                .isInstanceOf(PerfException.class)
+                .hasMessageStartingWith("x.csv: line 1: the header must be exactly the columns of training-throughput.csv;"
+                        + " missing: source, table, params_b");
+    }
+
+    @Test
+    void percentile_interpolatesLikeNumpy() {
+        double[] v = {1, 2, 3, 4, 10};
+        assertThat(Validation.percentile(v, 50)).isEqualTo(3);
+        assertThat(Validation.percentile(v, 90)).isCloseTo(7.6, within(1e-12));
+    }
+
+    @Test
+    void spearman_monotoneAndReversed() {
+        assertThat(Validation.spearman(new double[] {1, 2, 3}, new double[] {10, 20, 30})).isEqualTo(1.0);
+        assertThat(Validation.spearman(new double[] {1, 2, 3}, new double[] {3, 2, 1})).isEqualTo(-1.0);
+        assertThat(Validation.spearman(new double[] {1, 1, 1}, new double[] {3, 2, 1})).isNaN();
+    }
+
+    /** The shipped calibration meets the median target on the shared ground truth (accuracy is a contract). */
+    @Test
+    void sharedGroundTruth_shippedCalibration_medianWithinTenPercentPerFamily() throws Exception {
+        java.nio.file.Path csv = null;
+        for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            java.nio.file.Path candidate = dir.resolve("shared/ground-truth/training-throughput.csv");
+            if (java.nio.file.Files.exists(candidate)) {
+                csv = candidate;
+                break;
+            }
+        }
+        assertThat(csv).as("../shared/ground-truth/training-throughput.csv").isNotNull();
+        Validation v = Validation.run(GroundTruth.parse(csv.toString(), java.nio.file.Files.readString(csv),
+                Catalog.standard()), new PerfModel(Calibration.standard()));
+        assertThat(v.summary().rows()).isGreaterThan(250);
+        for (String family : new String[] {"H100", "B200/B300", "GB200/GB300"}) {
+            assertThat(v.summary().byGpu().get(family).medianApePercent()).as(family).isLessThanOrEqualTo(10.0);
+        }
+    }
+}
