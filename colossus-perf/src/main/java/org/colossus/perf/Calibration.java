@@ -89,9 +89,9 @@ public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double
 
     public String toYaml() {
         StringBuilder b = new StringBuilder("gemmEfficiency:\n");
-        gemmEfficiency.forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
+        new TreeMap<>(gemmEfficiency).forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
         b.append("lowPrecisionEfficiency:\n");
-        lowPrecisionEfficiency.forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
+        new TreeMap<>(lowPrecisionEfficiency).forEach((k, v) -> b.append("  ").append(k).append(": ").append(round(v)).append('\n'));
         b.append("attentionEfficiency: ").append(round(attentionEfficiency)).append('\n');
         b.append("expertGemmEfficiency: ").append(round(expertGemmEfficiency)).append('\n');
         b.append("moeBytesPerRoutedElement: ").append(round(moeBytesPerRoutedElement)).append('\n');

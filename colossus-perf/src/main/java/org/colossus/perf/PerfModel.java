@@ -162,7 +162,7 @@ public final class PerfModel {
                 : m.ffnHidden() / (double) t;
         double elemBytesPerTokenLayer = 2 * (10 * h / t + (f1 + 1) * ffnAct * 2 + 4 * qDim / t)
                 + (prec.isLowPrecision() ? 3 * (2 * h / t + qDim / t + ffnAct) : 0);
-        double elemSeconds = tokens * layersPerStage * elemBytesPerTokenLayer * (recomputeFactor / 3.0 * 3) / hbm;
+        double elemSeconds = tokens * layersPerStage * elemBytesPerTokenLayer * recomputeFactor / hbm;
         if (m.isMoe()) {
             // routing: gate, top-k, permute and un-permute each routed copy of a token, forward and backward
             double copies = tokens / t * (m.moe().topK() + m.moe().sharedExperts());
@@ -251,7 +251,7 @@ public final class PerfModel {
             case FSDP -> {
                 // weights gathered for forward and again for backward, gradients reduce-scattered, every micro-batch
                 double perMb = 3 * gradRs;
-                dpSeconds = micro * Math.max(0, perMb - mbSeconds) + Math.min(perMb, mbSeconds) * 0.1;
+                dpSeconds = micro * Math.max(perMb * (1 - calibration.commOverlap()), perMb - mbSeconds);
             }
             default -> throw new IllegalStateException();
         }

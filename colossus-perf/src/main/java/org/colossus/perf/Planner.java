@@ -14,7 +14,8 @@ import java.util.PriorityQueue;
  * up to 16; pp any divisor with pp <= layers + 2; vp dividing the layers per stage; ep a power of two
  * dividing the experts and the GPUs of a stage; mbs 1, 2, 4, 8; recompute none, selective or full;
  * ZeRO-1, and FSDP where pp = 1. The global batch is the smallest multiple of dp x mbs at or above the
- * requested batch, and configurations whose dp x mbs alone exceeds twice that batch are skipped.
+ * requested batch; configurations that would have to exceed it by more than 25% are skipped, so that every
+ * candidate trains with (nearly) the batch the tenant asked for.
  */
 public final class Planner {
     private static final int[] MBS = {1, 2, 4, 8};
@@ -97,10 +98,10 @@ public final class Planner {
                                 for (int mbs : MBS) {
                                     long perStep = (long) dp * mbs;
                                     long targetSeqs = Math.max(1, r.batchTokens() / r.seqLen());
-                                    if (perStep > 2 * targetSeqs) {
+                                    long gbs = perStep * ((targetSeqs + perStep - 1) / perStep);
+                                    if (gbs * 4 > targetSeqs * 5) {
                                         continue;
                                     }
-                                    long gbs = perStep * ((targetSeqs + perStep - 1) / perStep);
                                     if (gbs > Integer.MAX_VALUE) {
                                         continue;
                                     }
