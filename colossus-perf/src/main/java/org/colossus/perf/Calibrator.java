@@ -71,17 +71,28 @@ public final class Calibrator {
         return new Result(fromVector(x), startError, best, rounds);
     }
 
-    /** Mean |ln(predicted / measured)|, each GPU group weighted equally. */
+    /**
+     * Per GPU group, the mean plus the 90th percentile of |ln(predicted / measured)|; averaged over groups so each
+     * counts equally. The percentile term keeps the fit from buying a better median with a worse tail.
+     */
     static double error(List<GroundTruth.Case> cases, Calibration calibration, Map<String, Integer> groupSizes) {
         PerfModel model = new PerfModel(calibration);
-        double sum = 0;
+        Map<String, double[]> logs = new HashMap<>();
+        Map<String, Integer> filled = new HashMap<>();
         for (GroundTruth.Case c : cases) {
+            String group = Validation.gpuGroup(c.gpuFamily());
             double predicted = model.evaluate(c.model(), c.hardware(), c.config()).tokensPerSecondPerGpu();
-            double weight = 1.0 / groupSizes.get(Validation.gpuGroup(c.gpuFamily()));
-            double log = Math.abs(Math.log(predicted / c.measuredTokensPerSecondPerGpu()));
-            sum += weight * log;
+            double[] values = logs.computeIfAbsent(group, g -> new double[groupSizes.get(g)]);
+            int i = filled.merge(group, 1, Integer::sum) - 1;
+            values[i] = Math.abs(Math.log(predicted / c.measuredTokensPerSecondPerGpu()));
         }
-        return sum / groupSizes.size();
+        double sum = 0;
+        for (double[] values : logs.values()) {
+            java.util.Arrays.sort(values);
+            double mean = java.util.Arrays.stream(values).average().orElse(0);
+            sum += mean + Validation.percentile(values, 90);
+        }
+        return sum / logs.size();
     }
 
     private static double[] toVector(Calibration c) {

@@ -59,3 +59,17 @@ class SearchProbe {
         }
     }
 }
+class MoeProbe {
+    public static void main(String[] args) throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(args[0]));
+        var parsed = GroundTruth.parse(args[0], text, org.colossus.fleet.Catalog.standard());
+        var model = new PerfModel(Calibration.standard());
+        for (var c : parsed.cases()) {
+            if (!c.model().isMoe()) continue;
+            var e = model.estimate(c.model(), c.hardware(), c.config());
+            var st = e.step();
+            System.out.printf("%+.2f %-22s %-6s %-6s %s m%d | comp %.2f ep %.2f ovh %.2f bub %.2f dp %.2f step %.2f%n", Math.log(e.tokensPerSecondPerGpu()/c.measuredTokensPerSecondPerGpu()),
+              c.model().name().substring(0, Math.min(22, c.model().name().length())), c.gpuFamily(), c.config().precision(), c.config().describe().replaceAll(" seq\\d+.*",""), e.microbatches(), st.computeSeconds(), st.epCommSeconds(), st.overheadSeconds(), st.bubbleSeconds(), st.dpCommSeconds(), st.stepSeconds());
+        }
+    }
+}
