@@ -1,0 +1,193 @@
+package org.colossus.scheduler;
+
+import java.util.BitSet;
+import org.colossus.fleet.Fleet;
+
+/**
+ * Free GPUs per node with the indexes placement needs: nodes bucketed by free GPU count (lowest-numbered node
+ * with at least g free is a few {@code nextSetBit} calls), fully free nodes per rack and pod, and the tenant that
+ * owns each isolation unit. Only the scheduler mutates it.
+ */
+public final class ClusterState {
+    private final Fleet fleet;
+    private final Isolation isolation;
+    private final int[] capacity;
+    private final int[] free;
+    private final BitSet[] byFree;
+    private final BitSet fullyFreeNodes;
+    private final int maxNodeGpus;
+    private final int[] fullyFreeInRack;
+    private final int[] fullyFreeInPod;
+    private final int[] unitOwner;
+    private final int[] unitUsed;
+    private long freeTotal;
+    private final long capacityTotal;
+
+    ClusterState(Fleet fleet, Isolation isolation) {
+        this.fleet = fleet;
+        this.isolation = isolation;
+        int nodes = fleet.nodeCount();
+        capacity = new int[nodes];
+        free = new int[nodes];
+        int max = 0;
+        for (int n = 0; n < nodes; n++) {
+            capacity[n] = fleet.gpusOnNode(n);
+            free[n] = capacity[n];
+            max = Math.max(max, capacity[n]);
+        }
+        maxNodeGpus = max;
+        byFree = new BitSet[max + 1];
+        for (int f = 0; f <= max; f++) {
+            byFree[f] = new BitSet(nodes);
+        }
+        for (int n = 0; n < nodes; n++) {
+            byFree[free[n]].set(n);
+        }
+        fullyFreeNodes = new BitSet(nodes);
+        fullyFreeNodes.set(0, nodes);
+        fullyFreeInRack = new int[fleet.rackCount()];
+        fullyFreeInPod = new int[fleet.podCount()];
+        for (int n = 0; n < nodes; n++) {
+            int rack = fleet.rackOfNode(n);
+            fullyFreeInRack[rack]++;
+            fullyFreeInPod[fleet.podOfRack(rack)]++;
+        }
+        int units = switch (isolation) {
+            case NONE -> 0;
+            case NODE -> nodes;
+            case DOMAIN -> fleet.domainCount();
+            case RACK -> fleet.rackCount();
+            case POD -> fleet.podCount();
+        };
+        unitOwner = new int[units];
+        java.util.Arrays.fill(unitOwner, -1);
+        unitUsed = new int[units];
+        freeTotal = fleet.gpuCount();
+        capacityTotal = fleet.gpuCount();
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    public int nodeCount() {
+        return free.length;
+    }
+
+    public int free(int node) {
+        return free[node];
+    }
+
+    public int capacity(int node) {
+        return capacity[node];
+    }
+
+    public int maxNodeGpus() {
+        return maxNodeGpus;
+    }
+
+    public long freeGpus() {
+        return freeTotal;
+    }
+
+    public long capacityGpus() {
+        return capacityTotal;
+    }
+
+    public boolean fullyFree(int node) {
+        return free[node] == capacity[node];
+    }
+
+    public int fullyFreeInRack(int rack) {
+        return fullyFreeInRack[rack];
+    }
+
+    public int fullyFreeInPod(int pod) {
+        return fullyFreeInPod[pod];
+    }
+
+    /** Completely free nodes (read-only view: do not modify). */
+    BitSet fullyFreeNodes() {
+        return fullyFreeNodes;
+    }
+
+    /** Nodes with exactly {@code f} free GPUs (read-only view: do not modify). */
+    BitSet nodesWithFree(int f) {
+        return byFree[f];
+    }
+
+    /** The isolation unit of a node at the configured level, or -1 with no isolation. */
+    public int unitOf(int node) {
+        return switch (isolation) {
+            case NONE -> -1;
+            case NODE -> node;
+            case DOMAIN -> fleet.domainOfNode(node);
+            case RACK -> fleet.rackOfNode(node);
+            case POD -> fleet.podOfRack(fleet.rackOfNode(node));
+        };
+    }
+
+    /** The tenant holding GPUs in the node's isolation unit, or -1 if none does (or isolation is off). */
+    public int ownerOf(int node) {
+        int unit = unitOf(node);
+        return unit < 0 ? -1 : unitOwner[unit];
+    }
+
+    /** May {@code tenant} use GPUs of this node without sharing an isolation unit with another tenant? */
+    public boolean allowed(int node, int tenant) {
+        int unit = unitOf(node);
+        return unit < 0 || unitOwner[unit] < 0 || unitOwner[unit] == tenant;
+    }
+
+    void allocate(int node, int gpus, int tenant) {
+        if (gpus > free[node] || gpus < 1) {
+            throw new IllegalStateException("node " + node + ": cannot take " + gpus + " GPUs with " + free[node] + " free");
+        }
+        if (!allowed(node, tenant)) {
+            throw new IllegalStateException("node " + node + ": isolation unit held by tenant " + ownerOf(node));
+        }
+        boolean wasFullyFree = fullyFree(node);
+        byFree[free[node]].clear(node);
+        free[node] -= gpus;
+        byFree[free[node]].set(node);
+        freeTotal -= gpus;
+        if (wasFullyFree) {
+            fullyFreeNodes.clear(node);
+            int rack = fleet.rackOfNode(node);
+            fullyFreeInRack[rack]--;
+            fullyFreeInPod[fleet.podOfRack(rack)]--;
+        }
+        int unit = unitOf(node);
+        if (unit >= 0) {
+            unitOwner[unit] = tenant;
+            unitUsed[unit] += gpus;
+        }
+    }
+
+    void release(int node, int gpus) {
+        if (free[node] + gpus > capacity[node]) {
+            throw new IllegalStateException("node " + node + ": releasing " + gpus + " GPUs over capacity");
+        }
+        byFree[free[node]].clear(node);
+        free[node] += gpus;
+        byFree[free[node]].set(node);
+        freeTotal += gpus;
+        if (fullyFree(node)) {
+            fullyFreeNodes.set(node);
+            int rack = fleet.rackOfNode(node);
+            fullyFreeInRack[rack]++;
+            fullyFreeInPod[fleet.podOfRack(rack)]++;
+        }
+        int unit = unitOf(node);
+        if (unit >= 0) {
+            unitUsed[unit] -= gpus;
+            if (unitUsed[unit] == 0) {
+                unitOwner[unit] = -1;
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.colossus.scheduler;
+
+import java.util.Locale;
+
+/** Which queued job may start. */
+public enum QueuePolicy {
+    /** Strict first-in first-out: the head job blocks every job behind it. */
+    FIFO,
+    /**
+     * EASY backfill: the head job gets a reservation at the earliest time enough GPUs will be free (from the running
+     * jobs' durations); a later job may start now if it fits and either ends before that time or uses only GPUs the
+     * head will not need.
+     */
+    BACKFILL;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static QueuePolicy parse(String text) {
+        for (QueuePolicy p : values()) {
+            if (p.key().equals(text)) {
+                return p;
+            }
+        }
+        throw new SchedulerException("unknown policy '" + text + "'; expected one of: fifo, backfill");
+    }
+}

@@ -1,0 +1,147 @@
+package org.colossus.scheduler;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.colossus.fleet.Fleet;
+
+/**
+ * Topology-aware: a job that fits one node packs as best-fit, preferring nodes whose NVLink domain is already in
+ * use so that whole domains (NVL72 racks) stay free for gangs. A gang takes whole nodes from as few pods and racks
+ * as possible: the pod with the fewest free nodes that still holds it (best fit, keeping big pods for big gangs),
+ * inside it the racks with the most free nodes first and, inside a rack, whole free NVLink domains first; only if
+ * no single pod can hold it does it span pods, largest free first.
+ */
+public final class TopologyPlacement implements Placement {
+    @Override
+    public String name() {
+        return "topology";
+    }
+
+    @Override
+    public Allocation place(ClusterState s, int gpus, int tenant) {
+        return gpus <= s.maxNodeGpus() ? single(s, gpus, tenant) : gang(s, gpus, tenant);
+    }
+
+    private static Allocation single(ClusterState s, int gpus, int tenant) {
+        Fleet fleet = s.fleet();
+        int fallback = -1;
+        for (int f = gpus; f <= s.maxNodeGpus(); f++) {
+            var nodes = s.nodesWithFree(f);
+            for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
+                if (!s.allowed(n, tenant)) {
+                    continue;
+                }
+                if (!domainUntouched(s, fleet, fleet.domainOfNode(n))) {
+                    return new Allocation(new int[] {n}, new int[] {gpus});
+                }
+                if (fallback < 0) {
+                    fallback = n;
+                }
+            }
+            if (fallback >= 0) {
+                return new Allocation(new int[] {fallback}, new int[] {gpus});
+            }
+        }
+        return null;
+    }
+
+    private static boolean domainUntouched(ClusterState s, Fleet fleet, int domain) {
+        int first = fleet.firstNodeOfDomain(domain);
+        for (int n = first; n < first + fleet.nodesInDomain(domain); n++) {
+            if (!s.fullyFree(n)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Allocation gang(ClusterState s, int gpus, int tenant) {
+        Fleet fleet = s.fleet();
+        int[] podOrder = podsByPreference(s, fleet, gpus);
+        List<int[]> picked = new ArrayList<>();
+        int remaining = gpus;
+        for (int pod : podOrder) {
+            int[] racks = racksOfPodByFreeDesc(s, fleet, pod);
+            for (int rack : racks) {
+                remaining = takeFromRack(s, fleet, rack, tenant, remaining, picked);
+                if (remaining <= 0) {
+                    break;
+                }
+            }
+            if (remaining <= 0) {
+                break;
+            }
+        }
+        if (remaining > 0) {
+            return null;
+        }
+        int[] nodes = new int[picked.size()];
+        int[] take = new int[picked.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = picked.get(i)[0];
+            take[i] = picked.get(i)[1];
+        }
+        return Gangs.sorted(nodes, take);
+    }
+
+    /** Pods that alone can hold the gang, fewest free first; then the rest, most free first. */
+    private static int[] podsByPreference(ClusterState s, Fleet fleet, int gpus) {
+        Integer[] pods = new Integer[fleet.podCount()];
+        for (int p = 0; p < pods.length; p++) {
+            pods[p] = p;
+        }
+        int nodeGpus = s.maxNodeGpus();
+        long needNodes = (gpus + nodeGpus - 1) / nodeGpus;
+        Arrays.sort(pods, (a, b) -> {
+            boolean fitsA = s.fullyFreeInPod(a) >= needNodes;
+            boolean fitsB = s.fullyFreeInPod(b) >= needNodes;
+            if (fitsA != fitsB) {
+                return fitsA ? -1 : 1;
+            }
+            int byFree = fitsA ? Integer.compare(s.fullyFreeInPod(a), s.fullyFreeInPod(b))
+                    : Integer.compare(s.fullyFreeInPod(b), s.fullyFreeInPod(a));
+            return byFree != 0 ? byFree : Integer.compare(a, b);
+        });
+        return Arrays.stream(pods).mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] racksOfPodByFreeDesc(ClusterState s, Fleet fleet, int pod) {
+        int first = fleet.firstRackOfPod(pod);
+        Integer[] racks = new Integer[fleet.racksInPod(pod)];
+        for (int i = 0; i < racks.length; i++) {
+            racks[i] = first + i;
+        }
+        Arrays.sort(racks, (a, b) -> {
+            int byFree = Integer.compare(s.fullyFreeInRack(b), s.fullyFreeInRack(a));
+            return byFree != 0 ? byFree : Integer.compare(a, b);
+        });
+        return Arrays.stream(racks).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Takes free nodes of one rack, whole untouched NVLink domains first; returns the GPUs still needed. */
+    private static int takeFromRack(ClusterState s, Fleet fleet, int rack, int tenant, int remaining,
+                                    List<int[]> picked) {
+        if (s.fullyFreeInRack(rack) == 0) {
+            return remaining;
+        }
+        int firstDomain = fleet.firstDomainOfRack(rack);
+        for (int pass = 0; pass < 2 && remaining > 0; pass++) {
+            for (int d = firstDomain; d < firstDomain + fleet.domainsInRack(rack) && remaining > 0; d++) {
+                boolean untouched = domainUntouched(s, fleet, d);
+                if ((pass == 0) != untouched) {
+                    continue;
+                }
+                int first = fleet.firstNodeOfDomain(d);
+                for (int n = first; n < first + fleet.nodesInDomain(d) && remaining > 0; n++) {
+                    if (s.fullyFree(n) && s.allowed(n, tenant)) {
+                        int take = Math.min(remaining, s.capacity(n));
+                        picked.add(new int[] {n, take});
+                        remaining -= take;
+                    }
+                }
+            }
+        }
+        return remaining;
+    }
+}

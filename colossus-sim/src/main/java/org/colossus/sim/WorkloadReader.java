@@ -1,0 +1,205 @@
+package org.colossus.sim;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads workloads: a plain jobs CSV ({@code job_id,submit_time_s,num_gpus,duration_s}) or the Philly job trace
+ * ({@code timestamp,duration,num_gpus,gpu_time,cluster}; virtual clusters become tenants, time 0 is the earliest
+ * submission), either one optionally gzipped (detected from the content). Rows are sorted by submit time, ties
+ * in file order. A bad row is refused with its line, column and value; nothing is half-read.
+ */
+public final class WorkloadReader {
+    private static final String JOBS_HEADER = "job_id,submit_time_s,num_gpus,duration_s";
+    private static final String PHILLY_HEADER = "timestamp,duration,num_gpus,gpu_time,cluster";
+    private static final DateTimeFormatter PHILLY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private WorkloadReader() {
+    }
+
+    public static Workload read(Path file) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            PushbackInputStream in = new PushbackInputStream(raw, 2);
+            byte[] magic = in.readNBytes(2);
+            in.unread(magic);
+            InputStream content = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
+                    ? new GZIPInputStream(in, 1 << 16) : in;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8), 1 << 16)) {
+                return read(file.getFileName().toString(), reader);
+            }
+        } catch (NoSuchFileException e) {
+            throw new SimException(file + ": no such file");
+        } catch (IOException e) {
+            throw new SimException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    static Workload read(String name, BufferedReader reader) throws IOException {
+        String header = reader.readLine();
+        if (header == null) {
+            throw new SimException(name + ": empty; expected a header '" + JOBS_HEADER + "' or '" + PHILLY_HEADER + "'");
+        }
+        header = header.strip();
+        if (header.equals(JOBS_HEADER)) {
+            return readJobs(name, reader);
+        }
+        if (header.equals(PHILLY_HEADER)) {
+            return readPhilly(name, reader);
+        }
+        throw new SimException(name + ": line 1: unknown header '" + header + "'; expected '" + JOBS_HEADER
+                + "' (jobs CSV) or '" + PHILLY_HEADER + "' (Philly trace)");
+    }
+
+    private static final class Rows {
+        long[] ids = new long[1024];
+        double[] submit = new double[1024];
+        int[] gpus = new int[1024];
+        double[] duration = new double[1024];
+        int[] tenant = new int[1024];
+        int size;
+
+        void add(long id, double s, int g, double d, int t) {
+            if (size == ids.length) {
+                int n = size * 2;
+                ids = Arrays.copyOf(ids, n);
+                submit = Arrays.copyOf(submit, n);
+                gpus = Arrays.copyOf(gpus, n);
+                duration = Arrays.copyOf(duration, n);
+                tenant = Arrays.copyOf(tenant, n);
+            }
+            ids[size] = id;
+            submit[size] = s;
+            gpus[size] = g;
+            duration[size] = d;
+            tenant[size] = t;
+            size++;
+        }
+
+        Workload sorted(String name, List<String> tenants, double shift) {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(submit[a], submit[b])); // stable: ties keep file order
+            long[] i2 = new long[size];
+            double[] s2 = new double[size];
+            int[] g2 = new int[size];
+            double[] d2 = new double[size];
+            int[] t2 = new int[size];
+            for (int i = 0; i < size; i++) {
+                int k = order[i];
+                i2[i] = ids[k];
+                s2[i] = submit[k] - shift;
+                g2[i] = gpus[k];
+                d2[i] = duration[k];
+                t2[i] = tenant[k];
+            }
+            return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants));
+        }
+    }
+
+    private static Workload readJobs(String name, BufferedReader reader) throws IOException {
+        Rows rows = new Rows();
+        String line;
+        int lineNo = 1;
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] c = line.split(",", -1);
+            if (c.length != 4) {
+                throw new SimException(name + ": line " + lineNo + ": expected 4 columns (" + JOBS_HEADER + "), got " + c.length);
+            }
+            long id = longCell(name, lineNo, "job_id", c[0]);
+            if (!seen.add(id)) {
+                throw new SimException(name + ": line " + lineNo + ": job_id = " + id + ": duplicate job id");
+            }
+            double submit = number(name, lineNo, "submit_time_s", c[1], 0);
+            int gpus = (int) longCell(name, lineNo, "num_gpus", c[2]);
+            if (gpus < 1) {
+                throw new SimException(name + ": line " + lineNo + ": num_gpus = " + c[2] + ": expected a whole number >= 1");
+            }
+            double duration = number(name, lineNo, "duration_s", c[3], Double.MIN_VALUE);
+            rows.add(id, submit, gpus, duration, 0);
+        }
+        return rows.sorted(name, List.of("default"), 0);
+    }
+
+    private static Workload readPhilly(String name, BufferedReader reader) throws IOException {
+        Rows rows = new Rows();
+        Map<String, Integer> tenantIds = new HashMap<>();
+        List<String> tenants = new ArrayList<>();
+        String line;
+        int lineNo = 1;
+        double earliest = Double.POSITIVE_INFINITY;
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] c = line.split(",", -1);
+            if (c.length != 5) {
+                throw new SimException(name + ": line " + lineNo + ": expected 5 columns (" + PHILLY_HEADER + "), got " + c.length);
+            }
+            double submit;
+            try {
+                submit = LocalDateTime.parse(c[0], PHILLY_TIME).toEpochSecond(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new SimException(name + ": line " + lineNo + ": timestamp = '" + c[0] + "': expected yyyy-MM-dd HH:mm:ss");
+            }
+            double duration = number(name, lineNo, "duration", c[1], 0);
+            int gpus = (int) number(name, lineNo, "num_gpus", c[2], 1);
+            if (duration <= 0) {
+                continue; // Philly has zero-length jobs: they never hold GPUs; skipping them changes no metric of others
+            }
+            int tenant = tenantIds.computeIfAbsent(c[4], k -> {
+                tenants.add(k);
+                return tenants.size() - 1;
+            });
+            earliest = Math.min(earliest, submit);
+            rows.add(lineNo - 2, submit, gpus, duration, tenant);
+        }
+        return rows.sorted(name, tenants, rows.size == 0 ? 0 : earliest);
+    }
+
+    private static long longCell(String name, int line, String column, String cell) {
+        try {
+            return Long.parseLong(cell.strip());
+        } catch (NumberFormatException e) {
+            throw new SimException(name + ": line " + line + ": " + column + " = '" + cell + "': expected a whole number");
+        }
+    }
+
+    private static double number(String name, int line, String column, String cell, double min) {
+        double v;
+        try {
+            v = Double.parseDouble(cell.strip());
+        } catch (NumberFormatException e) {
+            throw new SimException(name + ": line " + line + ": " + column + " = '" + cell + "': expected a number");
+        }
+        if (!(v >= min) || Double.isInfinite(v)) {
+            throw new SimException(name + ": line " + line + ": " + column + " = '" + cell + "': expected a finite number"
+                    + (min > 0 ? " > 0" : " >= " + (long) min));
+        }
+        return v;
+    }
+}
