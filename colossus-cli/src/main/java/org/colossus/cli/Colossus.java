@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.colossus.fleet.FleetException;
 import org.colossus.perf.PerfException;
+import org.colossus.scheduler.SchedulerException;
+import org.colossus.sim.SimException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "colossus 0.1.0",
         description = "Open control plane for an AI supercluster rented to rival labs.",
-        subcommands = {FleetCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FleetCommand.class, PlanCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Colossus {
     /** Exit code for input the user can fix (a bad fleet file, an unknown name). */
     public static final int EXIT_BAD_INPUT = 1;
@@ -35,7 +37,8 @@ public final class Colossus {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean expected = e instanceof FleetException || e instanceof PerfException || e instanceof CliException;
+            boolean expected = e instanceof FleetException || e instanceof PerfException || e instanceof SchedulerException
+                    || e instanceof SimException || e instanceof CliException;
             err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             if (root.verbose || !expected) {
                 if (!root.verbose) {
