@@ -17,6 +17,7 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
+import org.colossus.sim.FailureModel;
 import org.colossus.sim.Fleets;
 import org.colossus.sim.SimResult;
 import org.colossus.sim.Simulation;
@@ -54,8 +55,12 @@ final class SimulateCommand implements Runnable {
             description = "Unit tenants never share: none, node, domain, rack, pod (default: ${DEFAULT-VALUE}).")
     String isolation;
 
-    @Option(names = "--failures", defaultValue = "off", description = "Failure model: off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--failures", defaultValue = "off",
+            description = "Failure model: off, or default (Llama 3's 1.97e-5 interruptions per GPU-hour; docs/simulator.md) (default: ${DEFAULT-VALUE}).")
     String failures;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the failure process (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -68,9 +73,11 @@ final class SimulateCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!failures.equals("off")) {
-            throw new CliException("--failures " + failures + ": this build simulates without failures only; expected off");
-        }
+        FailureModel failureModel = switch (failures) {
+            case "off" -> FailureModel.OFF;
+            case "default" -> FailureModel.DEFAULT;
+            default -> throw new CliException("--failures '" + failures + "': expected off or default");
+        };
         Placement place = Placement.named(placement);
         Isolation iso = Isolation.parse(isolation);
         List<QueuePolicy> parsed = policies.stream().map(QueuePolicy::parse).toList();
@@ -82,7 +89,8 @@ final class SimulateCommand implements Runnable {
         for (QueuePolicy policy : parsed) {
             long start = System.nanoTime();
             double[] lastPrint = {System.nanoTime()};
-            SimResult r = new Simulation(f, SchedulerConfig.of(policy, place, iso)).run(w, t -> {
+            SimResult r = new Simulation(f, SchedulerConfig.of(policy, place, iso), failureModel, seed,
+                    Double.POSITIVE_INFINITY, List.of()).run(w, t -> {
                 if (tty && System.nanoTime() - lastPrint[0] > 1e9) {
                     lastPrint[0] = System.nanoTime();
                     spec.commandLine().getErr().printf(Locale.ROOT, "\r%s: simulated %.1f h", policy.key(), t / 3600);
@@ -133,11 +141,11 @@ final class SimulateCommand implements Runnable {
             StringBuilder b = new StringBuilder(128);
             for (int i = 0; i < w.size(); i++) {
                 b.setLength(0);
-                boolean done = !Double.isNaN(r.endSeconds()[i]);
-                b.append(w.ids()[i]).append(',').append(w.tenants().get(w.tenantOf()[i])).append(",on-demand,")
+                b.append(w.ids()[i]).append(',').append(w.tenants().get(w.tenantOf()[i])).append(',')
+                        .append(w.jobClass()[i].key()).append(',')
                         .append(w.gpus()[i]).append(',').append(seconds(w.submitSeconds()[i])).append(',')
                         .append(seconds(r.startSeconds()[i])).append(',').append(seconds(r.endSeconds()[i])).append(',')
-                        .append(done ? "completed" : "queued").append(",0,").append(r.racks()[i]).append(',')
+                        .append(r.state()[i]).append(',').append(r.restarts()[i]).append(',').append(r.racks()[i]).append(',')
                         .append(r.pods()[i]).append('\n');
                 out.write(b.toString());
             }

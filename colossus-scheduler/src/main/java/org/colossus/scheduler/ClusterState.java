@@ -20,7 +20,10 @@ public final class ClusterState {
     private final int[] fullyFreeInPod;
     private final int[] unitOwner;
     private final int[] unitUsed;
+    private final boolean[] down;
+    private final boolean[] drained;
     private long freeTotal;
+    private long allocatedTotal;
     private final long capacityTotal;
 
     ClusterState(Fleet fleet, Isolation isolation) {
@@ -64,6 +67,59 @@ public final class ClusterState {
         unitUsed = new int[units];
         freeTotal = fleet.gpuCount();
         capacityTotal = fleet.gpuCount();
+        down = new boolean[nodes];
+        drained = new boolean[nodes];
+    }
+
+    /** A node is placeable unless failed or drained; unplaceable nodes are kept out of every index. */
+    public boolean placeable(int node) {
+        return !down[node] && !drained[node];
+    }
+
+    public boolean isDown(int node) {
+        return down[node];
+    }
+
+    public boolean isDrained(int node) {
+        return drained[node];
+    }
+
+    void setDown(int node, boolean value) {
+        boolean was = placeable(node);
+        down[node] = value;
+        reindex(node, was);
+    }
+
+    void setDrained(int node, boolean value) {
+        boolean was = placeable(node);
+        drained[node] = value;
+        reindex(node, was);
+    }
+
+    private void reindex(int node, boolean wasPlaceable) {
+        boolean is = placeable(node);
+        if (wasPlaceable == is) {
+            return;
+        }
+        int rack = fleet.rackOfNode(node);
+        int pod = fleet.podOfRack(rack);
+        if (!is) {
+            byFree[free[node]].clear(node);
+            freeTotal -= free[node];
+            if (free[node] == capacity[node]) {
+                fullyFreeNodes.clear(node);
+                fullyFreeInRack[rack]--;
+                fullyFreeInPod[pod]--;
+            }
+        } else {
+            byFree[free[node]].set(node);
+            freeTotal += free[node];
+            if (free[node] == capacity[node]) {
+                fullyFreeNodes.set(node);
+                fullyFreeInRack[rack]++;
+                fullyFreeInPod[pod]++;
+            }
+        }
     }
 
     public Fleet fleet() {
@@ -90,16 +146,23 @@ public final class ClusterState {
         return maxNodeGpus;
     }
 
+    /** Free GPUs on placeable nodes. */
     public long freeGpus() {
         return freeTotal;
+    }
+
+    /** GPUs held by jobs (on any node, up or not). */
+    public long allocatedGpus() {
+        return allocatedTotal;
     }
 
     public long capacityGpus() {
         return capacityTotal;
     }
 
+    /** Placeable and with every GPU free. */
     public boolean fullyFree(int node) {
-        return free[node] == capacity[node];
+        return free[node] == capacity[node] && placeable(node);
     }
 
     public int fullyFreeInRack(int rack) {
@@ -150,11 +213,15 @@ public final class ClusterState {
         if (!allowed(node, tenant)) {
             throw new IllegalStateException("node " + node + ": isolation unit held by tenant " + ownerOf(node));
         }
+        if (!placeable(node)) {
+            throw new IllegalStateException("node " + node + " is " + (down[node] ? "down" : "drained"));
+        }
         boolean wasFullyFree = fullyFree(node);
         byFree[free[node]].clear(node);
         free[node] -= gpus;
         byFree[free[node]].set(node);
         freeTotal -= gpus;
+        allocatedTotal += gpus;
         if (wasFullyFree) {
             fullyFreeNodes.clear(node);
             int rack = fleet.rackOfNode(node);
@@ -172,11 +239,17 @@ public final class ClusterState {
         if (free[node] + gpus > capacity[node]) {
             throw new IllegalStateException("node " + node + ": releasing " + gpus + " GPUs over capacity");
         }
-        byFree[free[node]].clear(node);
+        boolean indexed = placeable(node);
+        if (indexed) {
+            byFree[free[node]].clear(node);
+        }
         free[node] += gpus;
-        byFree[free[node]].set(node);
-        freeTotal += gpus;
-        if (fullyFree(node)) {
+        allocatedTotal -= gpus;
+        if (indexed) {
+            byFree[free[node]].set(node);
+            freeTotal += gpus;
+        }
+        if (indexed && fullyFree(node)) {
             fullyFreeNodes.set(node);
             int rack = fleet.rackOfNode(node);
             fullyFreeInRack[rack]++;

@@ -4,7 +4,19 @@ package org.colossus.scheduler;
 public sealed interface Decision {
     long jobId();
 
-    /** Start the job on these GPUs: {@code gpusPerNode[i]} GPUs of node {@code nodes[i]}. */
+    /** Start the job on these GPUs. */
     record Place(long jobId, Allocation allocation) implements Decision {
+    }
+
+    /** Checkpoint within {@code graceSeconds} and stop; report {@link Event.JobStopped}. */
+    record Preempt(long jobId, double graceSeconds, long forJobId) implements Decision {
+    }
+
+    /** The job lost its GPUs (a node failed) and is queued again; it restarts from its last checkpoint. */
+    record Requeue(long jobId, int failedNode) implements Decision {
+    }
+
+    /** The job will not run again (it failed more often than allowed). */
+    record MarkFailed(long jobId, String reason) implements Decision {
     }
 }

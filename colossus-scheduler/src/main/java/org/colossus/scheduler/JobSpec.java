@@ -5,10 +5,11 @@ import java.util.Objects;
 /**
  * A job as submitted.
  *
- * @param durationSeconds how long it runs once started (its estimate, used by backfill; the simulator runs it
- *     for exactly this long)
+ * @param durationSeconds how long it runs once started, at nominal speed (its estimate, used by backfill; the
+ *     simulator runs it for exactly this long unless it is interrupted)
+ * @param priority higher runs first among jobs of the same class and tenant share
  */
-public record JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds) {
+public record JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds, int priority) {
     public JobSpec {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(jobClass, "jobClass");
@@ -18,5 +19,13 @@ public record JobSpec(long id, String tenant, JobClass jobClass, int gpus, doubl
         if (!(durationSeconds > 0) || Double.isInfinite(durationSeconds)) {
             throw new SchedulerException("job " + id + ": duration = " + durationSeconds + " s; expected a positive finite number");
         }
+    }
+
+    public JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds) {
+        this(id, tenant, jobClass, gpus, durationSeconds, 0);
+    }
+
+    public JobSpec withDuration(double seconds) {
+        return new JobSpec(id, tenant, jobClass, gpus, seconds, priority);
     }
 }

@@ -11,7 +11,14 @@ public enum QueuePolicy {
      * jobs' durations); a later job may start now if it fits and either ends before that time or uses only GPUs the
      * head will not need.
      */
-    BACKFILL;
+    BACKFILL,
+    /**
+     * Classes and fair share: reserved jobs within their tenant's reserved capacity first, then on-demand, then
+     * preemptible; within a class the tenant using the fewest GPUs first, then priority, then submission. The first
+     * job that cannot start gets an EASY reservation; a guaranteed reserved job that cannot start preempts borrowers
+     * (preemptible jobs first, then on-demand and over-quota jobs), each with a checkpoint grace period.
+     */
+    FAIR;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -23,6 +30,6 @@ public enum QueuePolicy {
                 return p;
             }
         }
-        throw new SchedulerException("unknown policy '" + text + "'; expected one of: fifo, backfill");
+        throw new SchedulerException("unknown policy '" + text + "'; expected one of: fifo, backfill, fair");
     }
 }

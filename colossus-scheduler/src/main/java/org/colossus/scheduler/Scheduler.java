@@ -2,55 +2,81 @@ package org.colossus.scheduler;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.colossus.fleet.Fleet;
 
 /**
  * The scheduling core: a deterministic state machine over one fleet. Feed it {@link Event}s with
- * {@link #apply}; a {@link Event.Tick} runs a scheduling pass and returns the placements. No clock, no threads,
- * no I/O: the simulator and the live server drive the same object.
+ * {@link #apply}; a {@link Event.Tick} runs a scheduling pass and returns placements and preemptions, a
+ * {@link Event.NodeFailed} returns the jobs it interrupted. No clock, no threads, no I/O: the simulator and the
+ * live server drive the same object.
  */
 public final class Scheduler {
     private final SchedulerConfig config;
     private final ClusterState state;
     private final Map<Long, JobRecord> jobs = new HashMap<>();
+    /** FIFO and BACKFILL: one queue in submission order (requeued jobs go back to the front). */
     private final ArrayDeque<JobRecord> queue = new ArrayDeque<>();
+    /** FAIR: one queue per tenant and job class, by priority then submission (index tenant x 3 + class). */
+    private final List<TreeSet<JobRecord>> tenantQueues = new ArrayList<>();
     private final Map<String, Integer> tenantIds = new HashMap<>();
     private final List<String> tenants = new ArrayList<>();
-    /** Running jobs by expected end, kept only for backfill (which needs the order); O(log n) updates. */
-    private final TreeSet<JobRecord> runningByEnd =
-            new TreeSet<>((a, b) -> a.expectedEnd != b.expectedEnd
-                    ? Double.compare(a.expectedEnd, b.expectedEnd) : Long.compare(a.spec.id(), b.spec.id()));
+    private int[] reservedQuota = new int[8];
+    private long[] usedGpus = new long[8];
+    private long[] usedReserved = new long[8];
+    /** Running (and preempting) jobs by expected end; O(log n) updates. */
+    private final TreeSet<JobRecord> runningByEnd = new TreeSet<>(Comparator
+            .comparingDouble((JobRecord r) -> r.expectedEnd).thenComparingLong(r -> r.seq));
+    private final List<List<JobRecord>> onNode;
+    private int queued;
     private int running;
+    /** Running jobs per running rank (0 guaranteed, 1 borrowing, 2 preemptible): preemption looks only if useful. */
+    private final int[] runningByRank = new int[3];
+    private long sequence;
     private double now = Double.NEGATIVE_INFINITY;
 
+    private static final Comparator<JobRecord> TENANT_ORDER = Comparator
+            .comparingInt((JobRecord r) -> -r.spec.priority()).thenComparingLong(r -> r.seq);
+
     private static final class JobRecord {
-        final JobSpec spec;
+        JobSpec spec;
         final int tenant;
+        final long seq;
         JobState state = JobState.QUEUED;
         Allocation allocation;
         double submitted;
         double started = Double.NaN;
         double expectedEnd = Double.NaN;
+        boolean guaranteed;
+        int restarts;
+        int awaitingPreemptions;
+        PendingReason reason = PendingReason.QUEUE_ORDER;
 
-        JobRecord(JobSpec spec, int tenant) {
+        JobRecord(JobSpec spec, int tenant, long seq) {
             this.spec = spec;
             this.tenant = tenant;
+            this.seq = seq;
         }
     }
 
     /** What a caller may see of a job. */
     public record JobView(JobSpec spec, JobState state, double submittedSeconds, double startedSeconds,
-                          Allocation allocation) {
+                          Allocation allocation, int restarts) {
     }
 
     public Scheduler(Fleet fleet, SchedulerConfig config) {
         this.config = config;
         this.state = new ClusterState(fleet, config.isolation());
+        onNode = new ArrayList<>(fleet.nodeCount());
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            onNode.add(null);
+        }
     }
 
     public SchedulerConfig config() {
@@ -64,8 +90,8 @@ public final class Scheduler {
     /**
      * Applies one event. Times must not go backwards.
      *
-     * @return the placements of a {@link Event.Tick}; empty for every other event
-     * @throws SchedulerException for an event that does not fit the state (unknown job, duplicate id, ...)
+     * @return placements and preemptions for a {@link Event.Tick}, requeues for a {@link Event.NodeFailed}, else empty
+     * @throws SchedulerException for an event that does not fit the state (unknown job, duplicate id, bad node, ...)
      */
     public List<Decision> apply(Event event) {
         if (event.timeSeconds() < now) {
@@ -85,22 +111,91 @@ public final class Scheduler {
                 cancel(e.jobId());
                 yield List.of();
             }
+            case Event.JobStopped e -> {
+                stopped(e.jobId(), e.remainingSeconds());
+                yield List.of();
+            }
+            case Event.NodeFailed e -> nodeFailed(node(e.node()));
+            case Event.NodeRepaired e -> {
+                state.setDown(node(e.node()), false);
+                yield List.of();
+            }
+            case Event.DrainRequested e -> {
+                state.setDrained(node(e.node()), e.drain());
+                yield List.of();
+            }
+            case Event.ContractChanged e -> {
+                if (e.reservedGpus() < 0) {
+                    throw new SchedulerException("tenant " + e.tenant() + ": reserved GPUs " + e.reservedGpus() + "; expected >= 0");
+                }
+                reservedQuota[tenant(e.tenant())] = e.reservedGpus();
+                yield List.of();
+            }
             case Event.Tick t -> schedule();
         };
+    }
+
+    private int node(int node) {
+        if (node < 0 || node >= state.nodeCount()) {
+            throw new SchedulerException("node " + node + " does not exist (the fleet has " + state.nodeCount() + ")");
+        }
+        return node;
+    }
+
+    private int tenant(String name) {
+        Integer id = tenantIds.get(name);
+        if (id != null) {
+            return id;
+        }
+        int t = tenants.size();
+        tenants.add(name);
+        tenantIds.put(name, t);
+        for (int c = 0; c < JobClass.values().length; c++) {
+            tenantQueues.add(new TreeSet<>(TENANT_ORDER));
+        }
+        if (t == reservedQuota.length) {
+            reservedQuota = java.util.Arrays.copyOf(reservedQuota, t * 2);
+            usedGpus = java.util.Arrays.copyOf(usedGpus, t * 2);
+            usedReserved = java.util.Arrays.copyOf(usedReserved, t * 2);
+        }
+        return t;
     }
 
     private void submit(JobSpec spec) {
         if (jobs.containsKey(spec.id())) {
             throw new SchedulerException("job " + spec.id() + " was already submitted");
         }
-        int tenant = tenantIds.computeIfAbsent(spec.tenant(), t -> {
-            tenants.add(t);
-            return tenants.size() - 1;
-        });
-        JobRecord r = new JobRecord(spec, tenant);
+        JobRecord r = new JobRecord(spec, tenant(spec.tenant()), sequence++);
         r.submitted = now;
         jobs.put(spec.id(), r);
-        queue.addLast(r);
+        enqueue(r, false);
+    }
+
+    private void enqueue(JobRecord r, boolean front) {
+        r.state = JobState.QUEUED;
+        queued++;
+        if (config.policy() == QueuePolicy.FAIR) {
+            queueOf(r).add(r);
+        } else if (front) {
+            queue.addFirst(r);
+        } else {
+            queue.addLast(r);
+        }
+    }
+
+    private void dequeue(JobRecord r) {
+        queued--;
+        if (config.policy() == QueuePolicy.FAIR) {
+            queueOf(r).remove(r);
+        } else if (queue.peekFirst() == r) {
+            queue.pollFirst();
+        } else {
+            queue.remove(r);
+        }
+    }
+
+    private TreeSet<JobRecord> queueOf(JobRecord r) {
+        return tenantQueues.get(r.tenant * JobClass.values().length + r.spec.jobClass().ordinal());
     }
 
     private JobRecord require(long jobId) {
@@ -113,7 +208,7 @@ public final class Scheduler {
 
     private void finish(long jobId) {
         JobRecord r = require(jobId);
-        if (r.state != JobState.RUNNING) {
+        if (r.state != JobState.RUNNING && r.state != JobState.PREEMPTING) {
             throw new SchedulerException("job " + jobId + " finished but is " + r.state);
         }
         release(r);
@@ -123,37 +218,62 @@ public final class Scheduler {
     private void cancel(long jobId) {
         JobRecord r = require(jobId);
         switch (r.state) {
-            case QUEUED -> queue.remove(r);
-            case RUNNING -> release(r);
-            case COMPLETED, CANCELLED -> throw new SchedulerException("job " + jobId + " is already " + r.state);
+            case QUEUED -> dequeue(r);
+            case RUNNING, PREEMPTING -> release(r);
+            case COMPLETED, CANCELLED, FAILED -> throw new SchedulerException("job " + jobId + " is already " + r.state);
         }
         r.state = JobState.CANCELLED;
+    }
+
+    private void stopped(long jobId, double remainingSeconds) {
+        JobRecord r = require(jobId);
+        if (r.state != JobState.PREEMPTING) {
+            throw new SchedulerException("job " + jobId + " reported stopped but is " + r.state + ", not PREEMPTING");
+        }
+        release(r);
+        if (remainingSeconds > 0) {
+            r.spec = r.spec.withDuration(remainingSeconds);
+        }
+        enqueue(r, true);
+    }
+
+    private List<Decision> nodeFailed(int node) {
+        List<Decision> decisions = new ArrayList<>();
+        List<JobRecord> hit = onNode.get(node) == null ? List.of() : new ArrayList<>(onNode.get(node));
+        hit.sort(Comparator.comparingLong(r -> r.seq));
+        for (JobRecord r : hit) {
+            release(r);
+            r.restarts++;
+            if (r.restarts > config.maxRestarts()) {
+                r.state = JobState.FAILED;
+                decisions.add(new Decision.MarkFailed(r.spec.id(), "interrupted " + r.restarts + " times (limit "
+                        + config.maxRestarts() + ")"));
+            } else {
+                enqueue(r, true);
+                decisions.add(new Decision.Requeue(r.spec.id(), node));
+            }
+        }
+        state.setDown(node, true);
+        return decisions;
     }
 
     private void release(JobRecord r) {
         Allocation a = r.allocation;
         for (int i = 0; i < a.nodes().length; i++) {
             state.release(a.nodes()[i], a.gpus()[i]);
+            onNode.get(a.nodes()[i]).remove(r);
         }
         running--;
-        if (config.policy() == QueuePolicy.BACKFILL) {
+        runningByRank[runningRank(r)]--;
+        if (config.policy() != QueuePolicy.FIFO) {
             runningByEnd.remove(r);
         }
-    }
-
-    private List<Decision> schedule() {
-        List<Decision> decisions = new ArrayList<>();
-        while (!queue.isEmpty()) {
-            JobRecord head = queue.peekFirst();
-            if (!tryStart(head, decisions)) {
-                break;
-            }
-            queue.pollFirst();
+        usedGpus[r.tenant] -= a.totalGpus();
+        if (r.guaranteed) {
+            usedReserved[r.tenant] -= a.totalGpus();
+            r.guaranteed = false;
         }
-        if (config.policy() == QueuePolicy.BACKFILL && queue.size() > 1) {
-            backfill(decisions);
-        }
-        return decisions;
+        r.allocation = null;
     }
 
     private boolean tryStart(JobRecord r, List<Decision> decisions) {
@@ -165,79 +285,267 @@ public final class Scheduler {
             return false;
         }
         for (int i = 0; i < a.nodes().length; i++) {
-            state.allocate(a.nodes()[i], a.gpus()[i], r.tenant);
+            int n = a.nodes()[i];
+            state.allocate(n, a.gpus()[i], r.tenant);
+            if (onNode.get(n) == null) {
+                onNode.set(n, new ArrayList<>(2));
+            }
+            onNode.get(n).add(r);
         }
+        dequeue(r);
         r.allocation = a;
         r.state = JobState.RUNNING;
         r.started = now;
         r.expectedEnd = now + r.spec.durationSeconds();
+        r.awaitingPreemptions = 0;
         running++;
-        if (config.policy() == QueuePolicy.BACKFILL) {
+        if (config.policy() != QueuePolicy.FIFO) {
             runningByEnd.add(r);
         }
+        usedGpus[r.tenant] += a.totalGpus();
+        r.guaranteed = withinReservation(r);
+        if (r.guaranteed) {
+            usedReserved[r.tenant] += a.totalGpus();
+        }
+        runningByRank[runningRank(r)]++;
         decisions.add(new Decision.Place(r.spec.id(), a));
         return true;
     }
 
-    /**
-     * EASY backfill. The head's reservation ("shadow time") is when, counting GPUs only, enough will be free for it
-     * as running jobs end at their expected times; the GPUs beyond its need at that time are the "extra" ones. A later
-     * job starts now if it fits and either ends by the shadow time or needs no more than the extra GPUs.
-     */
-    private void backfill(List<Decision> decisions) {
-        JobRecord head = queue.peekFirst();
-        long free = state.freeGpus();
-        double shadow = Double.POSITIVE_INFINITY;
-        long extra = 0;
-        if (head.spec.gpus() <= state.capacityGpus()) {
-            long available = free;
-            for (JobRecord r : runningByEnd) {
-                if (available >= head.spec.gpus()) {
-                    break;
-                }
-                available += r.allocation.totalGpus();
-                shadow = r.expectedEnd;
-            }
-            if (available >= head.spec.gpus() && Double.isInfinite(shadow)) {
-                shadow = now;
-            }
-            extra = available - head.spec.gpus();
+    private boolean withinReservation(JobRecord r) {
+        return r.spec.jobClass() == JobClass.RESERVED
+                && usedReserved[r.tenant] + r.spec.gpus() <= reservedQuota[r.tenant];
+    }
+
+    /** 0: reserved within quota; 1: on-demand or reserved beyond quota; 2: preemptible. */
+    private int rank(JobRecord r) {
+        return switch (r.spec.jobClass()) {
+            case RESERVED -> withinReservation(r) ? 0 : 1;
+            case ON_DEMAND -> 1;
+            case PREEMPTIBLE -> 2;
+        };
+    }
+
+    private int runningRank(JobRecord r) {
+        return r.guaranteed ? 0 : r.spec.jobClass() == JobClass.PREEMPTIBLE ? 2 : 1;
+    }
+
+    private List<Decision> schedule() {
+        List<Decision> decisions = new ArrayList<>();
+        if (config.policy() == QueuePolicy.FAIR) {
+            fairPass(decisions);
+            return decisions;
         }
+        while (!queue.isEmpty()) {
+            if (!tryStart(queue.peekFirst(), decisions)) {
+                break;
+            }
+        }
+        if (!queue.isEmpty()) {
+            JobRecord head = queue.peekFirst();
+            head.reason = diagnose(head);
+            if (config.policy() == QueuePolicy.BACKFILL && queue.size() > 1) {
+                backfill(head, queue.iterator(), decisions);
+            }
+        }
+        return decisions;
+    }
+
+    /** The head's reservation: [shadow time, GPUs spare at that time], counting GPUs only. */
+    private double[] reservation(JobRecord head) {
+        long available = state.freeGpus();
+        double shadow = now;
+        if (head.spec.gpus() > state.capacityGpus()) {
+            return new double[] {Double.POSITIVE_INFINITY, 0};
+        }
+        for (JobRecord r : runningByEnd) {
+            if (available >= head.spec.gpus()) {
+                break;
+            }
+            available += r.allocation.totalGpus();
+            shadow = Math.max(now, r.expectedEnd);
+        }
+        if (available < head.spec.gpus()) {
+            return new double[] {Double.POSITIVE_INFINITY, 0}; // capacity is down: no reservation can be promised
+        }
+        return new double[] {shadow, available - head.spec.gpus()};
+    }
+
+    /**
+     * EASY backfill behind {@code head}: a later job starts now if it fits and either ends by the head's shadow time
+     * or needs no more than the GPUs spare at that time.
+     */
+    private void backfill(JobRecord head, Iterator<JobRecord> order, List<Decision> decisions) {
+        double[] res = reservation(head);
+        double shadow = res[0];
+        long extra = (long) res[1];
         int looked = 0;
-        Iterator<JobRecord> it = queue.iterator();
-        it.next(); // the head keeps its reservation
-        while (it.hasNext() && looked++ < config.backfillDepth() && state.freeGpus() > 0) {
-            JobRecord r = it.next();
-            boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
-            boolean usesExtraOnly = r.spec.gpus() <= extra;
-            if (!endsInTime && !usesExtraOnly) {
+        List<JobRecord> candidates = new ArrayList<>();
+        while (order.hasNext() && looked < config.backfillDepth()) {
+            JobRecord r = order.next();
+            if (r != head) {
+                candidates.add(r);
+                looked++;
+            }
+        }
+        for (JobRecord r : candidates) {
+            if (state.freeGpus() == 0) {
+                r.reason = PendingReason.WAITING_FOR_RESERVATION;
                 continue;
             }
-            if (tryStart(r, decisions)) {
-                it.remove();
+            boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
+            boolean usesExtraOnly = r.spec.gpus() <= extra;
+            if ((endsInTime || usesExtraOnly) && tryStart(r, decisions)) {
                 if (!endsInTime) {
                     extra -= r.spec.gpus();
                 }
+            } else {
+                r.reason = PendingReason.WAITING_FOR_RESERVATION;
             }
         }
+    }
+
+    /**
+     * One FAIR pass: jobs in order of (rank, tenant's GPUs in use / its reserved GPUs, priority, submission), merged
+     * lazily from the per-tenant-and-class queues, so that a pass over a full fleet stops after a few jobs.
+     */
+    private void fairPass(List<Decision> decisions) {
+        int queues = tenantQueues.size();
+        JobRecord[] cursor = new JobRecord[queues];
+        for (int q = 0; q < queues; q++) {
+            TreeSet<JobRecord> set = tenantQueues.get(q);
+            cursor[q] = set.isEmpty() ? null : set.first();
+        }
+        JobRecord blocked = null;
+        double shadow = 0;
+        long extra = 0;
+        int looked = 0;
+        while (looked++ < config.backfillDepth()) {
+            int best = -1;
+            for (int q = 0; q < queues; q++) {
+                if (cursor[q] != null && (best < 0 || before(cursor[q], cursor[best]))) {
+                    best = q;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            JobRecord r = cursor[best];
+            cursor[best] = tenantQueues.get(best).higher(r);
+            if (blocked == null) {
+                if (tryStart(r, decisions)) {
+                    continue;
+                }
+                if (r.awaitingPreemptions > 0 || preempt(r, decisions)) {
+                    r.reason = PendingReason.WAITING_FOR_PREEMPTION;
+                    blocked = r;
+                    shadow = now + config.preemptionGraceSeconds();
+                    extra = 0;
+                } else {
+                    r.reason = diagnose(r);
+                    blocked = r;
+                    double[] res = reservation(r);
+                    shadow = res[0];
+                    extra = (long) res[1];
+                }
+                continue;
+            }
+            if (state.freeGpus() == 0) {
+                break; // nothing else can start in this pass
+            }
+            boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
+            boolean usesExtraOnly = r.spec.gpus() <= extra;
+            if ((endsInTime || usesExtraOnly) && tryStart(r, decisions)) {
+                if (!endsInTime) {
+                    extra -= r.spec.gpus();
+                }
+            } else {
+                r.reason = PendingReason.WAITING_FOR_RESERVATION;
+            }
+        }
+    }
+
+    private boolean before(JobRecord a, JobRecord b) {
+        int ra = rank(a);
+        int rb = rank(b);
+        if (ra != rb) {
+            return ra < rb;
+        }
+        if (a.tenant != b.tenant) {
+            double sa = (double) usedGpus[a.tenant] / Math.max(1, reservedQuota[a.tenant]);
+            double sb = (double) usedGpus[b.tenant] / Math.max(1, reservedQuota[b.tenant]);
+            if (sa != sb) {
+                return sa < sb;
+            }
+        }
+        if (a.spec.priority() != b.spec.priority()) {
+            return a.spec.priority() > b.spec.priority();
+        }
+        return a.seq < b.seq;
+    }
+
+    /**
+     * Makes room for {@code r} by preempting running jobs of a lower rank: preemptible first, then borrowers
+     * (on-demand and reserved beyond quota), lowest priority and latest start first, until the GPUs free now plus
+     * theirs cover the job. Returns false (and preempts nothing) if even all of them would not.
+     */
+    private boolean preempt(JobRecord r, List<Decision> decisions) {
+        int rank = rank(r);
+        boolean anyLower = false;
+        for (int k = rank + 1; k < runningByRank.length; k++) {
+            anyLower |= runningByRank[k] > 0;
+        }
+        if (!anyLower) {
+            return false;
+        }
+        List<JobRecord> victims = new ArrayList<>();
+        for (JobRecord v : runningByEnd) {
+            if (v.state == JobState.RUNNING && runningRank(v) > rank) {
+                victims.add(v);
+            }
+        }
+        if (victims.isEmpty()) {
+            return false;
+        }
+        victims.sort(Comparator.comparingInt((JobRecord v) -> -runningRank(v))
+                .thenComparingInt(v -> v.spec.priority())
+                .thenComparingDouble(v -> -v.started)
+                .thenComparingLong(v -> -v.seq));
+        long available = state.freeGpus();
+        List<JobRecord> chosen = new ArrayList<>();
+        for (JobRecord v : victims) {
+            if (available >= r.spec.gpus()) {
+                break;
+            }
+            chosen.add(v);
+            available += v.allocation.totalGpus();
+        }
+        if (available < r.spec.gpus()) {
+            return false;
+        }
+        for (JobRecord v : chosen) {
+            v.state = JobState.PREEMPTING;
+            decisions.add(new Decision.Preempt(v.spec.id(), config.preemptionGraceSeconds(), r.spec.id()));
+        }
+        r.awaitingPreemptions = chosen.size();
+        return true;
     }
 
     public JobView job(long jobId) {
         JobRecord r = require(jobId);
-        return new JobView(r.spec, r.state, r.submitted, r.started, r.allocation);
+        return new JobView(r.spec, r.state, r.submitted, r.started, r.allocation, r.restarts);
     }
 
     /** Why a queued job is not running, machine-readable; empty if it is not queued. */
-    public java.util.Optional<PendingReason> pendingReason(long jobId) {
+    public Optional<PendingReason> pendingReason(long jobId) {
         JobRecord r = require(jobId);
         if (r.state != JobState.QUEUED) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        if (queue.peekFirst() != r) {
-            return java.util.Optional.of(config.policy() == QueuePolicy.BACKFILL
-                    ? PendingReason.WAITING_FOR_RESERVATION : PendingReason.QUEUE_ORDER);
+        if (config.policy() != QueuePolicy.FAIR && queue.peekFirst() == r) {
+            return Optional.of(diagnose(r));
         }
-        return java.util.Optional.of(diagnose(r));
+        return Optional.of(r.reason);
     }
 
     private PendingReason diagnose(JobRecord r) {
@@ -248,7 +556,6 @@ public final class Scheduler {
         if (gpus > state.freeGpus()) {
             return PendingReason.NO_CAPACITY;
         }
-        // would it fit if isolation did not apply? Ask the placement on behalf of an owner-free view.
         if (state.isolation() != Isolation.NONE && fitsIgnoringIsolation(gpus)) {
             return PendingReason.ISOLATION;
         }
@@ -273,7 +580,7 @@ public final class Scheduler {
     }
 
     public int queuedJobs() {
-        return queue.size();
+        return queued;
     }
 
     public int runningJobs() {
@@ -281,10 +588,24 @@ public final class Scheduler {
     }
 
     public long allocatedGpus() {
-        return state.capacityGpus() - state.freeGpus();
+        return state.allocatedGpus();
     }
 
     public double timeSeconds() {
         return now;
+    }
+
+    public List<String> tenants() {
+        return List.copyOf(tenants);
+    }
+
+    public int reservedGpus(String tenant) {
+        Integer t = tenantIds.get(tenant);
+        return t == null ? 0 : reservedQuota[t];
+    }
+
+    public long usedGpus(String tenant) {
+        Integer t = tenantIds.get(tenant);
+        return t == null ? 0 : usedGpus[t];
     }
 }

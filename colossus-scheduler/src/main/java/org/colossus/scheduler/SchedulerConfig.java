@@ -3,19 +3,23 @@ package org.colossus.scheduler;
 import java.util.Objects;
 
 /**
- * @param backfillDepth how many queued jobs behind the head a backfill pass looks at (Slurm's bf_max_job_test)
+ * @param backfillDepth how many queued jobs behind the blocked one a pass looks at (Slurm's bf_max_job_test)
+ * @param preemptionGraceSeconds time a preempted job gets to checkpoint before it must stop
+ * @param maxRestarts a job interrupted by failures more often than this is marked failed
  */
-public record SchedulerConfig(QueuePolicy policy, Placement placement, Isolation isolation, int backfillDepth) {
+public record SchedulerConfig(QueuePolicy policy, Placement placement, Isolation isolation, int backfillDepth,
+                              double preemptionGraceSeconds, int maxRestarts) {
     public SchedulerConfig {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(placement, "placement");
         Objects.requireNonNull(isolation, "isolation");
-        if (backfillDepth < 0) {
-            throw new SchedulerException("backfill depth " + backfillDepth + ": expected >= 0");
+        if (backfillDepth < 0 || preemptionGraceSeconds < 0 || maxRestarts < 0) {
+            throw new SchedulerException("backfill depth, preemption grace and max restarts must be >= 0; got "
+                    + backfillDepth + ", " + preemptionGraceSeconds + ", " + maxRestarts);
         }
     }
 
     public static SchedulerConfig of(QueuePolicy policy, Placement placement, Isolation isolation) {
-        return new SchedulerConfig(policy, placement, isolation, 1000);
+        return new SchedulerConfig(policy, placement, isolation, 1000, 300, 100);
     }
 }

@@ -3,25 +3,32 @@ package org.colossus.sim;
 import java.util.Arrays;
 
 /**
- * The simulator's future events: a binary min-heap over primitive arrays, ordered by time, then by kind
- * (completions before arrivals at one instant), then by insertion sequence. No objects per event, and the same
- * pushes always pop in the same order.
+ * The simulator's future events: a binary min-heap over primitive arrays, ordered by time, then by kind (a small
+ * number: lower kinds first at one instant, e.g. completions before arrivals), then by insertion sequence. Each
+ * event carries an int payload and an int tag (the simulator's run epoch, to recognize stale completions). No
+ * objects per event, and the same pushes always pop in the same order.
  */
 public final class EventCalendar {
-    public static final int FINISH = 0;
-    public static final int ARRIVAL = 1;
-
     private double[] times = new double[1024];
     private long[] keys = new long[1024];   // kind << 48 | sequence
     private int[] payloads = new int[1024];
+    private int[] tags = new int[1024];
     private int size;
     private long sequence;
 
     public void push(double time, int kind, int payload) {
+        push(time, kind, payload, 0);
+    }
+
+    public void push(double time, int kind, int payload, int tag) {
+        if (kind < 0 || kind > 0x7FFF) {
+            throw new IllegalArgumentException("event kind " + kind + " out of range 0..32767");
+        }
         if (size == times.length) {
             times = Arrays.copyOf(times, size * 2);
             keys = Arrays.copyOf(keys, size * 2);
             payloads = Arrays.copyOf(payloads, size * 2);
+            tags = Arrays.copyOf(tags, size * 2);
         }
         long key = ((long) kind << 48) | sequence++;
         int i = size++;
@@ -33,11 +40,13 @@ public final class EventCalendar {
             times[i] = times[parent];
             keys[i] = keys[parent];
             payloads[i] = payloads[parent];
+            tags[i] = tags[parent];
             i = parent;
         }
         times[i] = time;
         keys[i] = key;
         payloads[i] = payload;
+        tags[i] = tag;
     }
 
     private static boolean less(double t1, long k1, double t2, long k2) {
@@ -60,6 +69,10 @@ public final class EventCalendar {
         return (int) (keys[0] >>> 48);
     }
 
+    public int peekTag() {
+        return tags[0];
+    }
+
     /** Removes the first event and returns its payload. */
     public int pop() {
         int payload = payloads[0];
@@ -68,6 +81,7 @@ public final class EventCalendar {
             double t = times[size];
             long k = keys[size];
             int p = payloads[size];
+            int g = tags[size];
             int i = 0;
             while (true) {
                 int child = 2 * i + 1;
@@ -83,11 +97,13 @@ public final class EventCalendar {
                 times[i] = times[child];
                 keys[i] = keys[child];
                 payloads[i] = payloads[child];
+                tags[i] = tags[child];
                 i = child;
             }
             times[i] = t;
             keys[i] = k;
             payloads[i] = p;
+            tags[i] = g;
         }
         return payload;
     }

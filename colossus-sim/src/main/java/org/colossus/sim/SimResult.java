@@ -1,55 +1,89 @@
 package org.colossus.sim;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The outcome of one run: per job start and end, and the summary metrics.
+ * The outcome of one run: per job what happened, the summary metrics, per tenant and class breakdowns, and time
+ * series for plots. Definitions: docs/simulator.md#metrics.
  *
- * @param startSeconds per job (workload order); NaN if it never started
- * @param endSeconds per job; NaN if it never ended
+ * @param startSeconds per job (workload order): first start; NaN if it never started
+ * @param endSeconds per job: completion; NaN if it did not complete
+ * @param state per job: completed, failed, running or queued (at the end of the run)
  */
 public record SimResult(String policy, String placement, String isolation, Workload workload, double[] startSeconds,
-                        double[] endSeconds, int[] racks, int[] pods, Summary summary) {
+                        double[] endSeconds, String[] state, int[] restarts, int[] racks, int[] pods, Summary summary,
+                        Map<String, Group> byTenant, Map<String, Group> byClass, Series series) {
 
     /**
-     * @param makespanSeconds last end time
-     * @param p99WaitSeconds the element at index floor(0.99 n) of the ascending waits
+     * @param makespanSeconds last completion time
+     * @param p99WaitSeconds the element at index floor(0.99 n) of the ascending waits of started jobs
      * @param jobsWaited jobs with wait > 0
-     * @param utilization allocated GPU-seconds / (fleet GPUs x makespan)
-     * @param events simulator events processed
+     * @param utilization allocated GPU-seconds / (fleet GPUs x horizon)
+     * @param productiveUtilization GPU-seconds of work kept (not lost to failures or restarts) / (fleet GPUs x horizon)
+     * @param goodput productive / allocated GPU-seconds
+     * @param fragmentation time-average share of free GPUs that sit on partly used nodes (unusable by gangs)
+     * @param isolationViolations placements that put two tenants in one isolation unit, counted independently
      */
-    public record Summary(int jobs, int completed, double makespanSeconds, double meanWaitSeconds, double p99WaitSeconds,
-                          int jobsWaited, double meanJctSeconds, double utilization, long events) {
+    public record Summary(int jobs, int completed, int failed, int unfinished, double makespanSeconds,
+                          double horizonSeconds, double meanWaitSeconds, double p99WaitSeconds, int jobsWaited,
+                          double meanJctSeconds, double utilization, double productiveUtilization, double goodput,
+                          int preemptions, int nodeFailures, int interruptions, double lostGpuHours,
+                          double fragmentation, long isolationViolations, long events) {
     }
 
-    static Summary summarize(Workload w, double[] start, double[] end, double allocatedGpuSeconds, long fleetGpus,
-                             long events) {
-        int n = w.size();
-        double makespan = 0;
-        double waitSum = 0;
-        double jctSum = 0;
-        int waited = 0;
-        int completed = 0;
-        double[] waits = new double[n];
-        for (int i = 0; i < n; i++) {
-            if (Double.isNaN(end[i])) {
-                waits[i] = Double.POSITIVE_INFINITY;
-                continue;
-            }
-            completed++;
-            makespan = Math.max(makespan, end[i]);
-            double wait = start[i] - w.submitSeconds()[i];
-            waits[i] = wait;
-            waitSum += wait;
-            jctSum += end[i] - w.submitSeconds()[i];
-            if (wait > 0) {
-                waited++;
+    public record Group(int jobs, int completed, double gpuHours, double p50WaitSeconds, double p90WaitSeconds,
+                        double p99WaitSeconds, double p50JctSeconds, double p90JctSeconds, double p99JctSeconds,
+                        int preemptions, int interruptions) {
+    }
+
+    /** Samples at equal steps of simulated time. */
+    public record Series(double[] timeSeconds, double[] utilization, int[] queuedJobs) {
+    }
+
+    static Map<String, Group> groups(Workload w, double[] start, double[] end, int[] preempted, int[] interrupted,
+                                     double[] gpuSeconds, boolean byTenant) {
+        Map<String, List<Integer>> members = new TreeMap<>();
+        for (int i = 0; i < w.size(); i++) {
+            String key = byTenant ? w.tenants().get(w.tenantOf()[i]) : w.jobClass()[i].key();
+            members.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        }
+        Map<String, Group> out = new LinkedHashMap<>();
+        members.forEach((key, jobs) -> {
+            double[] waits = jobs.stream().filter(i -> !Double.isNaN(start[i]))
+                    .mapToDouble(i -> start[i] - w.submitSeconds()[i]).sorted().toArray();
+            double[] jcts = jobs.stream().filter(i -> !Double.isNaN(end[i]))
+                    .mapToDouble(i -> end[i] - w.submitSeconds()[i]).sorted().toArray();
+            out.put(key, new Group(jobs.size(), jcts.length,
+                    jobs.stream().mapToDouble(i -> gpuSeconds[i]).sum() / 3600,
+                    at(waits, 0.5), at(waits, 0.9), at(waits, 0.99), at(jcts, 0.5), at(jcts, 0.9), at(jcts, 0.99),
+                    jobs.stream().mapToInt(i -> preempted[i]).sum(), jobs.stream().mapToInt(i -> interrupted[i]).sum()));
+        });
+        return out;
+    }
+
+    /** Element floor(q n) of sorted values (the reference's percentile convention); 0 for none. */
+    static double at(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
+    }
+
+    static double[] sortedWaits(Workload w, double[] start) {
+        double[] waits = new double[w.size()];
+        int k = 0;
+        for (int i = 0; i < w.size(); i++) {
+            if (!Double.isNaN(start[i])) {
+                waits[k++] = start[i] - w.submitSeconds()[i];
             }
         }
-        Arrays.sort(waits);
-        double p99 = n == 0 ? 0 : waits[(int) Math.floor(0.99 * n)];
-        double utilization = makespan > 0 ? allocatedGpuSeconds / (fleetGpus * makespan) : 0;
-        return new Summary(n, completed, makespan, completed == 0 ? 0 : waitSum / completed, p99, waited,
-                completed == 0 ? 0 : jctSum / completed, utilization, events);
+        double[] out = Arrays.copyOf(waits, k);
+        Arrays.sort(out);
+        return out;
     }
 }

@@ -1,16 +1,85 @@
 package org.colossus.sim;
 
 import java.util.List;
+import org.colossus.scheduler.JobClass;
 
 /**
- * Jobs to replay, in submission order (ties keep file order), held as parallel arrays so that a million jobs
+ * Jobs to replay, in submission order (ties keep source order), held as parallel arrays so that a million jobs
  * stay a few tens of MB.
  *
+ * @param durationSeconds work of each job at nominal speed, in seconds of running time
  * @param tenantOf index into {@code tenants} per job
  */
 public record Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
-                       int[] tenantOf, List<String> tenants) {
+                       int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority) {
+
+    /** A workload of on-demand jobs at priority 0. */
+    public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
+                    int[] tenantOf, List<String> tenants) {
+        this(name, ids, submitSeconds, gpus, durationSeconds, tenantOf, tenants, filled(ids.length), new int[ids.length]);
+    }
+
+    private static JobClass[] filled(int n) {
+        JobClass[] c = new JobClass[n];
+        java.util.Arrays.fill(c, JobClass.ON_DEMAND);
+        return c;
+    }
+
     public int size() {
         return ids.length;
+    }
+
+    /** Several workloads as one, re-sorted by submission (stable), tenants merged by name. */
+    public static Workload merge(String name, List<Workload> parts) {
+        List<String> tenants = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> tenantIds = new java.util.HashMap<>();
+        int n = parts.stream().mapToInt(Workload::size).sum();
+        long[] ids = new long[n];
+        double[] submit = new double[n];
+        int[] gpus = new int[n];
+        double[] dur = new double[n];
+        int[] tenant = new int[n];
+        JobClass[] cls = new JobClass[n];
+        int[] prio = new int[n];
+        int k = 0;
+        long nextId = 0;
+        for (Workload w : parts) {
+            for (int i = 0; i < w.size(); i++, k++) {
+                ids[k] = nextId++;
+                submit[k] = w.submitSeconds[i];
+                gpus[k] = w.gpus[i];
+                dur[k] = w.durationSeconds[i];
+                String t = w.tenants.get(w.tenantOf[i]);
+                tenant[k] = tenantIds.computeIfAbsent(t, x -> {
+                    tenants.add(x);
+                    return tenants.size() - 1;
+                });
+                cls[k] = w.jobClass[i];
+                prio[k] = w.priority[i];
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(submit[a], submit[b]));
+        long[] i2 = new long[n];
+        double[] s2 = new double[n];
+        int[] g2 = new int[n];
+        double[] d2 = new double[n];
+        int[] t2 = new int[n];
+        JobClass[] c2 = new JobClass[n];
+        int[] p2 = new int[n];
+        for (int i = 0; i < n; i++) {
+            int o = order[i];
+            i2[i] = ids[o];
+            s2[i] = submit[o];
+            g2[i] = gpus[o];
+            d2[i] = dur[o];
+            t2[i] = tenant[o];
+            c2[i] = cls[o];
+            p2[i] = prio[o];
+        }
+        return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants), c2, p2);
     }
 }
