@@ -239,7 +239,7 @@ public final class Scheduler {
 
     private List<Decision> nodeFailed(int node) {
         List<Decision> decisions = new ArrayList<>();
-        List<JobRecord> hit = onNode.get(node) == null ? List.of() : new ArrayList<>(onNode.get(node));
+        List<JobRecord> hit = onNode.get(node) == null ? new ArrayList<>() : new ArrayList<>(onNode.get(node));
         hit.sort(Comparator.comparingLong(r -> r.seq));
         for (JobRecord r : hit) {
             release(r);

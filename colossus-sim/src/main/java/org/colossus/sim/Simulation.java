@@ -83,6 +83,7 @@ public final class Simulation {
         final double[] start;
         final double[] end;
         final double[] runStart;
+        final double[] runOverhead;
         final double[] workDone;
         final int[] epoch;
         final int[] restarts;
@@ -107,6 +108,7 @@ public final class Simulation {
             start = nan(n);
             end = nan(n);
             runStart = new double[n];
+            runOverhead = new double[n];
             workDone = new double[n];
             epoch = new int[n];
             restarts = new int[n];
@@ -262,8 +264,7 @@ public final class Simulation {
         /** Books the run that ends now: allocated GPU-seconds, work kept (all of it if {@code keep}), work lost. */
         private void account(int job, double now, boolean keep) {
             double ran = now - runStart[job];
-            double overhead = restarts[job] > 0 || preempted[job] > 0 ? failures.restartSeconds() : 0;
-            double worked = Math.max(0, Math.min(ran - overhead, remaining(job)));
+            double worked = Math.max(0, Math.min(ran - runOverhead[job], remaining(job)));
             double kept = keep ? worked
                     : Math.floor(worked / failures.checkpointIntervalSeconds()) * failures.checkpointIntervalSeconds();
             int gpus = w.gpus()[job];
@@ -302,8 +303,9 @@ public final class Simulation {
                         start[job] = now;
                     }
                     runStart[job] = now;
-                    double overhead = restarts[job] > 0 || preempted[job] > 0 ? failures.restartSeconds() : 0;
-                    calendar.push(now + overhead + remaining(job), FINISH, job, epoch[job]);
+                    // a job that ran before pays the restart cost (reschedule, NCCL init, checkpoint load)
+                    runOverhead[job] = restarts[job] > 0 || preempted[job] > 0 ? failures.restartSeconds() : 0;
+                    calendar.push(now + runOverhead[job] + remaining(job), FINISH, job, epoch[job]);
                     racks[job] = distinct(p.allocation(), true);
                     pods[job] = distinct(p.allocation(), false);
                     audit.place(job, w.tenantOf()[job], p.allocation());
