@@ -19,6 +19,7 @@ import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
 import org.colossus.sim.FailureModel;
 import org.colossus.sim.Fleets;
+import org.colossus.sim.Scenario;
 import org.colossus.sim.SimResult;
 import org.colossus.sim.Simulation;
 import org.colossus.sim.Workload;
@@ -26,82 +27,97 @@ import org.colossus.sim.WorkloadReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code colossus simulate}: replay a workload on a fleet through the scheduler core, on a virtual clock. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Replay a workload on a fleet through the scheduler core and report utilization, waits and"
-                + " job completion times (docs/simulator.md).",
-                "Example: colossus simulate --fleet uniform:12500x8 --workload ../shared/bench/fifo-reference/"
-                        + "wl_h12500_j100000.csv.gz --policy fifo --placement first-fit --isolation none --failures off"})
+        description = {"Replay a scenario (or a workload given by flags) on a fleet through the scheduler core and report"
+                + " utilization, goodput, waits, completion times, preemptions, failures and isolation"
+                + " (docs/simulator.md).",
+                "Examples:",
+                "  colossus simulate scenarios/colossus2-month.yaml --report month.html",
+                "  colossus simulate --fleet uniform:12500x8 --workload ../shared/bench/fifo-reference/wl_h12500_j100000.csv.gz"
+                        + " --policy fifo --placement first-fit --isolation none --failures off"})
 final class SimulateCommand implements Runnable {
-    @Option(names = "--fleet", required = true, paramLabel = "PRESET|FILE|uniform:HxG",
-            description = "A preset (colossus1, colossus2), a fleet file, or uniform:HOSTSxGPUS (identical hosts, no topology).")
+    @Parameters(arity = "0..1", paramLabel = "SCENARIO.yaml", description = "Scenario file; omit to give everything by flags.")
+    Path scenarioFile;
+
+    @Option(names = "--fleet", paramLabel = "PRESET|FILE|uniform:HxG",
+            description = "Without a scenario: a preset (colossus1, colossus2), a fleet file, or uniform:HOSTSxGPUS.")
     String fleet;
 
-    @Option(names = "--workload", required = true, paramLabel = "FILE",
-            description = "Jobs CSV (job_id,submit_time_s,num_gpus,duration_s) or the Philly trace (philly.csv), gzipped or not.")
+    @Option(names = "--workload", paramLabel = "FILE",
+            description = "Without a scenario: a jobs CSV (job_id,submit_time_s,num_gpus,duration_s) or the Philly trace, gzipped or not.")
     Path workload;
 
-    @Option(names = "--policy", defaultValue = "fifo", split = ",", paramLabel = "P[,P...]",
-            description = "Queue policies, comma-separated to compare side by side: fifo, backfill (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", split = ",", paramLabel = "P[,P...]",
+            description = "Queue policies, comma-separated to compare side by side: fifo, backfill, fair (default: the"
+                    + " scenario's, or fifo).")
     List<String> policies;
 
-    @Option(names = "--placement", defaultValue = "first-fit",
-            description = "first-fit, best-fit or topology (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--placement", description = "first-fit, best-fit or topology (default: the scenario's, or first-fit).")
     String placement;
 
-    @Option(names = "--isolation", defaultValue = "none",
-            description = "Unit tenants never share: none, node, domain, rack, pod (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--isolation", description = "Unit tenants never share: none, node, domain, rack, pod (default: the"
+            + " scenario's, or none).")
     String isolation;
 
-    @Option(names = "--failures", defaultValue = "off",
-            description = "Failure model: off, or default (Llama 3's 1.97e-5 interruptions per GPU-hour; docs/simulator.md) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--failures", description = "off, or default (1.97e-5 interruptions per GPU-hour, from Llama 3 405B)"
+            + " (default: the scenario's, or off).")
     String failures;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the failure process (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed of the failure process and synthetic workloads (default: the scenario's, or 1).")
+    Long seed;
 
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
-    @Option(names = "--jobs-out", paramLabel = "FILE.csv", description = "Write one row per job (first policy).")
+    @Option(names = "--jobs-out", paramLabel = "FILE.csv", description = "Write one row per job of the first policy's run.")
     Path jobsOut;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report with plots.")
+    Path report;
 
     @Spec
     CommandSpec spec;
 
+    private record Plan(String name, Fleet fleet, Workload workload, List<QueuePolicy> policies, List<Simulation> runs) {
+    }
+
     @Override
     public void run() {
-        FailureModel failureModel = switch (failures) {
-            case "off" -> FailureModel.OFF;
-            case "default" -> FailureModel.DEFAULT;
-            default -> throw new CliException("--failures '" + failures + "': expected off or default");
-        };
-        Placement place = Placement.named(placement);
-        Isolation iso = Isolation.parse(isolation);
-        List<QueuePolicy> parsed = policies.stream().map(QueuePolicy::parse).toList();
-        Fleet f = Fleets.resolve(fleet, Catalog.standard());
-        Workload w = WorkloadReader.read(workload);
+        Plan plan = scenarioFile != null ? fromScenario() : fromFlags();
         boolean tty = System.console() != null && format == OutputFormat.text;
         List<SimResult> results = new ArrayList<>();
-        List<Double> wallSeconds = new ArrayList<>();
-        for (QueuePolicy policy : parsed) {
+        List<Double> wall = new ArrayList<>();
+        for (int i = 0; i < plan.runs().size(); i++) {
+            QueuePolicy policy = plan.policies().get(i);
             long start = System.nanoTime();
-            double[] lastPrint = {System.nanoTime()};
-            SimResult r = new Simulation(f, SchedulerConfig.of(policy, place, iso), failureModel, seed,
-                    Double.POSITIVE_INFINITY, List.of()).run(w, t -> {
-                if (tty && System.nanoTime() - lastPrint[0] > 1e9) {
-                    lastPrint[0] = System.nanoTime();
-                    spec.commandLine().getErr().printf(Locale.ROOT, "\r%s: simulated %.1f h", policy.key(), t / 3600);
+            long[] last = {start};
+            SimResult r = plan.runs().get(i).run(plan.workload(), t -> {
+                if (tty && System.nanoTime() - last[0] > 1e9) {
+                    last[0] = System.nanoTime();
+                    spec.commandLine().getErr().printf(Locale.ROOT, "\r%s: simulated %.1f days (%.0f s elapsed)   ",
+                            policy.key(), t / 86400, (System.nanoTime() - start) / 1e9);
                     spec.commandLine().getErr().flush();
                 }
             });
-            wallSeconds.add((System.nanoTime() - start) / 1e9);
+            if (tty) {
+                spec.commandLine().getErr().print("\r" + " ".repeat(60) + "\r");
+            }
+            wall.add((System.nanoTime() - start) / 1e9);
             results.add(r);
         }
         if (jobsOut != null) {
             writeJobs(jobsOut, results.get(0));
+        }
+        if (report != null) {
+            try {
+                Files.writeString(report, HtmlReport.render(plan.name(), plan.fleet(), results), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CliException(report + ": cannot write: " + e.getMessage());
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
@@ -112,26 +128,65 @@ final class SimulateCommand implements Runnable {
                 run.put("placement", r.placement());
                 run.put("isolation", r.isolation());
                 run.put("summary", r.summary());
+                run.put("byTenant", r.byTenant());
+                run.put("byClass", r.byClass());
                 runs.add(run);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("fleet", f.name());
-            doc.put("workload", w.name());
+            doc.put("scenario", plan.name());
+            doc.put("fleet", plan.fleet().name());
+            doc.put("jobs", plan.workload().size());
             doc.put("summary", results.get(0).summary());
             doc.put("runs", runs);
             out.println(Json.write(doc));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s (%,d GPUs), %,d jobs; placement %s, isolation %s, failures off%n%n", w.name(),
-                f.name(), f.gpuCount(), w.size(), place.name(), iso.key());
-        out.printf("%-10s %14s %14s %14s %10s %14s %11s %10s%n", "policy", "makespan s", "mean wait s", "p99 wait s",
-                "waited", "mean JCT s", "utilization", "wall s");
-        for (int i = 0; i < results.size(); i++) {
-            SimResult.Summary s = results.get(i).summary();
-            out.printf(Locale.ROOT, "%-10s %14.3f %14.3f %14.3f %10d %14.3f %10.1f%% %10.2f%n", results.get(i).policy(),
-                    s.makespanSeconds(), s.meanWaitSeconds(), s.p99WaitSeconds(), s.jobsWaited(), s.meanJctSeconds(),
-                    s.utilization() * 100, wallSeconds.get(i));
+        out.println(SimText.render(plan.name(), plan.fleet(), plan.workload(), results, wall));
+    }
+
+    private Plan fromScenario() {
+        if (fleet != null || workload != null) {
+            throw new CliException("--fleet and --workload replace a scenario; give either a SCENARIO.yaml or both flags, not both");
         }
+        Scenario s = Scenario.load(scenarioFile, Catalog.standard());
+        List<QueuePolicy> policyList = policies == null ? s.policies() : policies.stream().map(QueuePolicy::parse).toList();
+        Placement place = placement == null ? s.placement() : Placement.named(placement);
+        Isolation iso = isolation == null ? s.isolation() : Isolation.parse(isolation);
+        FailureModel failureModel = failures == null ? s.failures() : failureModel(failures);
+        long runSeed = seed == null ? s.seed() : seed;
+        List<Simulation> runs = new ArrayList<>();
+        for (QueuePolicy p : policyList) {
+            runs.add(new Simulation(s.fleet(), new SchedulerConfig(p, place, iso, s.backfillDepth(),
+                    s.preemptionGraceSeconds(), s.maxRestarts()), failureModel, runSeed, s.durationSeconds(), s.contracts()));
+        }
+        return new Plan(s.name(), s.fleet(), s.workload(), policyList, runs);
+    }
+
+    private Plan fromFlags() {
+        if (fleet == null || workload == null) {
+            throw new CliException("give a SCENARIO.yaml, or both --fleet and --workload");
+        }
+        List<QueuePolicy> policyList = policies == null ? List.of(QueuePolicy.FIFO)
+                : policies.stream().map(QueuePolicy::parse).toList();
+        Placement place = Placement.named(placement == null ? "first-fit" : placement);
+        Isolation iso = Isolation.parse(isolation == null ? "none" : isolation);
+        FailureModel failureModel = failureModel(failures == null ? "off" : failures);
+        Fleet f = Fleets.resolve(fleet, Catalog.standard());
+        Workload w = WorkloadReader.read(workload);
+        List<Simulation> runs = new ArrayList<>();
+        for (QueuePolicy p : policyList) {
+            runs.add(new Simulation(f, SchedulerConfig.of(p, place, iso), failureModel, seed == null ? 1 : seed,
+                    Double.POSITIVE_INFINITY, List.of()));
+        }
+        return new Plan(w.name(), f, w, policyList, runs);
+    }
+
+    private static FailureModel failureModel(String text) {
+        return switch (text) {
+            case "off" -> FailureModel.OFF;
+            case "default" -> FailureModel.DEFAULT;
+            default -> throw new CliException("--failures '" + text + "': expected off or default");
+        };
     }
 
     private void writeJobs(Path file, SimResult r) {
@@ -145,8 +200,8 @@ final class SimulateCommand implements Runnable {
                         .append(w.jobClass()[i].key()).append(',')
                         .append(w.gpus()[i]).append(',').append(seconds(w.submitSeconds()[i])).append(',')
                         .append(seconds(r.startSeconds()[i])).append(',').append(seconds(r.endSeconds()[i])).append(',')
-                        .append(r.state()[i]).append(',').append(r.restarts()[i]).append(',').append(r.racks()[i]).append(',')
-                        .append(r.pods()[i]).append('\n');
+                        .append(r.state()[i]).append(',').append(r.restarts()[i]).append(',').append(r.racks()[i])
+                        .append(',').append(r.pods()[i]).append('\n');
                 out.write(b.toString());
             }
         } catch (IOException e) {

@@ -24,6 +24,7 @@ public final class ClusterState {
     private final boolean[] drained;
     private long freeTotal;
     private long allocatedTotal;
+    private long fullyFreeGpus;
     private final long capacityTotal;
 
     ClusterState(Fleet fleet, Isolation isolation) {
@@ -48,6 +49,9 @@ public final class ClusterState {
         }
         fullyFreeNodes = new BitSet(nodes);
         fullyFreeNodes.set(0, nodes);
+        for (int n = 0; n < nodes; n++) {
+            fullyFreeGpus += capacity[n];
+        }
         fullyFreeInRack = new int[fleet.rackCount()];
         fullyFreeInPod = new int[fleet.podCount()];
         for (int n = 0; n < nodes; n++) {
@@ -108,6 +112,7 @@ public final class ClusterState {
             freeTotal -= free[node];
             if (free[node] == capacity[node]) {
                 fullyFreeNodes.clear(node);
+                fullyFreeGpus -= capacity[node];
                 fullyFreeInRack[rack]--;
                 fullyFreeInPod[pod]--;
             }
@@ -116,6 +121,7 @@ public final class ClusterState {
             freeTotal += free[node];
             if (free[node] == capacity[node]) {
                 fullyFreeNodes.set(node);
+                fullyFreeGpus += capacity[node];
                 fullyFreeInRack[rack]++;
                 fullyFreeInPod[pod]++;
             }
@@ -173,6 +179,11 @@ public final class ClusterState {
         return fullyFreeInPod[pod];
     }
 
+    /** GPUs of completely free placeable nodes: an upper bound on what a gang can get. */
+    public long fullyFreeGpus() {
+        return fullyFreeGpus;
+    }
+
     /** Completely free nodes (read-only view: do not modify). */
     BitSet fullyFreeNodes() {
         return fullyFreeNodes;
@@ -224,6 +235,7 @@ public final class ClusterState {
         allocatedTotal += gpus;
         if (wasFullyFree) {
             fullyFreeNodes.clear(node);
+            fullyFreeGpus -= capacity[node];
             int rack = fleet.rackOfNode(node);
             fullyFreeInRack[rack]--;
             fullyFreeInPod[fleet.podOfRack(rack)]--;
@@ -251,6 +263,7 @@ public final class ClusterState {
         }
         if (indexed && fullyFree(node)) {
             fullyFreeNodes.set(node);
+            fullyFreeGpus += capacity[node];
             int rack = fleet.rackOfNode(node);
             fullyFreeInRack[rack]++;
             fullyFreeInPod[fleet.podOfRack(rack)]++;

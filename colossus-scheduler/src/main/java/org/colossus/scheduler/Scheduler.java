@@ -38,11 +38,24 @@ public final class Scheduler {
     private int running;
     /** Running jobs per running rank (0 guaranteed, 1 borrowing, 2 preemptible): preemption looks only if useful. */
     private final int[] runningByRank = new int[3];
+    private final long[] runningGpusByRank = new long[3];
+    /** Running jobs in the order they would be preempted: lowest class first, then lowest priority, latest start. */
+    private final TreeSet<JobRecord> victimOrder = new TreeSet<>(Comparator
+            .comparingInt((JobRecord v) -> -v.runRank)
+            .thenComparingInt(v -> v.spec.priority())
+            .thenComparingDouble(v -> -v.started)
+            .thenComparingLong(v -> -v.seq));
     private long sequence;
     private double now = Double.NEGATIVE_INFINITY;
 
-    private static final Comparator<JobRecord> TENANT_ORDER = Comparator
-            .comparingInt((JobRecord r) -> -r.spec.priority()).thenComparingLong(r -> r.seq);
+    /** Within one tenant-and-class queue: higher priority first, then submission. */
+    private static final Comparator<JobRecord> TENANT_ORDER = (a, b) -> {
+        int pa = a.spec.priority();
+        int pb = b.spec.priority();
+        return pa != pb ? Integer.compare(pb, pa) : Long.compare(a.seq, b.seq);
+    };
+    /** Set during a FAIR pass: started jobs leave their queue through the pass's iterator. */
+    private boolean inFairPass;
 
     private static final class JobRecord {
         JobSpec spec;
@@ -54,6 +67,7 @@ public final class Scheduler {
         double started = Double.NaN;
         double expectedEnd = Double.NaN;
         boolean guaranteed;
+        int runRank;
         int restarts;
         int awaitingPreemptions;
         PendingReason reason = PendingReason.QUEUE_ORDER;
@@ -186,7 +200,9 @@ public final class Scheduler {
     private void dequeue(JobRecord r) {
         queued--;
         if (config.policy() == QueuePolicy.FAIR) {
-            queueOf(r).remove(r);
+            if (!inFairPass) {
+                queueOf(r).remove(r);
+            }
         } else if (queue.peekFirst() == r) {
             queue.pollFirst();
         } else {
@@ -264,7 +280,11 @@ public final class Scheduler {
             onNode.get(a.nodes()[i]).remove(r);
         }
         running--;
-        runningByRank[runningRank(r)]--;
+        runningByRank[r.runRank]--;
+        runningGpusByRank[r.runRank] -= a.totalGpus();
+        if (config.policy() == QueuePolicy.FAIR) {
+            victimOrder.remove(r);
+        }
         if (config.policy() != QueuePolicy.FIFO) {
             runningByEnd.remove(r);
         }
@@ -279,6 +299,9 @@ public final class Scheduler {
     private boolean tryStart(JobRecord r, List<Decision> decisions) {
         if (r.spec.gpus() > state.freeGpus()) {
             return false;
+        }
+        if (r.spec.gpus() > state.maxNodeGpus() && r.spec.gpus() > state.fullyFreeGpus()) {
+            return false; // a gang takes whole free nodes: not enough of them
         }
         Allocation a = config.placement().place(state, r.spec.gpus(), r.tenant);
         if (a == null) {
@@ -307,7 +330,12 @@ public final class Scheduler {
         if (r.guaranteed) {
             usedReserved[r.tenant] += a.totalGpus();
         }
-        runningByRank[runningRank(r)]++;
+        r.runRank = runningRank(r);
+        runningByRank[r.runRank]++;
+        runningGpusByRank[r.runRank] += a.totalGpus();
+        if (config.policy() == QueuePolicy.FAIR) {
+            victimOrder.add(r);
+        }
         decisions.add(new Decision.Place(r.spec.id(), a));
         return true;
     }
@@ -411,57 +439,84 @@ public final class Scheduler {
      */
     private void fairPass(List<Decision> decisions) {
         int queues = tenantQueues.size();
+        List<Iterator<JobRecord>> iterators = new ArrayList<>(queues);
         JobRecord[] cursor = new JobRecord[queues];
         for (int q = 0; q < queues; q++) {
-            TreeSet<JobRecord> set = tenantQueues.get(q);
-            cursor[q] = set.isEmpty() ? null : set.first();
+            Iterator<JobRecord> it = tenantQueues.get(q).iterator();
+            iterators.add(it);
+            cursor[q] = it.hasNext() ? it.next() : null;
         }
         JobRecord blocked = null;
         double shadow = 0;
         long extra = 0;
         int looked = 0;
-        while (looked++ < config.backfillDepth()) {
-            int best = -1;
-            for (int q = 0; q < queues; q++) {
-                if (cursor[q] != null && (best < 0 || before(cursor[q], cursor[best]))) {
-                    best = q;
+        // Within a pass capacity only shrinks, so once a tenant's job of g GPUs found no room, its jobs of g or more
+        // GPUs will not either: skip them without asking the placement again.
+        int[] failedAt = new int[tenants.size()];
+        java.util.Arrays.fill(failedAt, Integer.MAX_VALUE);
+        inFairPass = true;
+        try {
+            while (looked++ < config.backfillDepth()) {
+                int best = -1;
+                for (int q = 0; q < queues; q++) {
+                    if (cursor[q] != null && (best < 0 || before(cursor[q], cursor[best]))) {
+                        best = q;
+                    }
                 }
-            }
-            if (best < 0) {
-                break;
-            }
-            JobRecord r = cursor[best];
-            cursor[best] = tenantQueues.get(best).higher(r);
-            if (blocked == null) {
-                if (tryStart(r, decisions)) {
-                    continue;
+                if (best < 0) {
+                    break;
                 }
-                if (r.awaitingPreemptions > 0 || preempt(r, decisions)) {
-                    r.reason = PendingReason.WAITING_FOR_PREEMPTION;
-                    blocked = r;
-                    shadow = now + config.preemptionGraceSeconds();
-                    extra = 0;
+                JobRecord r = cursor[best];
+                Iterator<JobRecord> it = iterators.get(best);
+                boolean started = false;
+                if (blocked == null) {
+                    started = tryStart(r, decisions);
+                    if (!started) {
+                        if (r.awaitingPreemptions > 0 || preempt(r, decisions)) {
+                            r.reason = PendingReason.WAITING_FOR_PREEMPTION;
+                            blocked = r;
+                            shadow = now + config.preemptionGraceSeconds();
+                            extra = 0;
+                        } else {
+                            r.reason = diagnose(r);
+                            blocked = r;
+                            shadow = Double.NaN; // computed when a later job first needs it
+                        }
+                    }
                 } else {
-                    r.reason = diagnose(r);
-                    blocked = r;
-                    double[] res = reservation(r);
-                    shadow = res[0];
-                    extra = (long) res[1];
+                    if (state.freeGpus() == 0) {
+                        break; // nothing else can start in this pass
+                    }
+                    if (r.spec.gpus() > state.freeGpus() || r.spec.gpus() >= failedAt[r.tenant]) {
+                        r.reason = PendingReason.WAITING_FOR_RESERVATION;
+                    } else {
+                        if (Double.isNaN(shadow)) {
+                            double[] res = reservation(blocked);
+                            shadow = res[0];
+                            extra = (long) res[1];
+                        }
+                        boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
+                        boolean usesExtraOnly = r.spec.gpus() <= extra;
+                        if (!endsInTime && !usesExtraOnly) {
+                            r.reason = PendingReason.WAITING_FOR_RESERVATION;
+                        } else if (tryStart(r, decisions)) {
+                            started = true;
+                            if (!endsInTime) {
+                                extra -= r.spec.gpus();
+                            }
+                        } else {
+                            failedAt[r.tenant] = Math.min(failedAt[r.tenant], r.spec.gpus());
+                            r.reason = PendingReason.WAITING_FOR_RESERVATION;
+                        }
+                    }
                 }
-                continue;
-            }
-            if (state.freeGpus() == 0) {
-                break; // nothing else can start in this pass
-            }
-            boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
-            boolean usesExtraOnly = r.spec.gpus() <= extra;
-            if ((endsInTime || usesExtraOnly) && tryStart(r, decisions)) {
-                if (!endsInTime) {
-                    extra -= r.spec.gpus();
+                if (started) {
+                    it.remove();
                 }
-            } else {
-                r.reason = PendingReason.WAITING_FOR_RESERVATION;
+                cursor[best] = it.hasNext() ? it.next() : null;
             }
+        } finally {
+            inFairPass = false;
         }
     }
 
@@ -491,31 +546,21 @@ public final class Scheduler {
      */
     private boolean preempt(JobRecord r, List<Decision> decisions) {
         int rank = rank(r);
-        boolean anyLower = false;
-        for (int k = rank + 1; k < runningByRank.length; k++) {
-            anyLower |= runningByRank[k] > 0;
+        long lowerGpus = 0;
+        for (int k = rank + 1; k < runningGpusByRank.length; k++) {
+            lowerGpus += runningGpusByRank[k];
         }
-        if (!anyLower) {
-            return false;
-        }
-        List<JobRecord> victims = new ArrayList<>();
-        for (JobRecord v : runningByEnd) {
-            if (v.state == JobState.RUNNING && runningRank(v) > rank) {
-                victims.add(v);
-            }
-        }
-        if (victims.isEmpty()) {
-            return false;
-        }
-        victims.sort(Comparator.comparingInt((JobRecord v) -> -runningRank(v))
-                .thenComparingInt(v -> v.spec.priority())
-                .thenComparingDouble(v -> -v.started)
-                .thenComparingLong(v -> -v.seq));
         long available = state.freeGpus();
+        if (available + lowerGpus < r.spec.gpus()) {
+            return false; // even stopping every lower-class job would not make room
+        }
         List<JobRecord> chosen = new ArrayList<>();
-        for (JobRecord v : victims) {
-            if (available >= r.spec.gpus()) {
+        for (JobRecord v : victimOrder) {
+            if (available >= r.spec.gpus() || v.runRank <= rank) {
                 break;
+            }
+            if (v.state != JobState.RUNNING) {
+                continue; // already stopping
             }
             chosen.add(v);
             available += v.allocation.totalGpus();
@@ -571,12 +616,7 @@ public final class Scheduler {
             }
             return false;
         }
-        long wholeNodeGpus = 0;
-        var free = state.fullyFreeNodes();
-        for (int n = free.nextSetBit(0); n >= 0; n = free.nextSetBit(n + 1)) {
-            wholeNodeGpus += state.capacity(n);
-        }
-        return wholeNodeGpus >= gpus;
+        return state.fullyFreeGpus() >= gpus;
     }
 
     public int queuedJobs() {

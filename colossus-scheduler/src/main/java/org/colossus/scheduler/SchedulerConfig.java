@@ -20,6 +20,6 @@ public record SchedulerConfig(QueuePolicy policy, Placement placement, Isolation
     }
 
     public static SchedulerConfig of(QueuePolicy policy, Placement placement, Isolation isolation) {
-        return new SchedulerConfig(policy, placement, isolation, 1000, 300, 100);
+        return new SchedulerConfig(policy, placement, isolation, 1000, 300, 1000);
     }
 }

@@ -58,6 +58,10 @@ public final class TopologyPlacement implements Placement {
 
     private static Allocation gang(ClusterState s, int gpus, int tenant) {
         Fleet fleet = s.fleet();
+        Allocation inOneDomain = withinOneDomain(s, fleet, gpus, tenant);
+        if (inOneDomain != null) {
+            return inOneDomain;
+        }
         int[] podOrder = podsByPreference(s, fleet, gpus);
         List<int[]> picked = new ArrayList<>();
         int remaining = gpus;
@@ -83,6 +87,57 @@ public final class TopologyPlacement implements Placement {
             take[i] = picked.get(i)[1];
         }
         return Gangs.sorted(nodes, take);
+    }
+
+    /**
+     * A gang no bigger than an NVLink domain (e.g. 16 GPUs on NVL72 trays) goes into the one domain with the fewest
+     * free nodes that still hold it, so it talks over NVLink only and leaves emptier domains for bigger gangs.
+     */
+    private static Allocation withinOneDomain(ClusterState s, Fleet fleet, int gpus, int tenant) {
+        int bestDomain = -1;
+        int bestFree = Integer.MAX_VALUE;
+        for (int rack = 0; rack < fleet.rackCount(); rack++) {
+            if (s.fullyFreeInRack(rack) == 0) {
+                continue;
+            }
+            int firstDomain = fleet.firstDomainOfRack(rack);
+            for (int d = firstDomain; d < firstDomain + fleet.domainsInRack(rack); d++) {
+                if (fleet.gpusInDomain(d) < gpus) {
+                    continue;
+                }
+                int freeGpus = 0;
+                int first = fleet.firstNodeOfDomain(d);
+                for (int n = first; n < first + fleet.nodesInDomain(d); n++) {
+                    if (s.fullyFree(n) && s.allowed(n, tenant)) {
+                        freeGpus += s.capacity(n);
+                    }
+                }
+                if (freeGpus >= gpus && freeGpus < bestFree) {
+                    bestFree = freeGpus;
+                    bestDomain = d;
+                }
+            }
+        }
+        if (bestDomain < 0) {
+            return null;
+        }
+        List<int[]> picked = new ArrayList<>();
+        int remaining = gpus;
+        int first = fleet.firstNodeOfDomain(bestDomain);
+        for (int n = first; n < first + fleet.nodesInDomain(bestDomain) && remaining > 0; n++) {
+            if (s.fullyFree(n) && s.allowed(n, tenant)) {
+                int take = Math.min(remaining, s.capacity(n));
+                picked.add(new int[] {n, take});
+                remaining -= take;
+            }
+        }
+        int[] nodes = new int[picked.size()];
+        int[] take = new int[picked.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = picked.get(i)[0];
+            take[i] = picked.get(i)[1];
+        }
+        return new Allocation(nodes, take);
     }
 
     /** Pods that alone can hold the gang, fewest free first; then the rest, most free first. */

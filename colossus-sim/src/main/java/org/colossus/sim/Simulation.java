@@ -187,6 +187,7 @@ public final class Simulation {
                                 account(payload, now, true);
                                 end[payload] = now;
                                 audit.release(payload);
+                                epoch[payload]++; // a pending stop (it was being preempted) is now stale
                                 activeJobs--;
                             }
                         }

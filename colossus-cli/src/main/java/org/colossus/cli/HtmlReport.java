@@ -1,0 +1,160 @@
+package org.colossus.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.colossus.fleet.Fleet;
+import org.colossus.sim.SimResult;
+import org.colossus.sim.Workload;
+
+/**
+ * A self-contained HTML report of a simulation: summary table and inline SVG plots (utilization over time, queue
+ * length over time, wait-time CDF per tenant). No scripts, no external files: it opens offline anywhere.
+ */
+final class HtmlReport {
+    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    private static final int W = 720;
+    private static final int H = 260;
+    private static final int PAD = 48;
+
+    private HtmlReport() {
+    }
+
+    static String render(String name, Fleet fleet, List<SimResult> results) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(name))
+                .append(" - Colossus simulation</title><style>body{font-family:system-ui,sans-serif;margin:2em;max-width:900px}"
+                        + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}"
+                        + "th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}svg{background:#fff;border:1px solid #ddd}"
+                        + "</style></head><body>");
+        b.append("<h1>").append(esc(name)).append("</h1><p>").append(esc(fleet.name())).append(", ")
+                .append(String.format(Locale.ROOT, "%,d", fleet.gpuCount())).append(" GPUs; placement ")
+                .append(esc(results.get(0).placement())).append(", isolation ").append(esc(results.get(0).isolation()))
+                .append(".</p>");
+        b.append("<h2>Summary</h2><table><tr><th>policy</th><th>jobs</th><th>completed</th><th>makespan h</th>"
+                + "<th>mean wait s</th><th>p99 wait s</th><th>mean JCT h</th><th>utilization</th><th>goodput</th>"
+                + "<th>preemptions</th><th>node failures</th><th>lost GPU-h</th><th>isolation violations</th></tr>");
+        for (SimResult r : results) {
+            SimResult.Summary s = r.summary();
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%.1f</td>"
+                    + "<td>%.2f</td><td>%.1f%%</td><td>%.1f%%</td><td>%d</td><td>%d</td><td>%.0f</td><td>%d</td></tr>",
+                    esc(r.policy()), s.jobs(), s.completed(), s.makespanSeconds() / 3600, s.meanWaitSeconds(),
+                    s.p99WaitSeconds(), s.meanJctSeconds() / 3600, s.utilization() * 100, s.goodput() * 100,
+                    s.preemptions(), s.nodeFailures(), s.lostGpuHours(), s.isolationViolations()));
+        }
+        b.append("</table>");
+
+        List<String> labels = new ArrayList<>();
+        List<double[]> xs = new ArrayList<>();
+        List<double[]> util = new ArrayList<>();
+        List<double[]> queue = new ArrayList<>();
+        for (SimResult r : results) {
+            labels.add(r.policy());
+            xs.add(Arrays.stream(r.series().timeSeconds()).map(t -> t / 3600).toArray());
+            util.add(Arrays.stream(r.series().utilization()).map(u -> u * 100).toArray());
+            queue.add(Arrays.stream(r.series().queuedJobs()).asDoubleStream().toArray());
+        }
+        b.append("<h2>GPU utilization over time</h2>").append(lines(labels, xs, util, "hours", "% of GPUs allocated", 100));
+        b.append("<h2>Queue length over time</h2>").append(lines(labels, xs, queue, "hours", "queued jobs", Double.NaN));
+
+        for (SimResult r : results) {
+            Map<String, List<Double>> waits = new TreeMap<>();
+            Workload w = r.workload();
+            for (int i = 0; i < w.size(); i++) {
+                if (!Double.isNaN(r.startSeconds()[i])) {
+                    waits.computeIfAbsent(w.tenants().get(w.tenantOf()[i]), k -> new ArrayList<>())
+                            .add(Math.max(1, r.startSeconds()[i] - w.submitSeconds()[i]));
+                }
+            }
+            List<String> tl = new ArrayList<>();
+            List<double[]> cx = new ArrayList<>();
+            List<double[]> cy = new ArrayList<>();
+            waits.forEach((tenant, list) -> {
+                double[] sorted = list.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                int points = Math.min(sorted.length, 200);
+                double[] x = new double[points];
+                double[] y = new double[points];
+                for (int p = 0; p < points; p++) {
+                    int idx = (int) ((long) p * (sorted.length - 1) / Math.max(1, points - 1));
+                    x[p] = Math.log10(sorted[idx]);
+                    y[p] = 100.0 * (idx + 1) / sorted.length;
+                }
+                tl.add(tenant);
+                cx.add(x);
+                cy.add(y);
+            });
+            b.append("<h2>Wait-time CDF per tenant (").append(esc(r.policy())).append(")</h2>")
+                    .append(lines(tl, cx, cy, "log10 wait (s; waits under 1 s shown as 1 s)", "% of started jobs", 100));
+        }
+        b.append("<p style=\"color:#777;font-size:12px\">Generated by colossus simulate. Metric definitions: docs/simulator.md.</p>");
+        return b.append("</body></html>\n").toString();
+    }
+
+    private static String lines(List<String> labels, List<double[]> xs, List<double[]> ys, String xLabel, String yLabel,
+                                double yMaxFixed) {
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY, yMax = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            for (double x : xs.get(i)) {
+                xMin = Math.min(xMin, x);
+                xMax = Math.max(xMax, x);
+            }
+            for (double y : ys.get(i)) {
+                yMax = Math.max(yMax, y);
+            }
+        }
+        if (!Double.isNaN(yMaxFixed)) {
+            yMax = yMaxFixed;
+        }
+        if (!(xMax > xMin)) {
+            xMax = xMin + 1;
+        }
+        if (!(yMax > 0)) {
+            yMax = 1;
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", W, H + 40, W, H + 40));
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", PAD, H - PAD, W - 10, H - PAD));
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", PAD, PAD, H - PAD));
+        for (int t = 0; t <= 4; t++) {
+            double yv = yMax * t / 4;
+            double py = H - PAD - (H - PAD - 10) * t / 4.0;
+            double xv = xMin + (xMax - xMin) * t / 4;
+            double px = PAD + (W - 10 - PAD) * t / 4.0;
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%s</text>", PAD - 4, py + 3, num(yv)));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>", px, H - PAD + 14, num(xv)));
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
+                (W + PAD) / 2, H - PAD + 30, esc(xLabel)));
+        s.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">%s</text>",
+                (H - PAD) / 2, (H - PAD) / 2, esc(yLabel)));
+        for (int i = 0; i < xs.size(); i++) {
+            StringBuilder pts = new StringBuilder();
+            double[] x = xs.get(i);
+            double[] y = ys.get(i);
+            for (int k = 0; k < x.length; k++) {
+                double px = PAD + (W - 10 - PAD) * (x[k] - xMin) / (xMax - xMin);
+                double py = H - PAD - (H - PAD - 10) * Math.min(1, y[k] / yMax);
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+            }
+            String color = COLORS[i % COLORS.length];
+            s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" points=\"")
+                    .append(pts).append("\"/>");
+            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", PAD + 10 + (i % 5) * 130, H + 12 + (i / 5) * 14 - 10 + 18,
+                    color, PAD + 24 + (i % 5) * 130, H + 12 + (i / 5) * 14 + 18, esc(labels.get(i))));
+        }
+        return s.append("</svg>").toString();
+    }
+
+    private static String num(double v) {
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,65 @@
+package org.colossus.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.colossus.fleet.Fleet;
+import org.colossus.sim.SimResult;
+import org.colossus.sim.Workload;
+
+/** The text report of {@code colossus simulate}: a summary table per policy, then per tenant and class. */
+final class SimText {
+    private SimText() {
+    }
+
+    static String render(String name, Fleet fleet, Workload w, List<SimResult> results, List<Double> wall) {
+        StringBuilder b = new StringBuilder();
+        SimResult first = results.get(0);
+        b.append(String.format(Locale.ROOT, "%s on %s (%,d GPUs), %,d jobs; placement %s, isolation %s%n%n", name,
+                fleet.name(), fleet.gpuCount(), w.size(), first.placement(), first.isolation()));
+        b.append(String.format(Locale.ROOT, "%-10s %13s %11s %11s %8s %12s %7s %7s %7s %6s %6s %8s %6s %6s %7s%n",
+                "policy", "makespan s", "mean wait s", "p99 wait s", "waited", "mean JCT s", "util", "product",
+                "goodput", "preempt", "fails", "lost GPUh", "frag", "isoViol", "wall s"));
+        for (int i = 0; i < results.size(); i++) {
+            SimResult.Summary s = results.get(i).summary();
+            b.append(String.format(Locale.ROOT,
+                    "%-10s %13.3f %11.3f %11.3f %8d %12.3f %6.1f%% %6.1f%% %6.1f%% %6d %6d %8.0f %5.1f%% %6d %7.2f%n",
+                    results.get(i).policy(), s.makespanSeconds(), s.meanWaitSeconds(), s.p99WaitSeconds(), s.jobsWaited(),
+                    s.meanJctSeconds(), s.utilization() * 100, s.productiveUtilization() * 100, s.goodput() * 100,
+                    s.preemptions(), s.nodeFailures(), s.lostGpuHours(), s.fragmentation() * 100,
+                    s.isolationViolations(), wall.get(i)));
+        }
+        for (SimResult r : results) {
+            SimResult.Summary s = r.summary();
+            b.append(String.format(Locale.ROOT, "%n%s: %,d completed, %,d failed, %,d unfinished at the end; %,d interruptions"
+                    + " survived; isolation %s%n", r.policy(), s.completed(), s.failed(), s.unfinished(), s.interruptions(),
+                    s.isolationViolations() == 0 ? "verified (0 violations)" : "VIOLATED " + s.isolationViolations() + " times"));
+            table(b, "tenant", r.byTenant());
+            table(b, "class", r.byClass());
+        }
+        return b.toString().stripTrailing();
+    }
+
+    private static void table(StringBuilder b, String label, Map<String, SimResult.Group> groups) {
+        b.append(String.format(Locale.ROOT, "  %-16s %8s %9s %11s %10s %10s %10s %10s %10s %10s %7s %7s%n", label, "jobs",
+                "done", "GPU-hours", "wait p50", "wait p90", "wait p99", "JCT p50", "JCT p90", "JCT p99", "preempt",
+                "interr"));
+        groups.forEach((k, g) -> b.append(String.format(Locale.ROOT,
+                "  %-16s %8d %9d %11.0f %10s %10s %10s %10s %10s %10s %7d %7d%n", k, g.jobs(), g.completed(), g.gpuHours(),
+                dur(g.p50WaitSeconds()), dur(g.p90WaitSeconds()), dur(g.p99WaitSeconds()), dur(g.p50JctSeconds()),
+                dur(g.p90JctSeconds()), dur(g.p99JctSeconds()), g.preemptions(), g.interruptions())));
+    }
+
+    static String dur(double seconds) {
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.0fs", seconds);
+        }
+        if (seconds < 3600) {
+            return String.format(Locale.ROOT, "%.1fm", seconds / 60);
+        }
+        if (seconds < 86400 * 2) {
+            return String.format(Locale.ROOT, "%.1fh", seconds / 3600);
+        }
+        return String.format(Locale.ROOT, "%.1fd", seconds / 86400);
+    }
+}

@@ -1,0 +1,176 @@
+package org.colossus.sim;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.Fleet;
+import org.colossus.fleet.internal.YamlNode;
+import org.colossus.scheduler.Isolation;
+import org.colossus.scheduler.JobClass;
+import org.colossus.scheduler.Placement;
+import org.colossus.scheduler.QueuePolicy;
+import org.colossus.scheduler.SchedulerConfig;
+
+/**
+ * A simulation scenario (format: docs/simulator.md#scenario-files): the fleet, tenants and their reserved
+ * capacity, workload sources, scheduler policies, failure model, duration and seed. Paths inside are relative to
+ * the scenario file. Every problem names the key path and what was expected; nothing runs from a bad file.
+ */
+public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Placement placement, Isolation isolation,
+                       int backfillDepth, double preemptionGraceSeconds, int maxRestarts, FailureModel failures,
+                       long seed, double durationSeconds, List<Simulation.ContractChange> contracts, Workload workload) {
+
+    public SchedulerConfig schedulerConfig(QueuePolicy policy) {
+        return new SchedulerConfig(policy, placement, isolation, backfillDepth, preemptionGraceSeconds, maxRestarts);
+    }
+
+    public Simulation simulation(QueuePolicy policy) {
+        return new Simulation(fleet, schedulerConfig(policy), failures, seed, durationSeconds, contracts);
+    }
+
+    public static Scenario load(Path file, Catalog catalog) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new SimException(file + ": no such file");
+        } catch (IOException e) {
+            throw new SimException(file + ": cannot read: " + e.getMessage());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        YamlNode root = YamlNode.parse(file.toString(), text, SimException::new)
+                .allowOnly("name", "description", "fleet", "durationDays", "seed", "scheduler", "failures", "tenants",
+                        "workloads");
+        String name = root.get("name").name();
+        YamlNode fleetNode = root.get("fleet");
+        String fleetText = fleetNode.text();
+        Fleet fleet;
+        try {
+            fleet = Fleets.resolve(fleetText.startsWith("uniform:") || !fleetText.contains("/") && !fleetText.endsWith(".yaml")
+                    ? fleetText : base.resolve(fleetText).toString(), catalog);
+        } catch (RuntimeException e) {
+            throw fleetNode.fail(e.getMessage());
+        }
+        double duration = root.find("durationDays").map(n -> n.numberBetween(0.001, 3650) * 86400)
+                .orElse(Double.POSITIVE_INFINITY);
+        long seed = root.find("seed").map(n -> (long) n.intAtLeast(0)).orElse(1L);
+
+        List<QueuePolicy> policies = new ArrayList<>(List.of(QueuePolicy.FAIR));
+        Placement placement = Placement.named("topology");
+        Isolation isolation = Isolation.DOMAIN;
+        int backfillDepth = 1000;
+        double grace = 300;
+        int maxRestarts = 1000;
+        if (root.has("scheduler")) {
+            YamlNode s = root.get("scheduler").allowOnly("policies", "placement", "isolation", "backfillDepth",
+                    "preemptionGraceSeconds", "maxRestarts");
+            if (s.has("policies")) {
+                policies.clear();
+                for (YamlNode p : s.get("policies").nonEmptyList()) {
+                    policies.add(parse(p, () -> QueuePolicy.parse(p.text())));
+                }
+            }
+            if (s.has("placement")) {
+                YamlNode p = s.get("placement");
+                placement = parse(p, () -> Placement.named(p.text()));
+            }
+            if (s.has("isolation")) {
+                YamlNode i = s.get("isolation");
+                isolation = parse(i, () -> Isolation.parse(i.text()));
+            }
+            backfillDepth = s.find("backfillDepth").map(n -> n.intAtLeast(0)).orElse(backfillDepth);
+            grace = s.find("preemptionGraceSeconds").map(n -> n.numberAtLeast(0)).orElse(grace);
+            maxRestarts = s.find("maxRestarts").map(n -> n.intAtLeast(0)).orElse(maxRestarts);
+        }
+        FailureModel failures = root.find("failures").map(Scenario::failures).orElse(FailureModel.OFF);
+
+        List<Simulation.ContractChange> contracts = new ArrayList<>();
+        List<String> tenantNames = new ArrayList<>();
+        long reservedTotal = 0;
+        for (YamlNode t : root.find("tenants").map(YamlNode::list).orElse(List.of())) {
+            t.allowOnly("name", "reservedGpus");
+            YamlNode nameNode = t.get("name");
+            String tenant = nameNode.name();
+            if (tenantNames.contains(tenant)) {
+                throw nameNode.fail("duplicate tenant name");
+            }
+            tenantNames.add(tenant);
+            int reserved = t.find("reservedGpus").map(n -> n.intAtLeast(0)).orElse(0);
+            reservedTotal += reserved;
+            if (reservedTotal > fleet.gpuCount()) {
+                throw t.get("reservedGpus").fail("reserved capacity of all tenants (" + reservedTotal
+                        + " GPUs) exceeds the fleet's " + fleet.gpuCount() + " GPUs");
+            }
+            if (reserved > 0) {
+                contracts.add(new Simulation.ContractChange(0, tenant, reserved));
+            }
+        }
+        List<Workload> parts = new ArrayList<>();
+        for (YamlNode w : root.get("workloads").nonEmptyList()) {
+            parts.add(workload(w, base, seed + parts.size(), duration, tenantNames));
+        }
+        Workload workload = Workload.merge(name, parts);
+        for (int i = 0; i < workload.size(); i++) {
+            if (workload.gpus()[i] > fleet.gpuCount()) {
+                throw new SimException(file + ": workloads: a job needs " + workload.gpus()[i] + " GPUs; the fleet has "
+                        + fleet.gpuCount());
+            }
+        }
+        return new Scenario(name, fleet, policies, placement, isolation, backfillDepth, grace, maxRestarts, failures,
+                seed, duration, contracts, workload);
+    }
+
+    private static <T> T parse(YamlNode node, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (RuntimeException e) {
+            throw node.fail(e.getMessage());
+        }
+    }
+
+    private static FailureModel failures(YamlNode f) {
+        f.allowOnly("model", "interruptionsPerGpuHour", "meanRepairHours", "restartSeconds", "checkpointMinutes");
+        YamlNode modelNode = f.get("model");
+        String model = modelNode.text();
+        if (!model.equals("off") && !model.equals("default")) {
+            throw modelNode.fail("expected off or default");
+        }
+        FailureModel d = FailureModel.DEFAULT;
+        return new FailureModel(model.equals("default"),
+                f.find("interruptionsPerGpuHour").map(n -> n.numberAtLeast(0)).orElse(d.interruptionsPerGpuHour()),
+                f.find("meanRepairHours").map(n -> n.numberBetween(0.001, 10_000) * 3600).orElse(d.meanRepairSeconds()),
+                f.find("restartSeconds").map(n -> n.numberAtLeast(0)).orElse(d.restartSeconds()),
+                f.find("checkpointMinutes").map(n -> n.numberBetween(0.01, 100_000) * 60).orElse(d.checkpointIntervalSeconds()));
+    }
+
+    private static Workload workload(YamlNode w, Path base, long seed, double duration, List<String> tenants) {
+        w.allowOnly("trace", "synthetic", "jobClass", "timeScale", "tenant");
+        if (w.has("trace") == w.has("synthetic")) {
+            throw w.fail("expected exactly one of 'trace' (a file) or 'synthetic' (job streams)");
+        }
+        if (w.has("trace")) {
+            YamlNode traceNode = w.get("trace");
+            Workload trace;
+            try {
+                trace = WorkloadReader.read(base.resolve(traceNode.text()));
+            } catch (SimException e) {
+                throw traceNode.fail(e.getMessage());
+            }
+            double timeScale = w.find("timeScale").map(n -> n.numberBetween(1e-6, 1e6)).orElse(1.0);
+            JobClass cls = w.find("jobClass").map(n -> parse(n, () -> JobClass.parse(n.text()))).orElse(JobClass.ON_DEMAND);
+            String tenant = w.find("tenant").map(YamlNode::name).orElse(null);
+            return TraceMapping.apply(trace, timeScale, cls, tenant, duration);
+        }
+        for (String key : List.of("jobClass", "timeScale", "tenant")) {
+            if (w.has(key)) {
+                throw w.get(key).fail("applies to a trace; a synthetic stream sets its own");
+            }
+        }
+        return SyntheticWorkload.generate(w.get("synthetic"), seed, duration, tenants);
+    }
+}

@@ -1,0 +1,123 @@
+package org.colossus.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.colossus.fleet.internal.YamlNode;
+import org.colossus.scheduler.JobClass;
+
+/**
+ * A synthetic tenant mix from job streams. Each stream: a tenant, a class, either a fixed {@code count} of jobs
+ * submitted at {@code startHours} (pre-training gangs) or a Poisson arrival rate {@code perDay} from
+ * {@code startHours} to the end; GPUs either fixed or a [min, max] range drawn log-uniformly over powers of two;
+ * duration either fixed or a [min, max] range in hours drawn log-uniformly; a priority. Defaults: docs/simulator.md.
+ */
+final class SyntheticWorkload {
+    private SyntheticWorkload() {
+    }
+
+    static Workload generate(YamlNode streams, long seed, double durationSeconds, List<String> declaredTenants) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> tenants = new ArrayList<>();
+        List<double[]> jobs = new ArrayList<>(); // submit, gpus, duration, tenant, class, priority
+        double horizon = Double.isInfinite(durationSeconds) ? 30 * 86400.0 : durationSeconds;
+        for (YamlNode s : streams.nonEmptyList()) {
+            s.allowOnly("tenant", "class", "count", "perDay", "gpus", "durationHours", "startHours", "priority");
+            YamlNode tenantNode = s.get("tenant");
+            String tenant = tenantNode.name();
+            if (!declaredTenants.isEmpty() && !declaredTenants.contains(tenant)) {
+                throw tenantNode.fail("not a tenant of this scenario; expected one of: " + String.join(", ", declaredTenants));
+            }
+            if (!tenants.contains(tenant)) {
+                tenants.add(tenant);
+            }
+            int tenantIndex = tenants.indexOf(tenant);
+            YamlNode classNode = s.get("class");
+            JobClass cls;
+            try {
+                cls = JobClass.parse(classNode.text());
+            } catch (RuntimeException e) {
+                throw classNode.fail(e.getMessage());
+            }
+            if (s.has("count") == s.has("perDay")) {
+                throw s.fail("expected exactly one of 'count' (jobs at startHours) or 'perDay' (Poisson arrivals)");
+            }
+            double[] gpus = range(s.get("gpus"), 1, 1 << 24);
+            double[] hours = range(s.get("durationHours"), 1.0 / 3600, 24 * 365);
+            double start = s.find("startHours").map(n -> n.numberAtLeast(0) * 3600).orElse(0.0);
+            int priority = s.find("priority").map(n -> n.intAtLeast(0)).orElse(0);
+            if (s.has("count")) {
+                int count = s.get("count").intAtLeast(1);
+                for (int i = 0; i < count; i++) {
+                    jobs.add(new double[] {start, drawGpus(random, gpus), drawLogUniform(random, hours) * 3600,
+                        tenantIndex, cls.ordinal(), priority});
+                }
+            } else {
+                double perSecond = s.get("perDay").numberAtLeast(0.0001) / 86400;
+                for (double t = start + exponential(random, 1 / perSecond); t < horizon; t += exponential(random, 1 / perSecond)) {
+                    jobs.add(new double[] {Math.floor(t * 1000) / 1000, drawGpus(random, gpus),
+                        Math.round(drawLogUniform(random, hours) * 3600), tenantIndex, cls.ordinal(), priority});
+                }
+            }
+        }
+        jobs.sort((a, b) -> Double.compare(a[0], b[0]));
+        int n = jobs.size();
+        long[] ids = new long[n];
+        double[] submit = new double[n];
+        int[] g = new int[n];
+        double[] d = new double[n];
+        int[] t = new int[n];
+        JobClass[] c = new JobClass[n];
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            double[] j = jobs.get(i);
+            ids[i] = i;
+            submit[i] = j[0];
+            g[i] = (int) j[1];
+            d[i] = Math.max(1, j[2]);
+            t[i] = (int) j[3];
+            c[i] = JobClass.values()[(int) j[4]];
+            p[i] = (int) j[5];
+        }
+        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p);
+    }
+
+    /** A number or a two-element [min, max] list. */
+    private static double[] range(YamlNode node, double min, double max) {
+        if (node.isNumber()) {
+            double v = node.numberBetween(min, max);
+            return new double[] {v, v};
+        }
+        List<YamlNode> items = node.list();
+        if (items.size() != 2) {
+            throw node.fail("expected a number or a [min, max] pair");
+        }
+        double lo = items.get(0).numberBetween(min, max);
+        double hi = items.get(1).numberBetween(min, max);
+        if (hi < lo) {
+            throw node.fail("expected min <= max");
+        }
+        return new double[] {lo, hi};
+    }
+
+    private static double drawGpus(SplittableRandom random, double[] range) {
+        if (range[0] == range[1]) {
+            return Math.round(range[0]);
+        }
+        int lo = 31 - Integer.numberOfLeadingZeros((int) Math.max(1, range[0]));
+        int hi = 31 - Integer.numberOfLeadingZeros((int) range[1]);
+        int exp = lo + random.nextInt(hi - lo + 1);
+        return Math.max(range[0], Math.min(range[1], 1 << exp));
+    }
+
+    private static double drawLogUniform(SplittableRandom random, double[] range) {
+        if (range[0] == range[1]) {
+            return range[0];
+        }
+        return Math.exp(Math.log(range[0]) + random.nextDouble() * (Math.log(range[1]) - Math.log(range[0])));
+    }
+
+    private static double exponential(SplittableRandom random, double mean) {
+        return -mean * Math.log(1 - random.nextDouble());
+    }
+}
