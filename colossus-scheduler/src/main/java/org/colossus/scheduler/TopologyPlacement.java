@@ -1,7 +1,6 @@
 package org.colossus.scheduler;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.colossus.fleet.Fleet;
 
@@ -140,38 +139,38 @@ public final class TopologyPlacement implements Placement {
         return new Allocation(nodes, take);
     }
 
-    /** Pods that alone can hold the gang, fewest free first; then the rest, most free first. */
+    /** Pods that alone can hold the gang, fewest free first; then the rest, most free first (ties by number). */
     private static int[] podsByPreference(ClusterState s, Fleet fleet, int gpus) {
-        Integer[] pods = new Integer[fleet.podCount()];
-        for (int p = 0; p < pods.length; p++) {
-            pods[p] = p;
+        int count = fleet.podCount();
+        long needNodes = (gpus + s.maxNodeGpus() - 1) / s.maxNodeGpus();
+        long[] keys = new long[count];
+        for (int p = 0; p < count; p++) {
+            long free = s.fullyFreeInPod(p);
+            // fitting pods first (key < 2^40), ascending free; then non-fitting, descending free
+            long key = free >= needNodes ? free : (1L << 40) + (Integer.MAX_VALUE - free);
+            keys[p] = (key << 20) | p;
         }
-        int nodeGpus = s.maxNodeGpus();
-        long needNodes = (gpus + nodeGpus - 1) / nodeGpus;
-        Arrays.sort(pods, (a, b) -> {
-            boolean fitsA = s.fullyFreeInPod(a) >= needNodes;
-            boolean fitsB = s.fullyFreeInPod(b) >= needNodes;
-            if (fitsA != fitsB) {
-                return fitsA ? -1 : 1;
-            }
-            int byFree = fitsA ? Integer.compare(s.fullyFreeInPod(a), s.fullyFreeInPod(b))
-                    : Integer.compare(s.fullyFreeInPod(b), s.fullyFreeInPod(a));
-            return byFree != 0 ? byFree : Integer.compare(a, b);
-        });
-        return Arrays.stream(pods).mapToInt(Integer::intValue).toArray();
+        java.util.Arrays.sort(keys);
+        int[] pods = new int[count];
+        for (int i = 0; i < count; i++) {
+            pods[i] = (int) (keys[i] & 0xFFFFF);
+        }
+        return pods;
     }
 
     private static int[] racksOfPodByFreeDesc(ClusterState s, Fleet fleet, int pod) {
         int first = fleet.firstRackOfPod(pod);
-        Integer[] racks = new Integer[fleet.racksInPod(pod)];
-        for (int i = 0; i < racks.length; i++) {
-            racks[i] = first + i;
+        int count = fleet.racksInPod(pod);
+        long[] keys = new long[count];
+        for (int i = 0; i < count; i++) {
+            keys[i] = ((long) (Integer.MAX_VALUE - s.fullyFreeInRack(first + i)) << 24) | i;
         }
-        Arrays.sort(racks, (a, b) -> {
-            int byFree = Integer.compare(s.fullyFreeInRack(b), s.fullyFreeInRack(a));
-            return byFree != 0 ? byFree : Integer.compare(a, b);
-        });
-        return Arrays.stream(racks).mapToInt(Integer::intValue).toArray();
+        java.util.Arrays.sort(keys);
+        int[] racks = new int[count];
+        for (int i = 0; i < count; i++) {
+            racks[i] = first + (int) (keys[i] & 0xFFFFFF);
+        }
+        return racks;
     }
 
     /** Takes free nodes of one rack, whole untouched NVLink domains first; returns the GPUs still needed. */
