@@ -137,6 +137,9 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
         f.allowOnly("model", "interruptionsPerGpuHour", "meanRepairHours", "restartSeconds", "checkpointMinutes");
         YamlNode modelNode = f.get("model");
         String model = modelNode.text();
+        if (model.equals("false")) {
+            model = "off"; // YAML 1.1 reads a bare off as the boolean false
+        }
         if (!model.equals("off") && !model.equals("default")) {
             throw modelNode.fail("expected off or default");
         }
