@@ -22,6 +22,9 @@ public final class ClusterState {
     private final int[] unitUsed;
     private final boolean[] down;
     private final boolean[] drained;
+    /** Segment tree over nodes of the free GPUs of placeable nodes (max per subtree): leftmost fit in O(log n). */
+    private final int[] tree;
+    private final int leaves;
     private long freeTotal;
     private long allocatedTotal;
     private long fullyFreeGpus;
@@ -73,6 +76,42 @@ public final class ClusterState {
         capacityTotal = fleet.gpuCount();
         down = new boolean[nodes];
         drained = new boolean[nodes];
+        int size = 1;
+        while (size < nodes) {
+            size <<= 1;
+        }
+        leaves = size;
+        tree = new int[2 * size];
+        for (int n = 0; n < nodes; n++) {
+            tree[size + n] = free[n];
+        }
+        for (int i = size - 1; i >= 1; i--) {
+            tree[i] = Math.max(tree[2 * i], tree[2 * i + 1]);
+        }
+    }
+
+    private void updateTree(int node) {
+        int i = leaves + node;
+        tree[i] = placeable(node) ? free[node] : 0;
+        for (i >>= 1; i >= 1; i >>= 1) {
+            int m = Math.max(tree[2 * i], tree[2 * i + 1]);
+            if (tree[i] == m) {
+                break;
+            }
+            tree[i] = m;
+        }
+    }
+
+    /** The lowest-numbered placeable node with at least {@code gpus} free, or -1. */
+    public int leftmostWithFree(int gpus) {
+        if (tree[1] < gpus) {
+            return -1;
+        }
+        int i = 1;
+        while (i < leaves) {
+            i = tree[2 * i] >= gpus ? 2 * i : 2 * i + 1;
+        }
+        return i - leaves;
     }
 
     /** A node is placeable unless failed or drained; unplaceable nodes are kept out of every index. */
@@ -105,6 +144,7 @@ public final class ClusterState {
         if (wasPlaceable == is) {
             return;
         }
+        updateTree(node);
         int rack = fleet.rackOfNode(node);
         int pod = fleet.podOfRack(rack);
         if (!is) {
@@ -233,6 +273,7 @@ public final class ClusterState {
         byFree[free[node]].set(node);
         freeTotal -= gpus;
         allocatedTotal += gpus;
+        updateTree(node);
         if (wasFullyFree) {
             fullyFreeNodes.clear(node);
             fullyFreeGpus -= capacity[node];
@@ -257,6 +298,7 @@ public final class ClusterState {
         }
         free[node] += gpus;
         allocatedTotal -= gpus;
+        updateTree(node);
         if (indexed) {
             byFree[free[node]].set(node);
             freeTotal += gpus;

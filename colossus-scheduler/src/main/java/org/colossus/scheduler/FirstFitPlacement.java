@@ -15,6 +15,10 @@ public final class FirstFitPlacement implements Placement {
         if (gpus > s.maxNodeGpus()) {
             return Gangs.lowestFullyFree(s, gpus, tenant);
         }
+        if (s.isolation() == Isolation.NONE) {
+            int node = s.leftmostWithFree(gpus);
+            return node < 0 ? null : new Allocation(new int[] {node}, new int[] {gpus});
+        }
         int best = Integer.MAX_VALUE;
         for (int f = gpus; f <= s.maxNodeGpus(); f++) {
             var nodes = s.nodesWithFree(f);

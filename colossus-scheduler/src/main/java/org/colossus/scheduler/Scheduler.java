@@ -33,6 +33,7 @@ public final class Scheduler {
     /** Running (and preempting) jobs by expected end; O(log n) updates. */
     private final TreeSet<JobRecord> runningByEnd = new TreeSet<>(Comparator
             .comparingDouble((JobRecord r) -> r.expectedEnd).thenComparingLong(r -> r.seq));
+    /** Jobs holding GPUs on each node (for failures); small arrays, most nodes hold one or two jobs. */
     private final List<List<JobRecord>> onNode;
     private int queued;
     private int running;

@@ -119,7 +119,6 @@ public final class WorkloadReader {
         Rows rows = new Rows();
         String line;
         int lineNo = 1;
-        java.util.Set<Long> seen = new java.util.HashSet<>();
         while ((line = reader.readLine()) != null) {
             lineNo++;
             if (line.isBlank()) {
@@ -130,9 +129,6 @@ public final class WorkloadReader {
                 throw new SimException(name + ": line " + lineNo + ": expected 4 columns (" + JOBS_HEADER + "), got " + c.length);
             }
             long id = longCell(name, lineNo, "job_id", c[0]);
-            if (!seen.add(id)) {
-                throw new SimException(name + ": line " + lineNo + ": job_id = " + id + ": duplicate job id");
-            }
             double submit = number(name, lineNo, "submit_time_s", c[1], 0);
             int gpus = (int) longCell(name, lineNo, "num_gpus", c[2]);
             if (gpus < 1) {
@@ -141,7 +137,30 @@ public final class WorkloadReader {
             double duration = number(name, lineNo, "duration_s", c[3], Double.MIN_VALUE);
             rows.add(id, submit, gpus, duration, 0);
         }
+        rejectDuplicateIds(name, rows);
         return rows.sorted(name, List.of("default"), 0);
+    }
+
+    /** Sorting a copy finds duplicates without a boxed set; the error names the first repeated line. */
+    private static void rejectDuplicateIds(String name, Rows rows) {
+        long[] packed = new long[rows.size];
+        for (int i = 0; i < rows.size; i++) {
+            packed[i] = rows.ids[i];
+        }
+        Arrays.sort(packed);
+        for (int i = 1; i < packed.length; i++) {
+            if (packed[i] == packed[i - 1]) {
+                int line = -1;
+                int seen = 0;
+                for (int k = 0; k < rows.size; k++) {
+                    if (rows.ids[k] == packed[i] && ++seen == 2) {
+                        line = k + 2;
+                        break;
+                    }
+                }
+                throw new SimException(name + ": line " + line + ": job_id = " + packed[i] + ": duplicate job id");
+            }
+        }
     }
 
     private static Workload readPhilly(String name, BufferedReader reader) throws IOException {
