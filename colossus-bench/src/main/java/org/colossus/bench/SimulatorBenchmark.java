@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The simulator's hot paths. {@code calendarPushPop}: one push and one pop on a calendar holding 100,000 events.
  * {@code placeGang2048Nodes}: the scheduler places a 2,048-node (16,384-GPU) gang on a 12,500-node fleet that is
- * half full of single-node jobs, then the gang finishes (measured: submit + tick + finish).
+ * half full of whole-node jobs, then the gang finishes (measured: submit + tick + finish).
  * Run: {@code java -jar colossus-bench/target/benchmarks.jar Simulator}.
  */
 @State(Scope.Benchmark)
@@ -59,7 +59,7 @@ public class SimulatorBenchmark {
         }
         Fleet fleet = Fleets.uniform(12_500, 8, Catalog.standard());
         scheduler = new Scheduler(fleet, SchedulerConfig.of(QueuePolicy.FIFO, Placement.named(placement), Isolation.NONE));
-        // half the fleet busy with single-node jobs spread over every other node
+        // half the fleet busy with whole-node jobs (placed on the lower half of the nodes)
         for (int i = 0; i < 6_250; i++) {
             scheduler.apply(new Event.JobSubmitted(0, new JobSpec(nextId++, "bg", JobClass.ON_DEMAND, 8, 1e9)));
         }

@@ -1,0 +1,130 @@
+package org.colossus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+    private static final String JOBS = "job_id,submit_time_s,num_gpus,duration_s\n"
+            + "0,0.000,8,100\n1,1.000,16,50\n2,2.000,1,10\n3,3.000,8,20\n";
+
+    @Test
+    void flags_json_hasTheSummaryKeys(@TempDir Path dir) throws Exception {
+        Path w = dir.resolve("w.csv");
+        Files.writeString(w, JOBS);
+        ColossusCliTest.Result r = ColossusCliTest.run("simulate", "--fleet", "uniform:2x8", "--workload", w.toString(),
+                "--policy", "fifo", "--placement", "first-fit", "--isolation", "none", "--failures", "off", "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(r.out()).get("summary");
+        for (String key : new String[] {"jobs", "makespanSeconds", "meanWaitSeconds", "p99WaitSeconds", "jobsWaited",
+            "meanJctSeconds", "utilization"}) {
+            assertThat(summary.has(key)).as(key).isTrue();
+        }
+        // 2 hosts: job 0 on host 0; job 1 needs both hosts and waits for job 0 (ends 100); strict FIFO holds 2 and 3
+        assertThat(summary.get("jobs").asInt()).isEqualTo(4);
+        assertThat(summary.get("makespanSeconds").asDouble()).isEqualTo(170.0);
+        assertThat(summary.get("jobsWaited").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void jobsOut_sameSeed_isByteIdentical(@TempDir Path dir) throws Exception {
+        Path scenario = dir.resolve("s.yaml");
+        Files.writeString(scenario, """
+                name: small
+                fleet: colossus2
+                durationDays: 2
+                seed: 5
+                scheduler: {policies: [fair, backfill], placement: topology, isolation: domain}
+                failures: {model: default, interruptionsPerGpuHour: 0.001}
+                tenants:
+                  - {name: a, reservedGpus: 20000}
+                  - {name: b}
+                workloads:
+                  - synthetic:
+                      - {tenant: a, class: reserved, count: 1, gpus: 16384, durationHours: 30}
+                      - {tenant: a, class: reserved, perDay: 200, gpus: [8, 512], durationHours: [0.5, 6]}
+                      - {tenant: b, class: preemptible, perDay: 400, gpus: [4, 256], durationHours: [0.5, 6]}
+                """);
+        Path out1 = dir.resolve("jobs1.csv");
+        Path out2 = dir.resolve("jobs2.csv");
+        Path report = dir.resolve("report.html");
+        ColossusCliTest.Result a = ColossusCliTest.run("simulate", scenario.toString(), "--jobs-out", out1.toString(),
+                "--format", "json", "--report", report.toString());
+        ColossusCliTest.Result b = ColossusCliTest.run("simulate", scenario.toString(), "--jobs-out", out2.toString(),
+                "--format", "json");
+        assertThat(a.exitCode()).as(a.err()).isZero();
+        assertThat(Files.readAllBytes(out1)).isEqualTo(Files.readAllBytes(out2));
+        assertThat(a.out()).isEqualTo(b.out());
+        assertThat(Files.readAllLines(out1).get(0)).isEqualTo("job_id,tenant,class,gpus,submit_s,start_s,end_s,state,restarts,racks,pods");
+        JsonNode doc = new ObjectMapper().readTree(a.out());
+        assertThat(doc.get("runs")).hasSize(2);
+        assertThat(doc.get("runs").get(0).get("summary").get("isolationViolations").asLong()).isZero();
+        String html = Files.readString(report);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Wait-time CDF per tenant")
+                .doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("https://");
+    }
+
+    @Test
+    void text_reportsPerTenantAndClass(@TempDir Path dir) throws Exception {
+        Path w = dir.resolve("w.csv");
+        Files.writeString(w, JOBS);
+        ColossusCliTest.Result r = ColossusCliTest.run("simulate", "--fleet", "uniform:2x8", "--workload", w.toString(),
+                "--policy", "fifo,backfill");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^fifo +170\\.000").containsPattern("(?m)^backfill ")
+                .contains("isolation verified (0 violations)").contains("tenant").contains("class");
+    }
+
+    @Test
+    void badScenario_namesKeyPathAndRunsNothing(@TempDir Path dir) throws Exception {
+        Path scenario = dir.resolve("bad.yaml");
+        Files.writeString(scenario, """
+                name: bad
+                fleet: colossus2
+                scheduler: {policies: [fifo], placment: topology}
+                workloads:
+                  - synthetic:
+                      - {tenant: a, class: reserved, count: 1, gpus: 8, durationHours: 1}
+                """);
+        ColossusCliTest.Result r = ColossusCliTest.run("simulate", scenario.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: " + scenario + ": scheduler.placment: unknown key; expected one of:"
+                + " policies, placement, isolation");
+        Files.writeString(scenario, """
+                name: bad
+                fleet: colossus2
+                tenants: [{name: a, reservedGpus: 200000}]
+                workloads:
+                  - synthetic:
+                      - {tenant: a, class: reserved, count: 1, gpus: 8, durationHours: 1}
+                """);
+        ColossusCliTest.Result over = ColossusCliTest.run("simulate", scenario.toString());
+        assertThat(over.err()).contains("tenants[0].reservedGpus = 200000: reserved capacity of all tenants (200000 GPUs)"
+                + " exceeds the fleet's 110592 GPUs");
+        Files.writeString(scenario, """
+                name: bad
+                fleet: colossus2
+                workloads:
+                  - synthetic:
+                      - {tenant: a, class: golden, count: 1, gpus: 8, durationHours: 1}
+                """);
+        ColossusCliTest.Result cls = ColossusCliTest.run("simulate", scenario.toString());
+        assertThat(cls.err()).contains("workloads[0].synthetic[0].class = 'golden': unknown job class 'golden'; expected"
+                + " one of: reserved, on-demand, preemptible");
+    }
+
+    @Test
+    void flags_missingWorkload_isAUsageError() {
+        ColossusCliTest.Result r = ColossusCliTest.run("simulate", "--fleet", "uniform:2x8");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("give a SCENARIO.yaml, or both --fleet and --workload");
+        ColossusCliTest.Result p = ColossusCliTest.run("simulate", "--fleet", "uniform:2x8", "--workload", "x.csv",
+                "--policy", "lottery");
+        assertThat(p.err()).contains("unknown policy 'lottery'; expected one of: fifo, backfill, fair");
+    }
+}
