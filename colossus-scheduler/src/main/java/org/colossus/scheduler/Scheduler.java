@@ -566,8 +566,8 @@ public final class Scheduler {
             chosen.add(v);
             available += v.allocation.totalGpus();
         }
-        if (available < r.spec.gpus()) {
-            return false;
+        if (available < r.spec.gpus() || chosen.isEmpty()) {
+            return false; // not enough to take, or enough GPUs are free already and the obstacle is their shape
         }
         for (JobRecord v : chosen) {
             v.state = JobState.PREEMPTING;
