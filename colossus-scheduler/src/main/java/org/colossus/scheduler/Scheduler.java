@@ -71,6 +71,7 @@ public final class Scheduler {
         int runRank;
         int restarts;
         int awaitingPreemptions;
+        JobRecord preemptedFor;
         PendingReason reason = PendingReason.QUEUE_ORDER;
 
         JobRecord(JobSpec spec, int tenant, long seq) {
@@ -294,6 +295,10 @@ public final class Scheduler {
             usedReserved[r.tenant] -= a.totalGpus();
             r.guaranteed = false;
         }
+        if (r.preemptedFor != null) {
+            r.preemptedFor.awaitingPreemptions--; // stopped, finished or failed: one less to wait for
+            r.preemptedFor = null;
+        }
         r.allocation = null;
     }
 
@@ -474,10 +479,9 @@ public final class Scheduler {
                     started = tryStart(r, decisions);
                     if (!started) {
                         if (r.awaitingPreemptions > 0 || preempt(r, decisions)) {
+                            // the GPUs being freed are this job's: nothing else starts until they are
                             r.reason = PendingReason.WAITING_FOR_PREEMPTION;
-                            blocked = r;
-                            shadow = now + config.preemptionGraceSeconds();
-                            extra = 0;
+                            break;
                         } else {
                             r.reason = diagnose(r);
                             blocked = r;
@@ -571,6 +575,7 @@ public final class Scheduler {
         }
         for (JobRecord v : chosen) {
             v.state = JobState.PREEMPTING;
+            v.preemptedFor = r;
             decisions.add(new Decision.Preempt(v.spec.id(), config.preemptionGraceSeconds(), r.spec.id()));
         }
         r.awaitingPreemptions = chosen.size();
