@@ -1,9 +1,7 @@
 package org.colossus.sim;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -47,23 +45,51 @@ public record SimResult(String policy, String placement, String isolation, Workl
 
     static Map<String, Group> groups(Workload w, double[] start, double[] end, int[] preempted, int[] interrupted,
                                      double[] gpuSeconds, boolean byTenant) {
-        Map<String, List<Integer>> members = new TreeMap<>();
-        for (int i = 0; i < w.size(); i++) {
-            String key = byTenant ? w.tenants().get(w.tenantOf()[i]) : w.jobClass()[i].key();
-            members.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        int n = w.size();
+        String[] names = byTenant ? w.tenants().toArray(String[]::new)
+                : java.util.Arrays.stream(org.colossus.scheduler.JobClass.values()).map(c -> c.key()).toArray(String[]::new);
+        int[] groupOf = new int[n];
+        int[] sizes = new int[names.length];
+        for (int i = 0; i < n; i++) {
+            groupOf[i] = byTenant ? w.tenantOf()[i] : w.jobClass()[i].ordinal();
+            sizes[groupOf[i]]++;
         }
-        Map<String, Group> out = new LinkedHashMap<>();
-        members.forEach((key, jobs) -> {
-            double[] waits = jobs.stream().filter(i -> !Double.isNaN(start[i]))
-                    .mapToDouble(i -> start[i] - w.submitSeconds()[i]).sorted().toArray();
-            double[] jcts = jobs.stream().filter(i -> !Double.isNaN(end[i]))
-                    .mapToDouble(i -> end[i] - w.submitSeconds()[i]).sorted().toArray();
-            out.put(key, new Group(jobs.size(), jcts.length,
-                    jobs.stream().mapToDouble(i -> gpuSeconds[i]).sum() / 3600,
-                    at(waits, 0.5), at(waits, 0.9), at(waits, 0.99), at(jcts, 0.5), at(jcts, 0.9), at(jcts, 0.99),
-                    jobs.stream().mapToInt(i -> preempted[i]).sum(), jobs.stream().mapToInt(i -> interrupted[i]).sum()));
-        });
-        return out;
+        double[][] waits = new double[names.length][];
+        double[][] jcts = new double[names.length][];
+        int[] nw = new int[names.length];
+        int[] nj = new int[names.length];
+        double[] gpuHours = new double[names.length];
+        int[] pre = new int[names.length];
+        int[] intr = new int[names.length];
+        for (int g = 0; g < names.length; g++) {
+            waits[g] = new double[sizes[g]];
+            jcts[g] = new double[sizes[g]];
+        }
+        for (int i = 0; i < n; i++) {
+            int g = groupOf[i];
+            if (!Double.isNaN(start[i])) {
+                waits[g][nw[g]++] = start[i] - w.submitSeconds()[i];
+            }
+            if (!Double.isNaN(end[i])) {
+                jcts[g][nj[g]++] = end[i] - w.submitSeconds()[i];
+            }
+            gpuHours[g] += gpuSeconds[i] / 3600;
+            pre[g] += preempted[i];
+            intr[g] += interrupted[i];
+        }
+        Map<String, Group> out = new TreeMap<>();
+        for (int g = 0; g < names.length; g++) {
+            if (sizes[g] == 0) {
+                continue;
+            }
+            double[] ws = Arrays.copyOf(waits[g], nw[g]);
+            double[] js = Arrays.copyOf(jcts[g], nj[g]);
+            Arrays.sort(ws);
+            Arrays.sort(js);
+            out.put(names[g], new Group(sizes[g], nj[g], gpuHours[g], at(ws, 0.5), at(ws, 0.9), at(ws, 0.99),
+                    at(js, 0.5), at(js, 0.9), at(js, 0.99), pre[g], intr[g]));
+        }
+        return new LinkedHashMap<>(out);
     }
 
     /** Element floor(q n) of sorted values (the reference's percentile convention); 0 for none. */

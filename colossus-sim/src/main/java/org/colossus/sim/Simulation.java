@@ -236,7 +236,7 @@ public final class Simulation {
                 for (int i = 0; i < n; i++) {
                     if (!Double.isNaN(start[i]) && Double.isNaN(end[i]) && !failed[i]
                             && scheduler.job(i).allocation() != null) {
-                        account(i, horizon, false);
+                        account(i, horizon, true); // still running: its work so far is not lost
                     }
                 }
             }
