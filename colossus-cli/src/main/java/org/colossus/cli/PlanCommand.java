@@ -112,6 +112,22 @@ final class PlanCommand {
         }
     }
 
+    /** Options of the commands that search: how many GPUs, what to optimize, which batch. */
+    static final class SearchOptions {
+        @Option(names = "--gpus", required = true, paramLabel = "N|A..B", description = "GPU count or range, e.g. 16384 or 1024..8192.")
+        String gpus;
+
+        @Option(names = "--objective", defaultValue = "throughput", description = "throughput, cost or time (default: ${DEFAULT-VALUE}).")
+        String objective;
+
+        @Option(names = "--batch-tokens", paramLabel = "N", description = "Target global batch in tokens (default: the model's).")
+        Long batchTokens;
+
+        Planner.Objective objective() {
+            return Planner.Objective.parse(objective);
+        }
+    }
+
     static PerfModel model() {
         return new PerfModel(Calibration.standard());
     }
@@ -228,20 +244,14 @@ final class PlanCommand {
         @Mixin
         RunOptions run;
 
+        @Mixin
+        SearchOptions search;
+
         @Option(names = "--gpu", required = true, description = "GPU model, e.g. H100, GB200.")
         String gpu;
 
-        @Option(names = "--gpus", required = true, paramLabel = "N|A..B", description = "GPU count or range, e.g. 16384 or 1024..8192.")
-        String gpus;
-
-        @Option(names = "--objective", defaultValue = "throughput", description = "throughput, cost or time (default: ${DEFAULT-VALUE}).")
-        String objective;
-
         @Option(names = "--top", defaultValue = "5", description = "How many configurations to print (default: ${DEFAULT-VALUE}).")
         int top;
-
-        @Option(names = "--batch-tokens", paramLabel = "N", description = "Target global batch in tokens (default: the model's).")
-        Long batchTokens;
 
         @Spec
         CommandSpec spec;
@@ -255,9 +265,11 @@ final class PlanCommand {
             }
             ModelSpec m = o.modelSpec();
             GpuModel g = PlanOptions.gpu(gpu);
-            Planner.Objective obj = Planner.Objective.parse(objective);
+            Planner.Objective obj = search.objective();
+            String gpus = search.gpus;
             long start = System.nanoTime();
-            Planner.Result result = new Planner(model()).search(request(o, m, g, counts(gpus, g), obj, top, batchTokens));
+            Planner.Result result = new Planner(model()).search(request(o, m, g, counts(gpus, g), obj, top,
+                    search.batchTokens));
             double seconds = (System.nanoTime() - start) / 1e9;
             PrintWriter out = spec.commandLine().getOut();
             if (result.best().isEmpty()) {
@@ -306,17 +318,11 @@ final class PlanCommand {
         @Mixin
         RunOptions run;
 
+        @Mixin
+        SearchOptions search;
+
         @Option(names = "--gpu", required = true, description = "GPU models to compare; repeat, e.g. --gpu H100 --gpu GB200.")
         List<String> gpus;
-
-        @Option(names = "--gpus", required = true, paramLabel = "N|A..B", description = "GPU count or range for every GPU model.")
-        String count;
-
-        @Option(names = "--objective", defaultValue = "throughput", description = "throughput, cost or time (default: ${DEFAULT-VALUE}).")
-        String objective;
-
-        @Option(names = "--batch-tokens", paramLabel = "N", description = "Target global batch in tokens (default: the model's).")
-        Long batchTokens;
 
         @Spec
         CommandSpec spec;
@@ -330,13 +336,14 @@ final class PlanCommand {
                         + " (docs/planner.md), so leave --price out or compare one GPU at a time");
             }
             ModelSpec m = o.modelSpec();
-            Planner.Objective obj = Planner.Objective.parse(objective);
+            Planner.Objective obj = search.objective();
             List<RunPlan> best = new ArrayList<>();
             for (String name : gpus) {
                 GpuModel g = PlanOptions.gpu(name);
-                Planner.Result r = new Planner(model()).search(request(o, m, g, counts(count, g), obj, 1, batchTokens));
+                Planner.Result r = new Planner(model()).search(request(o, m, g, counts(search.gpus, g), obj, 1,
+                        search.batchTokens));
                 if (r.best().isEmpty()) {
-                    throw new CliException("no configuration of " + m.name() + " fits on " + count + " x " + g.name());
+                    throw new CliException("no configuration of " + m.name() + " fits on " + search.gpus + " x " + g.name());
                 }
                 best.add(r.best().get(0));
             }
