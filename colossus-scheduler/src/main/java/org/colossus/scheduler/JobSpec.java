@@ -9,9 +9,11 @@ import java.util.Objects;
  *     simulator runs it for exactly this long unless it is interrupted)
  * @param priority higher runs first among jobs of the same class and tenant share
  */
-public record JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds, int priority) {
+public record JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds, int priority,
+                      Constraints constraints) {
     public JobSpec {
         Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(constraints, "constraints");
         Objects.requireNonNull(jobClass, "jobClass");
         if (gpus < 1) {
             throw new SchedulerException("job " + id + ": gpus = " + gpus + "; expected at least 1");
@@ -21,11 +23,15 @@ public record JobSpec(long id, String tenant, JobClass jobClass, int gpus, doubl
         }
     }
 
+    public JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds, int priority) {
+        this(id, tenant, jobClass, gpus, durationSeconds, priority, Constraints.NONE);
+    }
+
     public JobSpec(long id, String tenant, JobClass jobClass, int gpus, double durationSeconds) {
-        this(id, tenant, jobClass, gpus, durationSeconds, 0);
+        this(id, tenant, jobClass, gpus, durationSeconds, 0, Constraints.NONE);
     }
 
     public JobSpec withDuration(double seconds) {
-        return new JobSpec(id, tenant, jobClass, gpus, seconds, priority);
+        return new JobSpec(id, tenant, jobClass, gpus, seconds, priority, constraints);
     }
 }

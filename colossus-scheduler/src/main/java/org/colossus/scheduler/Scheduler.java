@@ -181,10 +181,43 @@ public final class Scheduler {
         if (jobs.containsKey(spec.id())) {
             throw new SchedulerException("job " + spec.id() + " was already submitted");
         }
+        checkFeasible(spec);
         JobRecord r = new JobRecord(spec, tenant(spec.tenant()), sequence++);
         r.submitted = now;
         jobs.put(spec.id(), r);
         enqueue(r, false);
+    }
+
+    /** A job the fleet could never hold would block a FIFO queue forever: refuse it with the reason. */
+    private void checkFeasible(JobSpec spec) {
+        Fleet fleet = state.fleet();
+        if (spec.gpus() > state.capacityGpus()) {
+            throw new SchedulerException("job " + spec.id() + ": " + spec.gpus() + " GPUs, but the fleet has "
+                    + state.capacityGpus());
+        }
+        Constraints c = spec.constraints();
+        if (c.withinPod()) {
+            long largest = 0;
+            for (int p = 0; p < fleet.podCount(); p++) {
+                largest = Math.max(largest, fleet.gpusInPod(p));
+            }
+            if (spec.gpus() > largest) {
+                throw new SchedulerException("job " + spec.id() + ": " + spec.gpus() + " GPUs within one pod, but the"
+                        + " largest pod has " + largest);
+            }
+        }
+        if (c.maxRacks() > 0) {
+            long largest = 0;
+            for (int r = 0; r < fleet.rackCount(); r++) {
+                int first = fleet.firstNodeOfRack(r);
+                largest = Math.max(largest, fleet.firstGpu(first + fleet.nodesInRack(r) - 1)
+                        + fleet.gpusOnNode(first + fleet.nodesInRack(r) - 1) - fleet.firstGpu(first));
+            }
+            if (spec.gpus() > largest * c.maxRacks()) {
+                throw new SchedulerException("job " + spec.id() + ": " + spec.gpus() + " GPUs in at most "
+                        + c.maxRacks() + " racks, but the largest rack has " + largest + " GPUs");
+            }
+        }
     }
 
     private void enqueue(JobRecord r, boolean front) {
@@ -309,9 +342,11 @@ public final class Scheduler {
         if (r.spec.gpus() > state.maxNodeGpus() && r.spec.gpus() > state.fullyFreeGpus()) {
             return false; // a gang takes whole free nodes: not enough of them
         }
-        Allocation a = config.placement().place(state, r.spec.gpus(), r.tenant);
-        if (a == null) {
-            return false;
+        Constraints c = r.spec.constraints();
+        Allocation a = c.wholeRacks() ? WholeRacks.place(state, r.spec.gpus(), r.tenant, c)
+                : config.placement().place(state, r.spec.gpus(), r.tenant);
+        if (a == null || !c.allows(a, state.fleet())) {
+            return false; // placements that break a job's constraints are refused, never bent
         }
         for (int i = 0; i < a.nodes().length; i++) {
             int n = a.nodes()[i];

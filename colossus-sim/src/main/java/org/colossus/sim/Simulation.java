@@ -92,6 +92,7 @@ public final class Simulation {
         final int[] racks;
         final int[] pods;
         final double[] allocatedGpuSeconds;
+        final int[] heldGpus;
         final boolean[] failed;
         final String[] tenants;
         final IsolationAudit audit;
@@ -117,6 +118,7 @@ public final class Simulation {
             racks = new int[n];
             pods = new int[n];
             allocatedGpuSeconds = new double[n];
+            heldGpus = new int[n];
             failed = new boolean[n];
             tenants = w.tenants().toArray(String[]::new);
             audit = new IsolationAudit(fleet, config.isolation());
@@ -207,7 +209,7 @@ public final class Simulation {
                         case ARRIVAL -> {
                             scheduler.apply(new Event.JobSubmitted(now, new JobSpec(payload, tenants[w.tenantOf()[payload]],
                                     w.jobClass()[payload], w.gpus()[payload], w.durationSeconds()[payload],
-                                    w.priority()[payload])));
+                                    w.priority()[payload], w.constraints()[payload])));
                             activeJobs++;
                             arrived++;
                             if (payload + 1 < n) {
@@ -268,7 +270,7 @@ public final class Simulation {
             double worked = Math.max(0, Math.min(ran - runOverhead[job], remaining(job)));
             double kept = keep ? worked
                     : Math.floor(worked / failures.checkpointIntervalSeconds()) * failures.checkpointIntervalSeconds();
-            int gpus = w.gpus()[job];
+            int gpus = heldGpus[job]; // a whole-racks job may hold more than it asked for
             allocatedGpuSeconds[job] += ran * gpus;
             productiveGpuSeconds += kept * gpus;
             lostGpuSeconds += (ran - kept) * gpus;
@@ -304,6 +306,7 @@ public final class Simulation {
                         start[job] = now;
                     }
                     runStart[job] = now;
+                    heldGpus[job] = p.allocation().totalGpus();
                     // a job that ran before pays the restart cost (reschedule, NCCL init, checkpoint load)
                     runOverhead[job] = restarts[job] > 0 || preempted[job] > 0 ? failures.restartSeconds() : 0;
                     calendar.push(now + runOverhead[job] + remaining(job), FINISH, job, epoch[job]);

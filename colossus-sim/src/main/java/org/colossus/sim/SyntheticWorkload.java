@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.colossus.fleet.internal.YamlNode;
+import org.colossus.scheduler.Constraints;
 import org.colossus.scheduler.JobClass;
 
 /**
@@ -19,10 +20,12 @@ final class SyntheticWorkload {
     static Workload generate(YamlNode streams, long seed, double durationSeconds, List<String> declaredTenants) {
         SplittableRandom random = new SplittableRandom(seed);
         List<String> tenants = new ArrayList<>();
-        List<double[]> jobs = new ArrayList<>(); // submit, gpus, duration, tenant, class, priority
+        List<double[]> jobs = new ArrayList<>(); // submit, gpus, duration, tenant, class, priority, constraints
+        List<Constraints> constraintTable = new ArrayList<>();
         double horizon = Double.isInfinite(durationSeconds) ? 30 * 86400.0 : durationSeconds;
         for (YamlNode s : streams.nonEmptyList()) {
-            s.allowOnly("tenant", "class", "count", "perDay", "gpus", "durationHours", "startHours", "priority");
+            s.allowOnly("tenant", "class", "count", "perDay", "gpus", "durationHours", "startHours", "priority",
+                    "constraints");
             YamlNode tenantNode = s.get("tenant");
             String tenant = tenantNode.name();
             if (!declaredTenants.isEmpty() && !declaredTenants.contains(tenant)) {
@@ -46,17 +49,24 @@ final class SyntheticWorkload {
             double[] hours = range(s.get("durationHours"), 1.0 / 3600, 24 * 365);
             double start = s.find("startHours").map(n -> n.numberAtLeast(0) * 3600).orElse(0.0);
             int priority = s.find("priority").map(n -> n.intAtLeast(0)).orElse(0);
+            Constraints constraints = s.find("constraints").map(SyntheticWorkload::constraints).orElse(Constraints.NONE);
+            int constraintIndex = constraintTable.indexOf(constraints);
+            if (constraintIndex < 0) {
+                constraintTable.add(constraints);
+                constraintIndex = constraintTable.size() - 1;
+            }
             if (s.has("count")) {
                 int count = s.get("count").intAtLeast(1);
                 for (int i = 0; i < count; i++) {
                     jobs.add(new double[] {start, drawGpus(random, gpus), drawLogUniform(random, hours) * 3600,
-                        tenantIndex, cls.ordinal(), priority});
+                        tenantIndex, cls.ordinal(), priority, constraintIndex});
                 }
             } else {
                 double perSecond = s.get("perDay").numberAtLeast(0.0001) / 86400;
                 for (double t = start + exponential(random, 1 / perSecond); t < horizon; t += exponential(random, 1 / perSecond)) {
                     jobs.add(new double[] {Math.floor(t * 1000) / 1000, drawGpus(random, gpus),
-                        Math.round(drawLogUniform(random, hours) * 3600), tenantIndex, cls.ordinal(), priority});
+                        Math.round(drawLogUniform(random, hours) * 3600), tenantIndex, cls.ordinal(), priority,
+                        constraintIndex});
                 }
             }
         }
@@ -69,6 +79,7 @@ final class SyntheticWorkload {
         int[] t = new int[n];
         JobClass[] c = new JobClass[n];
         int[] p = new int[n];
+        Constraints[] k = new Constraints[n];
         for (int i = 0; i < n; i++) {
             double[] j = jobs.get(i);
             ids[i] = i;
@@ -78,8 +89,25 @@ final class SyntheticWorkload {
             t[i] = (int) j[3];
             c[i] = JobClass.values()[(int) j[4]];
             p[i] = (int) j[5];
+            k[i] = constraintTable.get((int) j[6]);
         }
-        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p);
+        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p, k);
+    }
+
+    /** {@code {withinPod: true, maxRacks: 4, wholeRacks: false}}: docs/simulator.md#scenario-files. */
+    private static Constraints constraints(YamlNode node) {
+        node.allowOnly("withinPod", "maxRacks", "wholeRacks");
+        return new Constraints(node.find("withinPod").map(SyntheticWorkload::bool).orElse(false),
+                node.find("maxRacks").map(n -> n.intAtLeast(1)).orElse(0),
+                node.find("wholeRacks").map(SyntheticWorkload::bool).orElse(false));
+    }
+
+    private static boolean bool(YamlNode n) {
+        String text = n.text();
+        if (!text.equals("true") && !text.equals("false")) {
+            throw n.fail("expected true or false");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     /** A number or a two-element [min, max] list. */

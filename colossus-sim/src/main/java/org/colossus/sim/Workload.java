@@ -1,6 +1,7 @@
 package org.colossus.sim;
 
 import java.util.List;
+import org.colossus.scheduler.Constraints;
 import org.colossus.scheduler.JobClass;
 
 /**
@@ -11,7 +12,21 @@ import org.colossus.scheduler.JobClass;
  * @param tenantOf index into {@code tenants} per job
  */
 public record Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
-                       int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority) {
+                       int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority,
+                       Constraints[] constraints) {
+
+    /** Jobs without placement constraints. */
+    public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
+                    int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority) {
+        this(name, ids, submitSeconds, gpus, durationSeconds, tenantOf, tenants, jobClass, priority,
+                unconstrained(ids.length));
+    }
+
+    private static Constraints[] unconstrained(int n) {
+        Constraints[] c = new Constraints[n];
+        java.util.Arrays.fill(c, Constraints.NONE);
+        return c;
+    }
 
     /** A workload of on-demand jobs at priority 0. */
     public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
@@ -41,6 +56,7 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         int[] tenant = new int[n];
         JobClass[] cls = new JobClass[n];
         int[] prio = new int[n];
+        Constraints[] cons = new Constraints[n];
         int k = 0;
         long nextId = 0;
         for (Workload w : parts) {
@@ -56,6 +72,7 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
                 });
                 cls[k] = w.jobClass[i];
                 prio[k] = w.priority[i];
+                cons[k] = w.constraints[i];
             }
         }
         Integer[] order = new Integer[n];
@@ -70,6 +87,7 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         int[] t2 = new int[n];
         JobClass[] c2 = new JobClass[n];
         int[] p2 = new int[n];
+        Constraints[] k2 = new Constraints[n];
         for (int i = 0; i < n; i++) {
             int o = order[i];
             i2[i] = ids[o];
@@ -79,7 +97,8 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
             t2[i] = tenant[o];
             c2[i] = cls[o];
             p2[i] = prio[o];
+            k2[i] = cons[o];
         }
-        return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants), c2, p2);
+        return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants), c2, p2, k2);
     }
 }
