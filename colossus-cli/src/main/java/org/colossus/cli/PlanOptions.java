@@ -15,27 +15,7 @@ final class PlanOptions {
 
     /** {@code 15T}, {@code 300B}, {@code 2.5e12}, {@code 1500000000} → tokens. */
     static double tokens(String text, String option) {
-        String t = text.trim().toUpperCase(Locale.ROOT);
-        double factor = 1;
-        if (t.endsWith("T")) {
-            factor = 1e12;
-        } else if (t.endsWith("B") || t.endsWith("G")) {
-            factor = 1e9;
-        } else if (t.endsWith("M")) {
-            factor = 1e6;
-        } else if (t.endsWith("K")) {
-            factor = 1e3;
-        }
-        String number = factor == 1 ? t : t.substring(0, t.length() - 1);
-        try {
-            double value = Double.parseDouble(number) * factor;
-            if (value > 0 && Double.isFinite(value)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error
-        }
-        throw new CliException(option + " '" + text + "': expected a positive token count such as 15T, 300B, 2.5e12");
+        return org.colossus.perf.Tokens.parse(text, option);
     }
 
     /** {@code 1024} or {@code 512..4096}: [from, to]. */

@@ -23,14 +23,15 @@ import org.colossus.scheduler.SchedulerConfig;
  */
 public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Placement placement, Isolation isolation,
                        int backfillDepth, double preemptionGraceSeconds, int maxRestarts, FailureModel failures,
-                       long seed, double durationSeconds, List<Simulation.ContractChange> contracts, Workload workload) {
+                       long seed, double durationSeconds, List<Simulation.ContractChange> contracts, Workload workload,
+                       JobSpeed speed) {
 
     public SchedulerConfig schedulerConfig(QueuePolicy policy) {
         return new SchedulerConfig(policy, placement, isolation, backfillDepth, preemptionGraceSeconds, maxRestarts);
     }
 
     public Simulation simulation(QueuePolicy policy) {
-        return new Simulation(fleet, schedulerConfig(policy), failures, seed, durationSeconds, contracts);
+        return new Simulation(fleet, schedulerConfig(policy), failures, seed, durationSeconds, contracts, speed);
     }
 
     public static Scenario load(Path file, Catalog catalog) {
@@ -111,8 +112,9 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
             }
         }
         List<Workload> parts = new ArrayList<>();
+        JobSpeed speed = new JobSpeed(fleet, catalog);
         for (YamlNode w : root.get("workloads").nonEmptyList()) {
-            parts.add(workload(w, base, seed + parts.size(), duration, tenantNames));
+            parts.add(workload(w, base, seed + parts.size(), duration, tenantNames, speed));
         }
         Workload workload = Workload.merge(name, parts);
         for (int i = 0; i < workload.size(); i++) {
@@ -122,7 +124,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
             }
         }
         return new Scenario(name, fleet, policies, placement, isolation, backfillDepth, grace, maxRestarts, failures,
-                seed, duration, contracts, workload);
+                seed, duration, contracts, workload, speed);
     }
 
     private static <T> T parse(YamlNode node, java.util.function.Supplier<T> parser) {
@@ -151,7 +153,8 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                 f.find("checkpointMinutes").map(n -> n.numberBetween(0.01, 100_000) * 60).orElse(d.checkpointIntervalSeconds()));
     }
 
-    private static Workload workload(YamlNode w, Path base, long seed, double duration, List<String> tenants) {
+    private static Workload workload(YamlNode w, Path base, long seed, double duration, List<String> tenants,
+                                     JobSpeed speed) {
         w.allowOnly("trace", "synthetic", "jobClass", "timeScale", "tenant");
         if (w.has("trace") == w.has("synthetic")) {
             throw w.fail("expected exactly one of 'trace' (a file) or 'synthetic' (job streams)");
@@ -174,6 +177,6 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                 throw w.get(key).fail("applies to a trace; a synthetic stream sets its own");
             }
         }
-        return SyntheticWorkload.generate(w.get("synthetic"), seed, duration, tenants);
+        return SyntheticWorkload.generate(w.get("synthetic"), seed, duration, tenants, speed);
     }
 }

@@ -40,14 +40,22 @@ public final class Simulation {
     private final long seed;
     private final double durationLimitSeconds;
     private final List<ContractChange> contracts;
+    private final JobSpeed speed;
 
     public Simulation(Fleet fleet, SchedulerConfig config) {
         this(fleet, config, FailureModel.OFF, 0, Double.POSITIVE_INFINITY, List.of());
     }
 
-    /** @param durationLimitSeconds stop the clock here (jobs still queued or running are reported so) */
     public Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed, double durationLimitSeconds,
                       List<ContractChange> contracts) {
+        this(fleet, config, failures, seed, durationLimitSeconds, contracts, null);
+    }
+
+    /** @param durationLimitSeconds stop the clock here (jobs still queued or running are reported so) */
+    /** @param speed placement-dependent speed of jobs with a planner profile; null if none has one */
+    public Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed, double durationLimitSeconds,
+                      List<ContractChange> contracts, JobSpeed speed) {
+        this.speed = speed;
         this.fleet = fleet;
         this.config = config;
         this.failures = failures;
@@ -84,6 +92,7 @@ public final class Simulation {
         final double[] end;
         final double[] runStart;
         final double[] runOverhead;
+        final double[] runSpeed;
         final double[] workDone;
         final int[] epoch;
         final int[] restarts;
@@ -110,6 +119,7 @@ public final class Simulation {
             end = nan(n);
             runStart = new double[n];
             runOverhead = new double[n];
+            runSpeed = new double[n];
             workDone = new double[n];
             epoch = new int[n];
             restarts = new int[n];
@@ -267,7 +277,7 @@ public final class Simulation {
         /** Books the run that ends now: allocated GPU-seconds, work kept (all of it if {@code keep}), work lost. */
         private void account(int job, double now, boolean keep) {
             double ran = now - runStart[job];
-            double worked = Math.max(0, Math.min(ran - runOverhead[job], remaining(job)));
+            double worked = Math.max(0, Math.min((ran - runOverhead[job]) * runSpeed[job], remaining(job)));
             double kept = keep ? worked
                     : Math.floor(worked / failures.checkpointIntervalSeconds()) * failures.checkpointIntervalSeconds();
             int gpus = heldGpus[job]; // a whole-racks job may hold more than it asked for
@@ -309,7 +319,10 @@ public final class Simulation {
                     heldGpus[job] = p.allocation().totalGpus();
                     // a job that ran before pays the restart cost (reschedule, NCCL init, checkpoint load)
                     runOverhead[job] = restarts[job] > 0 || preempted[job] > 0 ? failures.restartSeconds() : 0;
-                    calendar.push(now + runOverhead[job] + remaining(job), FINISH, job, epoch[job]);
+                    int profile = w.speedProfileOf()[job];
+                    runSpeed[job] = profile < 0 || speed == null ? 1
+                            : speed.factor(w.speedProfiles().get(profile), profile, p.allocation());
+                    calendar.push(now + runOverhead[job] + remaining(job) / runSpeed[job], FINISH, job, epoch[job]);
                     racks[job] = distinct(p.allocation(), true);
                     pods[job] = distinct(p.allocation(), false);
                     audit.place(job, w.tenantOf()[job], p.allocation());

@@ -17,15 +17,17 @@ final class SyntheticWorkload {
     private SyntheticWorkload() {
     }
 
-    static Workload generate(YamlNode streams, long seed, double durationSeconds, List<String> declaredTenants) {
+    static Workload generate(YamlNode streams, long seed, double durationSeconds, List<String> declaredTenants,
+                             JobSpeed speed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<String> tenants = new ArrayList<>();
         List<double[]> jobs = new ArrayList<>(); // submit, gpus, duration, tenant, class, priority, constraints
         List<Constraints> constraintTable = new ArrayList<>();
+        List<JobSpeed.Profile> profiles = new ArrayList<>();
         double horizon = Double.isInfinite(durationSeconds) ? 30 * 86400.0 : durationSeconds;
         for (YamlNode s : streams.nonEmptyList()) {
             s.allowOnly("tenant", "class", "count", "perDay", "gpus", "durationHours", "startHours", "priority",
-                    "constraints");
+                    "constraints", "model", "tokens");
             YamlNode tenantNode = s.get("tenant");
             String tenant = tenantNode.name();
             if (!declaredTenants.isEmpty() && !declaredTenants.contains(tenant)) {
@@ -46,7 +48,31 @@ final class SyntheticWorkload {
                 throw s.fail("expected exactly one of 'count' (jobs at startHours) or 'perDay' (Poisson arrivals)");
             }
             double[] gpus = range(s.get("gpus"), 1, 1 << 24);
-            double[] hours = range(s.get("durationHours"), 1.0 / 3600, 24 * 365);
+            if (s.has("model") == s.has("durationHours")) {
+                throw s.fail("expected exactly one of 'durationHours' or 'model' with 'tokens' (the planner's speed)");
+            }
+            org.colossus.perf.ModelSpec model = null;
+            double tokens = 0;
+            double[] hours = {1, 1};
+            if (s.has("model")) {
+                YamlNode modelNode = s.get("model");
+                YamlNode tokensNode = s.get("tokens");
+                try {
+                    model = org.colossus.perf.ModelCatalog.standard().resolve(modelNode.text());
+                } catch (RuntimeException e) {
+                    throw modelNode.fail(e.getMessage());
+                }
+                try {
+                    tokens = org.colossus.perf.Tokens.parse(tokensNode.text(), "tokens");
+                } catch (RuntimeException e) {
+                    throw tokensNode.fail(e.getMessage());
+                }
+            } else {
+                hours = range(s.get("durationHours"), 1.0 / 3600, 24 * 365);
+                if (s.has("tokens")) {
+                    throw s.get("tokens").fail("applies with 'model'");
+                }
+            }
             double start = s.find("startHours").map(n -> n.numberAtLeast(0) * 3600).orElse(0.0);
             int priority = s.find("priority").map(n -> n.intAtLeast(0)).orElse(0);
             Constraints constraints = s.find("constraints").map(SyntheticWorkload::constraints).orElse(Constraints.NONE);
@@ -58,15 +84,18 @@ final class SyntheticWorkload {
             if (s.has("count")) {
                 int count = s.get("count").intAtLeast(1);
                 for (int i = 0; i < count; i++) {
-                    jobs.add(new double[] {start, drawGpus(random, gpus), drawLogUniform(random, hours) * 3600,
-                        tenantIndex, cls.ordinal(), priority, constraintIndex});
+                    double g = drawGpus(random, gpus);
+                    double[] run = run(s, speed, model, tokens, (int) g, drawLogUniform(random, hours) * 3600, profiles);
+                    jobs.add(new double[] {start, g, run[0], tenantIndex, cls.ordinal(), priority, constraintIndex, run[1]});
                 }
             } else {
                 double perSecond = s.get("perDay").numberAtLeast(0.0001) / 86400;
                 for (double t = start + exponential(random, 1 / perSecond); t < horizon; t += exponential(random, 1 / perSecond)) {
-                    jobs.add(new double[] {Math.floor(t * 1000) / 1000, drawGpus(random, gpus),
-                        Math.round(drawLogUniform(random, hours) * 3600), tenantIndex, cls.ordinal(), priority,
-                        constraintIndex});
+                    double g = drawGpus(random, gpus);
+                    double[] run = run(s, speed, model, tokens, (int) g, Math.round(drawLogUniform(random, hours) * 3600),
+                            profiles);
+                    jobs.add(new double[] {Math.floor(t * 1000) / 1000, g, run[0], tenantIndex, cls.ordinal(), priority,
+                        constraintIndex, run[1]});
                 }
             }
         }
@@ -80,6 +109,7 @@ final class SyntheticWorkload {
         JobClass[] c = new JobClass[n];
         int[] p = new int[n];
         Constraints[] k = new Constraints[n];
+        int[] f = new int[n];
         for (int i = 0; i < n; i++) {
             double[] j = jobs.get(i);
             ids[i] = i;
@@ -90,8 +120,29 @@ final class SyntheticWorkload {
             c[i] = JobClass.values()[(int) j[4]];
             p[i] = (int) j[5];
             k[i] = constraintTable.get((int) j[6]);
+            f[i] = (int) j[7];
         }
-        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p, k);
+        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p, k, f, List.copyOf(profiles));
+    }
+
+    /** [duration seconds, speed profile index or -1]: the planner's time for model + tokens, or the drawn duration. */
+    private static double[] run(YamlNode stream, JobSpeed speed, org.colossus.perf.ModelSpec model, double tokens,
+                                int gpus, double drawnSeconds, List<JobSpeed.Profile> profiles) {
+        if (model == null) {
+            return new double[] {drawnSeconds, -1};
+        }
+        JobSpeed.Profile profile;
+        try {
+            profile = speed.profile(model, gpus, tokens);
+        } catch (RuntimeException e) {
+            throw stream.get("model").fail(e.getMessage());
+        }
+        int index = profiles.indexOf(profile);
+        if (index < 0) {
+            profiles.add(profile);
+            index = profiles.size() - 1;
+        }
+        return new double[] {Math.max(1, Math.round(profile.nominalSeconds())), index};
     }
 
     /** {@code {withinPod: true, maxRacks: 4, wholeRacks: false}}: docs/simulator.md#scenario-files. */

@@ -13,13 +13,26 @@ import org.colossus.scheduler.JobClass;
  */
 public record Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
                        int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority,
-                       Constraints[] constraints) {
+                       Constraints[] constraints, int[] speedProfileOf, List<JobSpeed.Profile> speedProfiles) {
 
-    /** Jobs without placement constraints. */
+    /** Jobs without placement constraints, running at their stated durations. */
     public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
                     int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority) {
         this(name, ids, submitSeconds, gpus, durationSeconds, tenantOf, tenants, jobClass, priority,
                 unconstrained(ids.length));
+    }
+
+    /** Jobs running at their stated durations. */
+    public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
+                    int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority, Constraints[] constraints) {
+        this(name, ids, submitSeconds, gpus, durationSeconds, tenantOf, tenants, jobClass, priority, constraints,
+                noProfiles(ids.length), List.of());
+    }
+
+    private static int[] noProfiles(int n) {
+        int[] p = new int[n];
+        java.util.Arrays.fill(p, -1);
+        return p;
     }
 
     private static Constraints[] unconstrained(int n) {
@@ -57,10 +70,15 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         JobClass[] cls = new JobClass[n];
         int[] prio = new int[n];
         Constraints[] cons = new Constraints[n];
+        int[] prof = new int[n];
+        List<JobSpeed.Profile> profiles = new java.util.ArrayList<>();
         int k = 0;
         long nextId = 0;
         for (Workload w : parts) {
+            int profileBase = profiles.size();
+            profiles.addAll(w.speedProfiles);
             for (int i = 0; i < w.size(); i++, k++) {
+                prof[k] = w.speedProfileOf[i] < 0 ? -1 : profileBase + w.speedProfileOf[i];
                 ids[k] = nextId++;
                 submit[k] = w.submitSeconds[i];
                 gpus[k] = w.gpus[i];
@@ -88,6 +106,7 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         JobClass[] c2 = new JobClass[n];
         int[] p2 = new int[n];
         Constraints[] k2 = new Constraints[n];
+        int[] f2 = new int[n];
         for (int i = 0; i < n; i++) {
             int o = order[i];
             i2[i] = ids[o];
@@ -98,7 +117,8 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
             c2[i] = cls[o];
             p2[i] = prio[o];
             k2[i] = cons[o];
+            f2[i] = prof[o];
         }
-        return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants), c2, p2, k2);
+        return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants), c2, p2, k2, f2, List.copyOf(profiles));
     }
 }
