@@ -49,6 +49,7 @@ class SimulateCommandTest {
                       - {tenant: a, class: reserved, count: 1, gpus: 16384, durationHours: 30}
                       - {tenant: a, class: reserved, perDay: 200, gpus: [8, 512], durationHours: [0.5, 6]}
                       - {tenant: b, class: preemptible, perDay: 400, gpus: [4, 256], durationHours: [0.5, 6]}
+                      - {tenant: a, class: reserved, perDay: 20, gpus: [64, 256], model: llama3-8b, tokens: 5B}
                 """);
         Path out1 = dir.resolve("jobs1.csv");
         Path out2 = dir.resolve("jobs2.csv");
