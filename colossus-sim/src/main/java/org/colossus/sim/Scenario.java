@@ -168,7 +168,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                 throw traceNode.fail(e.getMessage());
             }
             double timeScale = w.find("timeScale").map(n -> n.numberBetween(1e-6, 1e6)).orElse(1.0);
-            JobClass cls = w.find("jobClass").map(n -> parse(n, () -> JobClass.parse(n.text()))).orElse(JobClass.ON_DEMAND);
+            JobClass cls = w.find("jobClass").map(n -> parse(n, () -> JobClass.parse(n.text()))).orElse(null);
             String tenant = w.find("tenant").map(YamlNode::name).orElse(null);
             return TraceMapping.apply(trace, timeScale, cls, tenant, duration);
         }

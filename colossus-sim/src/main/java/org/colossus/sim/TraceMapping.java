@@ -1,7 +1,6 @@
 package org.colossus.sim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.colossus.scheduler.JobClass;
 
@@ -16,6 +15,7 @@ final class TraceMapping {
     private TraceMapping() {
     }
 
+    /** @param cls every job's class, or null to keep the trace's own classes */
     static Workload apply(Workload trace, double timeScale, JobClass cls, String tenant, double durationSeconds) {
         int n = 0;
         for (int i = 0; i < trace.size(); i++) {
@@ -40,10 +40,9 @@ final class TraceMapping {
             gpus[k] = trace.gpus()[i];
             dur[k] = trace.durationSeconds()[i];
             tenants[k] = tenant == null ? trace.tenantOf()[i] : 0;
-            classes[k] = cls;
+            classes[k] = cls == null ? trace.jobClass()[i] : cls;
             k++;
         }
-        Arrays.fill(classes, cls);
         List<String> names = tenant == null ? trace.tenants() : new ArrayList<>(List.of(tenant));
         return new Workload(trace.name(), ids, submit, gpus, dur, tenants, names, classes, new int[n]);
     }

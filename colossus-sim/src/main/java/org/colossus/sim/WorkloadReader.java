@@ -29,6 +29,8 @@ import java.util.zip.GZIPInputStream;
 public final class WorkloadReader {
     private static final String JOBS_HEADER = "job_id,submit_time_s,num_gpus,duration_s";
     private static final String PHILLY_HEADER = "timestamp,duration,num_gpus,gpu_time,cluster";
+    private static final String OPENB_HEADER =
+            "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time";
     private static final DateTimeFormatter PHILLY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private WorkloadReader() {
@@ -63,8 +65,11 @@ public final class WorkloadReader {
         if (header.equals(PHILLY_HEADER)) {
             return readPhilly(name, reader);
         }
+        if (header.equals(OPENB_HEADER)) {
+            return readOpenb(name, reader);
+        }
         throw new SimException(name + ": line 1: unknown header '" + header + "'; expected '" + JOBS_HEADER
-                + "' (jobs CSV) or '" + PHILLY_HEADER + "' (Philly trace)");
+                + "' (jobs CSV), '" + PHILLY_HEADER + "' (Philly trace) or the Alibaba 2023 pod list header");
     }
 
     private static final class Rows {
@@ -198,6 +203,54 @@ public final class WorkloadReader {
             rows.add(lineNo - 2, submit, gpus, duration, tenant);
         }
         return rows.sorted(name, tenants, rows.size == 0 ? 0 : earliest);
+    }
+
+    /**
+     * Alibaba cluster-trace-gpu-v2023 ("openb") pod lists. A pod is a job: submitted at creation, running from
+     * scheduling to deletion. CPU-only pods and pods never scheduled (Pending: no scheduled_time) are left out;
+     * a GPU-sharing pod (gpu_milli below 1000) takes one whole GPU, since Colossus allocates whole GPUs. The QoS
+     * class becomes the tenant, and best-effort (BE) pods are preemptible, the others on-demand.
+     */
+    private static Workload readOpenb(String name, BufferedReader reader) throws IOException {
+        Rows rows = new Rows();
+        Map<String, Integer> tenantIds = new HashMap<>();
+        List<String> tenants = new ArrayList<>();
+        String line;
+        int lineNo = 1;
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] c = line.split(",", -1);
+            if (c.length != 11) {
+                throw new SimException(name + ": line " + lineNo + ": expected 11 columns (" + OPENB_HEADER + "), got " + c.length);
+            }
+            int gpus = (int) longCell(name, lineNo, "num_gpu", c[3]);
+            if (gpus <= 0 || c[10].isBlank()) {
+                continue;
+            }
+            double created = number(name, lineNo, "creation_time", c[8], 0);
+            double scheduled = number(name, lineNo, "scheduled_time", c[10], 0);
+            double deleted = number(name, lineNo, "deletion_time", c[9], 0);
+            if (deleted <= scheduled) {
+                continue;
+            }
+            String qos = c[6].isBlank() ? "unknown" : c[6];
+            int tenant = tenantIds.computeIfAbsent(qos, k -> {
+                tenants.add(k);
+                return tenants.size() - 1;
+            });
+            rows.add(lineNo - 2, created, gpus, deleted - scheduled, tenant);
+        }
+        Workload sorted = rows.sorted(name, tenants, 0);
+        org.colossus.scheduler.JobClass[] cls = new org.colossus.scheduler.JobClass[sorted.size()];
+        for (int i = 0; i < cls.length; i++) {
+            cls[i] = sorted.tenants().get(sorted.tenantOf()[i]).equals("BE")
+                    ? org.colossus.scheduler.JobClass.PREEMPTIBLE : org.colossus.scheduler.JobClass.ON_DEMAND;
+        }
+        return new Workload(sorted.name(), sorted.ids(), sorted.submitSeconds(), sorted.gpus(), sorted.durationSeconds(),
+                sorted.tenantOf(), sorted.tenants(), cls, new int[sorted.size()]);
     }
 
     private static long longCell(String name, int line, String column, String cell) {

@@ -220,6 +220,21 @@ class SimulationTest {
     }
 
     @Test
+    void read_alibabaOpenbPods_mapsQosToTenantsAndClasses() throws Exception {
+        Workload w = WorkloadReader.read("pods.csv", new BufferedReader(new StringReader(
+                "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n"
+                + "p0,1000,1024,1,230,,LS,Running,10,500,20\n"       // shares a GPU: takes one whole GPU
+                + "p1,1000,1024,0,0,,LS,Running,5,100,5\n"           // CPU only: left out
+                + "p2,1000,1024,8,1000,,BE,Succeeded,0,300,0\n"
+                + "p3,1000,1024,1,1000,,BE,Pending,7,9,\n")));       // never scheduled: left out
+        assertThat(w.size()).isEqualTo(2);
+        assertThat(w.gpus()).containsExactly(8, 1);
+        assertThat(w.durationSeconds()).containsExactly(300.0, 480.0);
+        assertThat(w.jobClass()).containsExactly(JobClass.PREEMPTIBLE, JobClass.ON_DEMAND);
+        assertThat(w.tenants()).containsExactly("LS", "BE");
+    }
+
+    @Test
     void fleets_uniformSpec_isValidated() {
         assertThat(Fleets.resolve("uniform:100x8", CATALOG).gpuCount()).isEqualTo(800);
         assertThatThrownBy(() -> Fleets.resolve("uniform:100", CATALOG))
