@@ -617,6 +617,128 @@ public final class Scheduler {
         return true;
     }
 
+    /** The whole state as values (see {@link SchedulerSnapshot}); jobs in submission order. */
+    public SchedulerSnapshot snapshot() {
+        List<JobRecord> all = new ArrayList<>(jobs.values());
+        all.sort(Comparator.comparingLong(r -> r.seq));
+        List<SchedulerSnapshot.Job> out = new ArrayList<>(all.size());
+        for (JobRecord r : all) {
+            List<Integer> nodes = new ArrayList<>();
+            List<Integer> gpus = new ArrayList<>();
+            if (r.allocation != null) {
+                for (int i = 0; i < r.allocation.nodes().length; i++) {
+                    nodes.add(r.allocation.nodes()[i]);
+                    gpus.add(r.allocation.gpus()[i]);
+                }
+            }
+            boolean holds = r.allocation != null; // rank and guarantee mean something only while GPUs are held
+            out.add(new SchedulerSnapshot.Job(r.spec, r.state, r.seq, r.submitted, r.started, r.expectedEnd, nodes, gpus,
+                    holds && r.guaranteed, holds ? r.runRank : 0, r.restarts, r.awaitingPreemptions,
+                    r.preemptedFor == null ? -1 : r.preemptedFor.spec.id(), r.reason));
+        }
+        List<Long> order = new ArrayList<>();
+        queue.forEach(r -> order.add(r.spec.id()));
+        List<Integer> quotas = new ArrayList<>();
+        for (int t = 0; t < tenants.size(); t++) {
+            quotas.add(reservedQuota[t]);
+        }
+        List<Integer> down = new ArrayList<>();
+        List<Integer> drained = new ArrayList<>();
+        for (int n = 0; n < state.nodeCount(); n++) {
+            if (state.isDown(n)) {
+                down.add(n);
+            }
+            if (state.isDrained(n)) {
+                drained.add(n);
+            }
+        }
+        return new SchedulerSnapshot(now, tenants, quotas, out, order, down, drained, sequence);
+    }
+
+    /**
+     * A core in exactly the state of {@code snapshot}: fed the same events afterwards, it makes the same decisions.
+     *
+     * @throws SchedulerException if the snapshot does not fit this fleet (unknown node, over-full node)
+     */
+    public static Scheduler restore(Fleet fleet, SchedulerConfig config, SchedulerSnapshot snapshot) {
+        Scheduler s = new Scheduler(fleet, config);
+        s.now = snapshot.timeSeconds();
+        for (int t = 0; t < snapshot.tenants().size(); t++) {
+            s.reservedQuota[s.tenant(snapshot.tenants().get(t))] = snapshot.reservedGpus().get(t);
+        }
+        Map<Long, JobRecord> byId = new HashMap<>();
+        for (SchedulerSnapshot.Job j : snapshot.jobs()) {
+            JobRecord r = new JobRecord(j.spec(), s.tenant(j.spec().tenant()), j.sequence());
+            r.state = j.state();
+            r.submitted = j.submittedSeconds();
+            r.started = j.startedSeconds();
+            r.expectedEnd = j.expectedEndSeconds();
+            r.restarts = j.restarts();
+            r.awaitingPreemptions = j.awaitingPreemptions();
+            r.reason = j.reason();
+            s.jobs.put(j.spec().id(), r);
+            byId.put(j.spec().id(), r);
+            if (!j.nodes().isEmpty()) {
+                int[] nodes = j.nodes().stream().mapToInt(Integer::intValue).toArray();
+                int[] gpus = j.gpus().stream().mapToInt(Integer::intValue).toArray();
+                r.allocation = new Allocation(nodes, gpus);
+                for (int i = 0; i < nodes.length; i++) {
+                    int n = s.node(nodes[i]);
+                    try {
+                        s.state.allocate(n, gpus[i], r.tenant);
+                    } catch (IllegalStateException e) {
+                        throw new SchedulerException("snapshot: job " + j.spec().id() + " on node " + n + ": " + e.getMessage());
+                    }
+                    if (s.onNode.get(n) == null) {
+                        s.onNode.set(n, new ArrayList<>(2));
+                    }
+                    s.onNode.get(n).add(r);
+                }
+                r.guaranteed = j.guaranteed();
+                r.runRank = j.runRank();
+                s.running++;
+                s.runningByRank[r.runRank]++;
+                s.runningGpusByRank[r.runRank] += r.allocation.totalGpus();
+                s.usedGpus[r.tenant] += r.allocation.totalGpus();
+                if (r.guaranteed) {
+                    s.usedReserved[r.tenant] += r.allocation.totalGpus();
+                }
+                if (config.policy() != QueuePolicy.FIFO) {
+                    s.runningByEnd.add(r);
+                }
+                if (config.policy() == QueuePolicy.FAIR) {
+                    s.victimOrder.add(r);
+                }
+            }
+        }
+        for (SchedulerSnapshot.Job j : snapshot.jobs()) {
+            if (j.preemptedFor() >= 0) {
+                byId.get(j.spec().id()).preemptedFor = byId.get(j.preemptedFor());
+            }
+        }
+        if (config.policy() == QueuePolicy.FAIR) {
+            for (SchedulerSnapshot.Job j : snapshot.jobs()) {
+                if (j.state() == JobState.QUEUED) {
+                    s.queued++;
+                    s.queueOf(byId.get(j.spec().id())).add(byId.get(j.spec().id()));
+                }
+            }
+        } else {
+            for (long id : snapshot.queueOrder()) {
+                s.queued++;
+                s.queue.addLast(byId.get(id));
+            }
+        }
+        for (int n : snapshot.downNodes()) {
+            s.state.setDown(s.node(n), true);
+        }
+        for (int n : snapshot.drainedNodes()) {
+            s.state.setDrained(s.node(n), true);
+        }
+        s.sequence = snapshot.nextSequence();
+        return s;
+    }
+
     public JobView job(long jobId) {
         JobRecord r = require(jobId);
         return new JobView(r.spec, r.state, r.submitted, r.started, r.allocation, r.restarts);
