@@ -157,7 +157,8 @@ final class SimulateCommand implements Runnable {
         List<Simulation> runs = new ArrayList<>();
         for (QueuePolicy p : policyList) {
             runs.add(new Simulation(s.fleet(), new SchedulerConfig(p, place, iso, s.backfillDepth(),
-                    s.preemptionGraceSeconds(), s.maxRestarts()), failureModel, runSeed, s.durationSeconds(), s.contracts(),
+                    s.preemptionGraceSeconds(), s.maxRestarts(), s.hotSpareDomainsPerPod()), failureModel, runSeed,
+                    s.durationSeconds(), s.contracts(),
                     s.speed()));
         }
         return new Plan(s.name(), s.fleet(), s.workload(), policyList, runs);

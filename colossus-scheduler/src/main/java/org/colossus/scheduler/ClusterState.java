@@ -22,6 +22,9 @@ public final class ClusterState {
     private final int[] unitUsed;
     private final boolean[] down;
     private final boolean[] drained;
+    private final boolean[] spare;
+    private final int[] spareNodes;
+    private boolean sparesUnlocked;
     /** Segment tree over nodes of the free GPUs of placeable nodes (max per subtree): leftmost fit in O(log n). */
     private final int[] tree;
     private final int leaves;
@@ -31,6 +34,11 @@ public final class ClusterState {
     private final long capacityTotal;
 
     ClusterState(Fleet fleet, Isolation isolation) {
+        this(fleet, isolation, 0);
+    }
+
+    /** @param hotSpareDomainsPerPod the last NVLink domains of each pod, kept for restarting failed jobs */
+    ClusterState(Fleet fleet, Isolation isolation, int hotSpareDomainsPerPod) {
         this.fleet = fleet;
         this.isolation = isolation;
         int nodes = fleet.nodeCount();
@@ -76,6 +84,24 @@ public final class ClusterState {
         capacityTotal = fleet.gpuCount();
         down = new boolean[nodes];
         drained = new boolean[nodes];
+        spare = new boolean[nodes];
+        java.util.List<Integer> spares = new java.util.ArrayList<>();
+        for (int pod = 0; pod < fleet.podCount() && hotSpareDomainsPerPod > 0; pod++) {
+            int lastRack = fleet.firstRackOfPod(pod) + fleet.racksInPod(pod) - 1;
+            int lastDomain = fleet.firstDomainOfRack(lastRack) + fleet.domainsInRack(lastRack) - 1;
+            int firstDomain = fleet.firstDomainOfRack(fleet.firstRackOfPod(pod));
+            if (lastDomain - firstDomain + 1 <= hotSpareDomainsPerPod) {
+                throw new SchedulerException("hot spare domains per pod " + hotSpareDomainsPerPod + ": pod " + pod
+                        + " has only " + (lastDomain - firstDomain + 1) + " NVLink domains, none would be left for work");
+            }
+            for (int d = lastDomain; d > lastDomain - hotSpareDomainsPerPod && d >= firstDomain; d--) {
+                for (int n = fleet.firstNodeOfDomain(d); n < fleet.firstNodeOfDomain(d) + fleet.nodesInDomain(d); n++) {
+                    spare[n] = true;
+                    spares.add(n);
+                }
+            }
+        }
+        spareNodes = spares.stream().mapToInt(Integer::intValue).sorted().toArray();
         int size = 1;
         while (size < nodes) {
             size <<= 1;
@@ -87,6 +113,41 @@ public final class ClusterState {
         }
         for (int i = size - 1; i >= 1; i--) {
             tree[i] = Math.max(tree[2 * i], tree[2 * i + 1]);
+        }
+        for (int n : spareNodes) {
+            reindex(n, true); // spares start out of every index
+        }
+    }
+
+    public boolean isSpare(int node) {
+        return spare[node];
+    }
+
+    public int spareNodeCount() {
+        return spareNodes.length;
+    }
+
+    /** GPUs on hot-spare nodes. */
+    public long spareGpus() {
+        long sum = 0;
+        for (int n : spareNodes) {
+            sum += capacity[n];
+        }
+        return sum;
+    }
+
+    /** Lets the next placements use the hot spares (for restarting a failed job) or locks them again. */
+    void unlockSpares(boolean unlocked) {
+        if (sparesUnlocked == unlocked) {
+            return;
+        }
+        boolean[] was = new boolean[spareNodes.length];
+        for (int i = 0; i < spareNodes.length; i++) {
+            was[i] = placeable(spareNodes[i]);
+        }
+        sparesUnlocked = unlocked;
+        for (int i = 0; i < spareNodes.length; i++) {
+            reindex(spareNodes[i], was[i]);
         }
     }
 
@@ -114,9 +175,9 @@ public final class ClusterState {
         return i - leaves;
     }
 
-    /** A node is placeable unless failed or drained; unplaceable nodes are kept out of every index. */
+    /** A node is placeable unless failed, drained or a locked hot spare; unplaceable nodes are out of every index. */
     public boolean placeable(int node) {
-        return !down[node] && !drained[node];
+        return !down[node] && !drained[node] && (!spare[node] || sparesUnlocked);
     }
 
     public boolean isDown(int node) {

@@ -72,6 +72,7 @@ public final class Scheduler {
         int restarts;
         int awaitingPreemptions;
         JobRecord preemptedFor;
+        boolean interruptedByFailure;
         PendingReason reason = PendingReason.QUEUE_ORDER;
 
         JobRecord(JobSpec spec, int tenant, long seq) {
@@ -88,7 +89,7 @@ public final class Scheduler {
 
     public Scheduler(Fleet fleet, SchedulerConfig config) {
         this.config = config;
-        this.state = new ClusterState(fleet, config.isolation());
+        this.state = new ClusterState(fleet, config.isolation(), config.hotSpareDomainsPerPod());
         onNode = new ArrayList<>(fleet.nodeCount());
         for (int n = 0; n < fleet.nodeCount(); n++) {
             onNode.add(null);
@@ -195,6 +196,11 @@ public final class Scheduler {
             throw new SchedulerException("job " + spec.id() + ": " + spec.gpus() + " GPUs, but the fleet has "
                     + state.capacityGpus());
         }
+        if (spec.gpus() > state.capacityGpus() - state.spareGpus()) {
+            throw new SchedulerException("job " + spec.id() + ": " + spec.gpus() + " GPUs, but the fleet offers "
+                    + (state.capacityGpus() - state.spareGpus()) + " outside its " + state.spareGpus()
+                    + " hot-spare GPUs");
+        }
         Constraints c = spec.constraints();
         if (c.withinPod()) {
             long largest = 0;
@@ -300,6 +306,7 @@ public final class Scheduler {
                 decisions.add(new Decision.MarkFailed(r.spec.id(), "interrupted " + r.restarts + " times (limit "
                         + config.maxRestarts() + ")"));
             } else {
+                r.interruptedByFailure = true;
                 enqueue(r, true);
                 decisions.add(new Decision.Requeue(r.spec.id(), node));
             }
@@ -336,6 +343,19 @@ public final class Scheduler {
     }
 
     private boolean tryStart(JobRecord r, List<Decision> decisions) {
+        if (r.interruptedByFailure && state.spareNodeCount() > 0) {
+            // a job a failure interrupted may restart on the hot spares
+            state.unlockSpares(true);
+            try {
+                return tryStartNow(r, decisions);
+            } finally {
+                state.unlockSpares(false);
+            }
+        }
+        return tryStartNow(r, decisions);
+    }
+
+    private boolean tryStartNow(JobRecord r, List<Decision> decisions) {
         if (r.spec.gpus() > state.freeGpus()) {
             return false;
         }
@@ -362,6 +382,7 @@ public final class Scheduler {
         r.started = now;
         r.expectedEnd = now + r.spec.durationSeconds();
         r.awaitingPreemptions = 0;
+        r.interruptedByFailure = false;
         running++;
         if (config.policy() != QueuePolicy.FIFO) {
             runningByEnd.add(r);
@@ -634,7 +655,7 @@ public final class Scheduler {
             boolean holds = r.allocation != null; // rank and guarantee mean something only while GPUs are held
             out.add(new SchedulerSnapshot.Job(r.spec, r.state, r.seq, r.submitted, r.started, r.expectedEnd, nodes, gpus,
                     holds && r.guaranteed, holds ? r.runRank : 0, r.restarts, r.awaitingPreemptions,
-                    r.preemptedFor == null ? -1 : r.preemptedFor.spec.id(), r.reason));
+                    r.preemptedFor == null ? -1 : r.preemptedFor.spec.id(), r.reason, r.interruptedByFailure));
         }
         List<Long> order = new ArrayList<>();
         queue.forEach(r -> order.add(r.spec.id()));
@@ -667,6 +688,7 @@ public final class Scheduler {
             s.reservedQuota[s.tenant(snapshot.tenants().get(t))] = snapshot.reservedGpus().get(t);
         }
         Map<Long, JobRecord> byId = new HashMap<>();
+        s.state.unlockSpares(true); // jobs may hold hot spares; they are locked again below
         for (SchedulerSnapshot.Job j : snapshot.jobs()) {
             JobRecord r = new JobRecord(j.spec(), s.tenant(j.spec().tenant()), j.sequence());
             r.state = j.state();
@@ -676,6 +698,7 @@ public final class Scheduler {
             r.restarts = j.restarts();
             r.awaitingPreemptions = j.awaitingPreemptions();
             r.reason = j.reason();
+            r.interruptedByFailure = j.interruptedByFailure();
             s.jobs.put(j.spec().id(), r);
             byId.put(j.spec().id(), r);
             if (!j.nodes().isEmpty()) {
@@ -711,6 +734,7 @@ public final class Scheduler {
                 }
             }
         }
+        s.state.unlockSpares(false);
         for (SchedulerSnapshot.Job j : snapshot.jobs()) {
             if (j.preemptedFor() >= 0) {
                 byId.get(j.spec().id()).preemptedFor = byId.get(j.preemptedFor());

@@ -17,7 +17,8 @@ public record SchedulerSnapshot(double timeSeconds, List<String> tenants, List<I
     /** One job; {@code nodes}/{@code gpus} empty unless it holds GPUs; {@code preemptedFor} -1 if none. */
     public record Job(JobSpec spec, JobState state, long sequence, double submittedSeconds, double startedSeconds,
                       double expectedEndSeconds, List<Integer> nodes, List<Integer> gpus, boolean guaranteed,
-                      int runRank, int restarts, int awaitingPreemptions, long preemptedFor, PendingReason reason) {
+                      int runRank, int restarts, int awaitingPreemptions, long preemptedFor, PendingReason reason,
+                      boolean interruptedByFailure) {
     }
 
     public SchedulerSnapshot {

@@ -43,6 +43,19 @@ class SchedulerInvariantsTest {
         return Fleet.build(new FleetSpec("random", "", new Facility("", 1e9, 1.2, List.of()), "", List.of(pods)));
     }
 
+    /** One hot-spare domain per pod half the time, where every pod has domains to spare. */
+    static int spares(Fleet fleet, SplittableRandom random) {
+        boolean room = true;
+        for (int p = 0; p < fleet.podCount(); p++) {
+            int racks = fleet.racksInPod(p);
+            int first = fleet.firstRackOfPod(p);
+            int domains = fleet.firstDomainOfRack(first + racks - 1) + fleet.domainsInRack(first + racks - 1)
+                    - fleet.firstDomainOfRack(first);
+            room &= domains > 1;
+        }
+        return room ? random.nextInt(2) : 0;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void randomEvents_invariantsHoldAfterEveryEvent(long seed) {
@@ -51,7 +64,7 @@ class SchedulerInvariantsTest {
         QueuePolicy policy = QueuePolicy.values()[random.nextInt(QueuePolicy.values().length)];
         Isolation isolation = Isolation.values()[random.nextInt(Isolation.values().length)];
         Placement placement = Placement.named(Placement.names().get(random.nextInt(Placement.names().size())));
-        Scheduler s = new Scheduler(fleet, new SchedulerConfig(policy, placement, isolation, 50, 60, 3));
+        Scheduler s = new Scheduler(fleet, new SchedulerConfig(policy, placement, isolation, 50, 60, 3, spares(fleet, random)));
         int[] quota = new int[TENANTS.length];
         for (int t = 0; t < TENANTS.length; t++) {
             quota[t] = random.nextInt(fleet.gpuCount() / 2 + 1);
@@ -62,13 +75,13 @@ class SchedulerInvariantsTest {
         Set<Long> preempting = new HashSet<>();
         double now = 0;
         long nextId = 0;
-        int maxGang = Math.max(1, fleet.gpuCount() / 2);
+        int maxGang = (int) Math.max(1, (fleet.gpuCount() - s.cluster().spareGpus()) / 2);
         for (int step = 0; step < 400; step++) {
             now += random.nextDouble() * 50;
             int action = random.nextInt(10);
             List<Decision> decisions = new ArrayList<>();
             if (action < 4) {
-                int gpus = random.nextInt(4) == 0 ? 1 + random.nextInt(maxGang) : 1 + random.nextInt(8);
+                int gpus = Math.min(maxGang, random.nextInt(4) == 0 ? 1 + random.nextInt(maxGang) : 1 + random.nextInt(8));
                 JobSpec job = new JobSpec(nextId++, TENANTS[random.nextInt(TENANTS.length)],
                         JobClass.values()[random.nextInt(3)], gpus, 10 + random.nextInt(500), random.nextInt(3));
                 submitted.put(job.id(), job);

@@ -24,7 +24,8 @@ class SchedulerSnapshotTest {
         SplittableRandom random = new SplittableRandom(seed);
         Fleet fleet = SchedulerInvariantsTest.randomFleet(random);
         SchedulerConfig config = new SchedulerConfig(QueuePolicy.values()[random.nextInt(3)],
-                Placement.named(Placement.names().get(random.nextInt(3))), Isolation.values()[random.nextInt(5)], 50, 60, 3);
+                Placement.named(Placement.names().get(random.nextInt(3))), Isolation.values()[random.nextInt(5)], 50, 60, 3,
+                SchedulerInvariantsTest.spares(fleet, random));
         Scheduler a = new Scheduler(fleet, config);
         Scheduler b = null;
         String[] tenants = {"x", "y", "z"};
@@ -46,7 +47,8 @@ class SchedulerSnapshotTest {
             List<Event> events = new ArrayList<>();
             int action = random.nextInt(10);
             if (action < 4) {
-                int gpus = random.nextInt(4) == 0 ? 1 + random.nextInt(Math.max(1, fleet.gpuCount() / 2)) : 1 + random.nextInt(8);
+                int cap = (int) Math.max(1, (fleet.gpuCount() - a.cluster().spareGpus()) / 2);
+                int gpus = Math.min(cap, random.nextInt(4) == 0 ? 1 + random.nextInt(cap) : 1 + random.nextInt(8));
                 events.add(new Event.JobSubmitted(now, new JobSpec(nextId++, tenants[random.nextInt(3)],
                         JobClass.values()[random.nextInt(3)], gpus, 10 + random.nextInt(400), random.nextInt(3))));
             } else if (action < 7 && !running.isEmpty()) {

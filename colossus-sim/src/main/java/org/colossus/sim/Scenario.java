@@ -22,12 +22,14 @@ import org.colossus.scheduler.SchedulerConfig;
  * the scenario file. Every problem names the key path and what was expected; nothing runs from a bad file.
  */
 public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Placement placement, Isolation isolation,
-                       int backfillDepth, double preemptionGraceSeconds, int maxRestarts, FailureModel failures,
+                       int backfillDepth, double preemptionGraceSeconds, int maxRestarts, int hotSpareDomainsPerPod,
+                       FailureModel failures,
                        long seed, double durationSeconds, List<Simulation.ContractChange> contracts, Workload workload,
                        JobSpeed speed) {
 
     public SchedulerConfig schedulerConfig(QueuePolicy policy) {
-        return new SchedulerConfig(policy, placement, isolation, backfillDepth, preemptionGraceSeconds, maxRestarts);
+        return new SchedulerConfig(policy, placement, isolation, backfillDepth, preemptionGraceSeconds, maxRestarts,
+                hotSpareDomainsPerPod);
     }
 
     public Simulation simulation(QueuePolicy policy) {
@@ -67,9 +69,10 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
         int backfillDepth = 1000;
         double grace = 300;
         int maxRestarts = 1000;
+        int hotSpares = 0;
         if (root.has("scheduler")) {
             YamlNode s = root.get("scheduler").allowOnly("policies", "placement", "isolation", "backfillDepth",
-                    "preemptionGraceSeconds", "maxRestarts");
+                    "preemptionGraceSeconds", "maxRestarts", "hotSpareDomainsPerPod");
             if (s.has("policies")) {
                 policies.clear();
                 for (YamlNode p : s.get("policies").nonEmptyList()) {
@@ -87,6 +90,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
             backfillDepth = s.find("backfillDepth").map(n -> n.intAtLeast(0)).orElse(backfillDepth);
             grace = s.find("preemptionGraceSeconds").map(n -> n.numberAtLeast(0)).orElse(grace);
             maxRestarts = s.find("maxRestarts").map(n -> n.intAtLeast(0)).orElse(maxRestarts);
+            hotSpares = s.find("hotSpareDomainsPerPod").map(n -> n.intAtLeast(0)).orElse(0);
         }
         FailureModel failures = root.find("failures").map(Scenario::failures).orElse(FailureModel.OFF);
 
@@ -123,8 +127,8 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                         + fleet.gpuCount());
             }
         }
-        return new Scenario(name, fleet, policies, placement, isolation, backfillDepth, grace, maxRestarts, failures,
-                seed, duration, contracts, workload, speed);
+        return new Scenario(name, fleet, policies, placement, isolation, backfillDepth, grace, maxRestarts, hotSpares,
+                failures, seed, duration, contracts, workload, speed);
     }
 
     private static <T> T parse(YamlNode node, java.util.function.Supplier<T> parser) {
