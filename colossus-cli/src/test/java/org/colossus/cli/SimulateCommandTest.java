@@ -43,7 +43,7 @@ class SimulateCommandTest {
                 failures: {model: default, interruptionsPerGpuHour: 0.001}
                 tenants:
                   - {name: a, reservedGpus: 20000}
-                  - {name: b}
+                  - {name: b, reservedGpus: 4096, fromDays: 0.5, toDays: 1.5}
                 workloads:
                   - synthetic:
                       - {tenant: a, class: reserved, count: 1, gpus: 16384, durationHours: 30}

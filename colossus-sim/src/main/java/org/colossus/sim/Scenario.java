@@ -98,7 +98,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
         List<String> tenantNames = new ArrayList<>();
         long reservedTotal = 0;
         for (YamlNode t : root.find("tenants").map(YamlNode::list).orElse(List.of())) {
-            t.allowOnly("name", "reservedGpus");
+            t.allowOnly("name", "reservedGpus", "fromDays", "toDays");
             YamlNode nameNode = t.get("name");
             String tenant = nameNode.name();
             if (tenantNames.contains(tenant)) {
@@ -111,8 +111,16 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                 throw t.get("reservedGpus").fail("reserved capacity of all tenants (" + reservedTotal
                         + " GPUs) exceeds the fleet's " + fleet.gpuCount() + " GPUs");
             }
+            double from = t.find("fromDays").map(n -> n.numberAtLeast(0) * 86400).orElse(0.0);
+            double to = t.find("toDays").map(n -> n.numberAtLeast(0) * 86400).orElse(Double.POSITIVE_INFINITY);
+            if (to <= from) {
+                throw t.get("toDays").fail("expected a contract end after its start (fromDays)");
+            }
             if (reserved > 0) {
-                contracts.add(new Simulation.ContractChange(0, tenant, reserved));
+                contracts.add(new Simulation.ContractChange(from, tenant, reserved));
+                if (!Double.isInfinite(to)) {
+                    contracts.add(new Simulation.ContractChange(to, tenant, 0));
+                }
             }
         }
         List<Workload> parts = new ArrayList<>();
