@@ -120,8 +120,14 @@ public final class WorkloadReader {
         }
     }
 
-    private static Workload readJobs(String name, BufferedReader reader) throws IOException {
-        Rows rows = new Rows();
+    /** One data row: its 1-based line number and its cells. */
+    private interface RowHandler {
+        void row(int line, String[] cells);
+    }
+
+    /** Every non-blank row after the header, split on commas, with its column count checked. */
+    private static void rows(String name, BufferedReader reader, String header, RowHandler handler) throws IOException {
+        int columns = header.split(",", -1).length;
         String line;
         int lineNo = 1;
         while ((line = reader.readLine()) != null) {
@@ -130,9 +136,30 @@ public final class WorkloadReader {
                 continue;
             }
             String[] c = line.split(",", -1);
-            if (c.length != 4) {
-                throw new SimException(name + ": line " + lineNo + ": expected 4 columns (" + JOBS_HEADER + "), got " + c.length);
+            if (c.length != columns) {
+                throw new SimException(name + ": line " + lineNo + ": expected " + columns + " columns (" + header
+                        + "), got " + c.length);
             }
+            handler.row(lineNo, c);
+        }
+    }
+
+    /** Tenant names to dense indexes, in order of first appearance. */
+    private static final class Tenants {
+        final Map<String, Integer> ids = new HashMap<>();
+        final List<String> names = new ArrayList<>();
+
+        int of(String name) {
+            return ids.computeIfAbsent(name, k -> {
+                names.add(k);
+                return names.size() - 1;
+            });
+        }
+    }
+
+    private static Workload readJobs(String name, BufferedReader reader) throws IOException {
+        Rows rows = new Rows();
+        rows(name, reader, JOBS_HEADER, (lineNo, c) -> {
             long id = longCell(name, lineNo, "job_id", c[0]);
             double submit = number(name, lineNo, "submit_time_s", c[1], 0);
             int gpus = (int) longCell(name, lineNo, "num_gpus", c[2]);
@@ -141,7 +168,7 @@ public final class WorkloadReader {
             }
             double duration = number(name, lineNo, "duration_s", c[3], Double.MIN_VALUE);
             rows.add(id, submit, gpus, duration, 0);
-        }
+        });
         rejectDuplicateIds(name, rows);
         return rows.sorted(name, List.of("default"), 0);
     }
@@ -170,20 +197,9 @@ public final class WorkloadReader {
 
     private static Workload readPhilly(String name, BufferedReader reader) throws IOException {
         Rows rows = new Rows();
-        Map<String, Integer> tenantIds = new HashMap<>();
-        List<String> tenants = new ArrayList<>();
-        String line;
-        int lineNo = 1;
-        double earliest = Double.POSITIVE_INFINITY;
-        while ((line = reader.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] c = line.split(",", -1);
-            if (c.length != 5) {
-                throw new SimException(name + ": line " + lineNo + ": expected 5 columns (" + PHILLY_HEADER + "), got " + c.length);
-            }
+        Tenants tenants = new Tenants();
+        double[] earliest = {Double.POSITIVE_INFINITY};
+        rows(name, reader, PHILLY_HEADER, (lineNo, c) -> {
             double submit;
             try {
                 submit = LocalDateTime.parse(c[0], PHILLY_TIME).toEpochSecond(ZoneOffset.UTC);
@@ -193,16 +209,12 @@ public final class WorkloadReader {
             double duration = number(name, lineNo, "duration", c[1], 0);
             int gpus = (int) number(name, lineNo, "num_gpus", c[2], 1);
             if (duration <= 0) {
-                continue; // Philly has zero-length jobs: they never hold GPUs; skipping them changes no metric of others
+                return; // Philly has zero-length jobs: they never hold GPUs; skipping them changes no metric of others
             }
-            int tenant = tenantIds.computeIfAbsent(c[4], k -> {
-                tenants.add(k);
-                return tenants.size() - 1;
-            });
-            earliest = Math.min(earliest, submit);
-            rows.add(lineNo - 2, submit, gpus, duration, tenant);
-        }
-        return rows.sorted(name, tenants, rows.size == 0 ? 0 : earliest);
+            earliest[0] = Math.min(earliest[0], submit);
+            rows.add(lineNo - 2, submit, gpus, duration, tenants.of(c[4]));
+        });
+        return rows.sorted(name, tenants.names, rows.size == 0 ? 0 : earliest[0]);
     }
 
     /**
@@ -213,36 +225,21 @@ public final class WorkloadReader {
      */
     private static Workload readOpenb(String name, BufferedReader reader) throws IOException {
         Rows rows = new Rows();
-        Map<String, Integer> tenantIds = new HashMap<>();
-        List<String> tenants = new ArrayList<>();
-        String line;
-        int lineNo = 1;
-        while ((line = reader.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] c = line.split(",", -1);
-            if (c.length != 11) {
-                throw new SimException(name + ": line " + lineNo + ": expected 11 columns (" + OPENB_HEADER + "), got " + c.length);
-            }
+        Tenants tenantTable = new Tenants();
+        rows(name, reader, OPENB_HEADER, (lineNo, c) -> {
             int gpus = (int) longCell(name, lineNo, "num_gpu", c[3]);
             if (gpus <= 0 || c[10].isBlank()) {
-                continue;
+                return;
             }
             double created = number(name, lineNo, "creation_time", c[8], 0);
             double scheduled = number(name, lineNo, "scheduled_time", c[10], 0);
             double deleted = number(name, lineNo, "deletion_time", c[9], 0);
             if (deleted <= scheduled) {
-                continue;
+                return;
             }
-            String qos = c[6].isBlank() ? "unknown" : c[6];
-            int tenant = tenantIds.computeIfAbsent(qos, k -> {
-                tenants.add(k);
-                return tenants.size() - 1;
-            });
-            rows.add(lineNo - 2, created, gpus, deleted - scheduled, tenant);
-        }
+            rows.add(lineNo - 2, created, gpus, deleted - scheduled, tenantTable.of(c[6].isBlank() ? "unknown" : c[6]));
+        });
+        List<String> tenants = tenantTable.names;
         Workload sorted = rows.sorted(name, tenants, 0);
         org.colossus.scheduler.JobClass[] cls = new org.colossus.scheduler.JobClass[sorted.size()];
         for (int i = 0; i < cls.length; i++) {
