@@ -115,8 +115,10 @@ final class HtmlReport {
         if (!(yMax > 0)) {
             yMax = 1;
         }
+        int legendRows = (xs.size() + 4) / 5;
+        int height = H + 8 + legendRows * 16;
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", W, H + 40, W, H + 40));
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", W, height, W, height));
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", PAD, H - PAD, W - 10, H - PAD));
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", PAD, PAD, H - PAD));
         for (int t = 0; t <= 4; t++) {
@@ -143,9 +145,10 @@ final class HtmlReport {
             String color = COLORS[i % COLORS.length];
             s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" points=\"")
                     .append(pts).append("\"/>");
+            int legendY = H - 2 + (i / 5) * 16;
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", PAD + 10 + (i % 5) * 130, H + 12 + (i / 5) * 14 - 10 + 18,
-                    color, PAD + 24 + (i % 5) * 130, H + 12 + (i / 5) * 14 + 18, esc(labels.get(i))));
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", PAD + 10 + (i % 5) * 130, legendY,
+                    color, PAD + 24 + (i % 5) * 130, legendY + 9, esc(labels.get(i))));
         }
         return s.append("</svg>").toString();
     }
