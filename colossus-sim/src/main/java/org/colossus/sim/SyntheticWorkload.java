@@ -99,7 +99,6 @@ final class SyntheticWorkload {
                 }
             }
         }
-        jobs.sort((a, b) -> Double.compare(a[0], b[0]));
         int n = jobs.size();
         long[] ids = new long[n];
         double[] submit = new double[n];
@@ -122,7 +121,8 @@ final class SyntheticWorkload {
             k[i] = constraintTable.get((int) j[6]);
             f[i] = (int) j[7];
         }
-        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p, k, f, List.copyOf(profiles));
+        return new Workload("synthetic", ids, submit, g, d, t, List.copyOf(tenants), c, p, k, f, List.copyOf(profiles))
+                .sortedBySubmit();
     }
 
     /** [duration seconds, speed profile index or -1]: the planner's time for model + tokens, or the drawn duration. */

@@ -93,11 +93,18 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
                 cons[k] = w.constraints[i];
             }
         }
+        return new Workload(name, ids, submit, gpus, dur, tenant, List.copyOf(tenants), cls, prio, cons, prof,
+                List.copyOf(profiles)).sortedBySubmit();
+    }
+
+    /** The same jobs ordered by submission time; ties keep their order (a stable sort). */
+    public Workload sortedBySubmit() {
+        int n = size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(submit[a], submit[b]));
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(submitSeconds[a], submitSeconds[b]));
         long[] i2 = new long[n];
         double[] s2 = new double[n];
         int[] g2 = new int[n];
@@ -110,15 +117,15 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         for (int i = 0; i < n; i++) {
             int o = order[i];
             i2[i] = ids[o];
-            s2[i] = submit[o];
+            s2[i] = submitSeconds[o];
             g2[i] = gpus[o];
-            d2[i] = dur[o];
-            t2[i] = tenant[o];
-            c2[i] = cls[o];
-            p2[i] = prio[o];
-            k2[i] = cons[o];
-            f2[i] = prof[o];
+            d2[i] = durationSeconds[o];
+            t2[i] = tenantOf[o];
+            c2[i] = jobClass[o];
+            p2[i] = priority[o];
+            k2[i] = constraints[o];
+            f2[i] = speedProfileOf[o];
         }
-        return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants), c2, p2, k2, f2, List.copyOf(profiles));
+        return new Workload(name, i2, s2, g2, d2, t2, tenants, c2, p2, k2, f2, speedProfiles);
     }
 }

@@ -97,26 +97,14 @@ public final class WorkloadReader {
             size++;
         }
 
+        /** The rows as a workload sorted by submission (ties keep file order), times shifted by {@code shift}. */
         Workload sorted(String name, List<String> tenants, double shift) {
-            Integer[] order = new Integer[size];
+            double[] s2 = Arrays.copyOf(submit, size);
             for (int i = 0; i < size; i++) {
-                order[i] = i;
+                s2[i] -= shift;
             }
-            Arrays.sort(order, (a, b) -> Double.compare(submit[a], submit[b])); // stable: ties keep file order
-            long[] i2 = new long[size];
-            double[] s2 = new double[size];
-            int[] g2 = new int[size];
-            double[] d2 = new double[size];
-            int[] t2 = new int[size];
-            for (int i = 0; i < size; i++) {
-                int k = order[i];
-                i2[i] = ids[k];
-                s2[i] = submit[k] - shift;
-                g2[i] = gpus[k];
-                d2[i] = duration[k];
-                t2[i] = tenant[k];
-            }
-            return new Workload(name, i2, s2, g2, d2, t2, List.copyOf(tenants));
+            return new Workload(name, Arrays.copyOf(ids, size), s2, Arrays.copyOf(gpus, size),
+                    Arrays.copyOf(duration, size), Arrays.copyOf(tenant, size), List.copyOf(tenants)).sortedBySubmit();
         }
     }
 
