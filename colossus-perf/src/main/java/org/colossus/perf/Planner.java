@@ -24,12 +24,7 @@ public final class Planner {
         THROUGHPUT, COST, TIME;
 
         public static Objective parse(String text) {
-            for (Objective o : values()) {
-                if (o.name().equalsIgnoreCase(text)) {
-                    return o;
-                }
-            }
-            throw new PerfException("unknown objective '" + text + "'; expected one of: throughput, cost, time");
+            return org.colossus.fleet.internal.Keys.parse(values(), Objective::key, text, "objective", PerfException::new);
         }
 
         public String key() {

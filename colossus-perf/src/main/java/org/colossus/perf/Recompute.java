@@ -1,6 +1,7 @@
 package org.colossus.perf;
 
 import java.util.Locale;
+import org.colossus.fleet.internal.Keys;
 
 /** Activation recomputation (Megatron's terms). */
 public enum Recompute {
@@ -16,11 +17,6 @@ public enum Recompute {
     }
 
     public static Recompute parse(String text) {
-        for (Recompute r : values()) {
-            if (r.name().equalsIgnoreCase(text)) {
-                return r;
-            }
-        }
-        throw new PerfException("unknown recompute '" + text + "'; expected one of: none, selective, full");
+        return Keys.parse(values(), Recompute::key, text, "recompute", PerfException::new);
     }
 }

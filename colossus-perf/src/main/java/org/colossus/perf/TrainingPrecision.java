@@ -1,6 +1,7 @@
 package org.colossus.perf;
 
 import java.util.Locale;
+import org.colossus.fleet.internal.Keys;
 import org.colossus.fleet.Precision;
 
 /**
@@ -42,11 +43,6 @@ public enum TrainingPrecision {
     }
 
     public static TrainingPrecision parse(String text) {
-        for (TrainingPrecision p : values()) {
-            if (p.name().equalsIgnoreCase(text)) {
-                return p;
-            }
-        }
-        throw new PerfException("unknown precision '" + text + "'; expected one of: bf16, fp8, mxfp8, nvfp4");
+        return Keys.parse(values(), TrainingPrecision::key, text, "precision", PerfException::new);
     }
 }

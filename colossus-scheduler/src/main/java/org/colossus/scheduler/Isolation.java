@@ -1,6 +1,7 @@
 package org.colossus.scheduler;
 
 import java.util.Locale;
+import org.colossus.fleet.internal.Keys;
 
 /**
  * The unit two tenants never share. An invariant, not a preference: a placement that would put a second
@@ -14,11 +15,6 @@ public enum Isolation {
     }
 
     public static Isolation parse(String text) {
-        for (Isolation i : values()) {
-            if (i.key().equals(text)) {
-                return i;
-            }
-        }
-        throw new SchedulerException("unknown isolation '" + text + "'; expected one of: none, node, domain, rack, pod");
+        return Keys.parse(values(), Isolation::key, text, "isolation", SchedulerException::new);
     }
 }

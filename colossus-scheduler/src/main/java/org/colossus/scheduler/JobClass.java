@@ -1,6 +1,7 @@
 package org.colossus.scheduler;
 
 import java.util.Locale;
+import org.colossus.fleet.internal.Keys;
 
 /** How a job pays for and holds its GPUs. */
 public enum JobClass {
@@ -16,11 +17,6 @@ public enum JobClass {
     }
 
     public static JobClass parse(String text) {
-        for (JobClass c : values()) {
-            if (c.key().equals(text)) {
-                return c;
-            }
-        }
-        throw new SchedulerException("unknown job class '" + text + "'; expected one of: reserved, on-demand, preemptible");
+        return Keys.parse(values(), JobClass::key, text, "job class", SchedulerException::new);
     }
 }

@@ -1,6 +1,7 @@
 package org.colossus.scheduler;
 
 import java.util.Locale;
+import org.colossus.fleet.internal.Keys;
 
 /** Which queued job may start. */
 public enum QueuePolicy {
@@ -25,11 +26,6 @@ public enum QueuePolicy {
     }
 
     public static QueuePolicy parse(String text) {
-        for (QueuePolicy p : values()) {
-            if (p.key().equals(text)) {
-                return p;
-            }
-        }
-        throw new SchedulerException("unknown policy '" + text + "'; expected one of: fifo, backfill, fair");
+        return Keys.parse(values(), QueuePolicy::key, text, "policy", SchedulerException::new);
     }
 }
