@@ -34,8 +34,8 @@ final class FleetCommand {
         @Parameters(paramLabel = "FLEET", description = "Preset name or fleet YAML file.")
         String fleet;
 
-        @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        OutputFormat format;
+        @picocli.CommandLine.Mixin
+        FormatOption output;
 
         @Spec
         CommandSpec spec;
@@ -44,7 +44,7 @@ final class FleetCommand {
         public void run() {
             FleetSummary summary = FleetSummary.of(Fleet.build(Presets.resolve(fleet, Catalog.standard())));
             PrintWriter out = spec.commandLine().getOut();
-            out.println(format == OutputFormat.json ? Json.write(summary) : FleetText.render(summary));
+            out.println(output.json() ? Json.write(summary) : FleetText.render(summary));
         }
     }
 
@@ -66,8 +66,8 @@ final class FleetCommand {
     @Command(name = "catalog", mixinStandardHelpOptions = true,
             description = "List the GPU models and node types of the hardware catalog, with the source of every figure.")
     static final class CatalogCmd implements Runnable {
-        @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        OutputFormat format;
+        @picocli.CommandLine.Mixin
+        FormatOption output;
 
         @Option(names = "--sources", description = "Print the source of every figure (text format).")
         boolean sources;
@@ -79,7 +79,7 @@ final class FleetCommand {
         public void run() {
             Catalog catalog = Catalog.standard();
             PrintWriter out = spec.commandLine().getOut();
-            if (format == OutputFormat.json) {
+            if (output.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 List<Object> gpus = new ArrayList<>();
                 for (GpuModel g : catalog.gpus()) {

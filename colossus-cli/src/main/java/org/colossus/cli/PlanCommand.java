@@ -74,8 +74,8 @@ final class PlanCommand {
         @Option(names = "--restart-seconds", paramLabel = "S", description = "Time from a failure to training again (default: 600).")
         Double restartSeconds;
 
-        @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        OutputFormat format;
+        @picocli.CommandLine.Mixin
+        FormatOption output;
 
         ModelSpec modelSpec() {
             ModelSpec m = PlanOptions.model(model);
@@ -207,7 +207,7 @@ final class PlanCommand {
             Estimate e = model().estimate(m, HardwareSlice.of(g, gpus, Catalog.standard()), c);
             RunPlan plan = RunPlan.of(e, o.tokenBudget(), o.price(g), o.pue, o.goodput());
             PrintWriter out = spec.commandLine().getOut();
-            out.println(o.format == OutputFormat.json ? Json.write(PlanText.json(plan)) : PlanText.estimate(plan));
+            out.println(o.output.json() ? Json.write(PlanText.json(plan)) : PlanText.estimate(plan));
             if (!e.memory().fits()) {
                 spec.commandLine().getErr().printf(Locale.ROOT,
                         "error: the configuration does not fit: it needs %s per GPU of %s usable (%s over)%n",
@@ -276,7 +276,7 @@ final class PlanCommand {
                 throw new CliException("no configuration of " + m.name() + " fits on " + gpus + " x " + g.name()
                         + " (" + result.evaluated() + " evaluated); try more GPUs, a GPU with more memory, or a shorter --seq");
             }
-            if (o.format == OutputFormat.json) {
+            if (o.output.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("model", m.id());
                 doc.put("gpu", g.id());
@@ -349,7 +349,7 @@ final class PlanCommand {
             }
             RunPlan base = best.get(0);
             PrintWriter out = spec.commandLine().getOut();
-            if (o.format == OutputFormat.json) {
+            if (o.output.json()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (RunPlan p : best) {
                     Map<String, Object> row = PlanText.json(p);
@@ -387,8 +387,8 @@ final class PlanCommand {
         @Option(names = "--ground-truth", required = true, paramLabel = "FILE.csv", description = "CSV with the columns of ../shared/ground-truth/training-throughput.csv.")
         Path file;
 
-        @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        OutputFormat format;
+        @picocli.CommandLine.Mixin
+        FormatOption output;
 
         @Spec
         CommandSpec spec;
@@ -398,7 +398,7 @@ final class PlanCommand {
             GroundTruth.Parsed parsed = GroundTruth.parse(file.toString(), read(file), Catalog.standard());
             Validation v = Validation.run(parsed, model());
             PrintWriter out = spec.commandLine().getOut();
-            if (format == OutputFormat.json) {
+            if (output.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("summary", v.summary());
                 doc.put("predictions", v.predictions());

@@ -70,8 +70,8 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--seed", description = "Seed of the failure process and synthetic workloads (default: the scenario's, or 1).")
     Long seed;
 
-    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @picocli.CommandLine.Mixin
+    FormatOption output;
 
     @Option(names = "--jobs-out", paramLabel = "FILE.csv", description = "Write one row per job of the first policy's run.")
     Path jobsOut;
@@ -88,7 +88,7 @@ final class SimulateCommand implements Runnable {
     @Override
     public void run() {
         Plan plan = scenarioFile != null ? fromScenario() : fromFlags();
-        boolean tty = System.console() != null && format == OutputFormat.text;
+        boolean tty = System.console() != null && !output.json();
         List<SimResult> results = new ArrayList<>();
         List<Double> wall = new ArrayList<>();
         for (int i = 0; i < plan.runs().size(); i++) {
@@ -120,7 +120,7 @@ final class SimulateCommand implements Runnable {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
+        if (output.json()) {
             List<Map<String, Object>> runs = new ArrayList<>();
             for (SimResult r : results) {
                 Map<String, Object> run = new LinkedHashMap<>();
