@@ -1,14 +1,12 @@
 package org.colossus.fleet;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.colossus.fleet.internal.Resources;
 import org.colossus.fleet.internal.Unit;
 import org.colossus.fleet.internal.YamlNode;
 
@@ -36,14 +34,7 @@ public final class Catalog {
         static final Catalog INSTANCE = load();
 
         private static Catalog load() {
-            try (InputStream in = Catalog.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new FleetException("the built-in hardware catalog " + RESOURCE + " is missing from the jar");
-                }
-                return parse(RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new FleetException("cannot read the built-in hardware catalog: " + e.getMessage(), e);
-            }
+            return parse(RESOURCE, Resources.text(Catalog.class, RESOURCE, FleetException::new));
         }
     }
 

@@ -1,11 +1,9 @@
 package org.colossus.fleet;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.colossus.fleet.internal.Resources;
 
 /** The fleets shipped with Colossus, and the one way to turn "a preset name or a file" into a fleet. */
 public final class Presets {
@@ -20,14 +18,8 @@ public final class Presets {
             throw new FleetException("unknown preset '" + name + "'; expected one of: " + String.join(", ", NAMES));
         }
         String resource = "presets/" + name + ".yaml";
-        try (InputStream in = Presets.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new FleetException("preset " + resource + " is missing from the jar");
-            }
-            return new FleetLoader(catalog).parse(name + ".yaml (preset)", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new FleetException("cannot read preset " + resource + ": " + e.getMessage(), e);
-        }
+        return new FleetLoader(catalog).parse(name + ".yaml (preset)",
+                Resources.text(Presets.class, resource, FleetException::new));
     }
 
     /**

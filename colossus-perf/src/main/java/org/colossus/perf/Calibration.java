@@ -1,10 +1,8 @@
 package org.colossus.perf;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import org.colossus.fleet.internal.Resources;
 import org.colossus.fleet.internal.YamlNode;
 
 /**
@@ -44,14 +42,7 @@ public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double
         static final Calibration INSTANCE = load();
 
         private static Calibration load() {
-            try (InputStream in = Calibration.class.getResourceAsStream("calibration.yaml")) {
-                if (in == null) {
-                    throw new PerfException("calibration.yaml is missing from the jar");
-                }
-                return parse("calibration.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new PerfException("cannot read calibration.yaml: " + e.getMessage());
-            }
+            return parse("calibration.yaml", Resources.text(Calibration.class, "calibration.yaml", PerfException::new));
         }
     }
 

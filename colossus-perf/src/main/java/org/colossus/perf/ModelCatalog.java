@@ -1,13 +1,13 @@
 package org.colossus.perf;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.colossus.fleet.internal.Resources;
 import org.colossus.fleet.internal.YamlNode;
 
 /** Well-known models (models.yaml, each with its public source) and the reader for user model files. */
@@ -22,14 +22,7 @@ public final class ModelCatalog {
         static final ModelCatalog INSTANCE = load();
 
         private static ModelCatalog load() {
-            try (InputStream in = ModelCatalog.class.getResourceAsStream("models.yaml")) {
-                if (in == null) {
-                    throw new PerfException("the built-in model catalog models.yaml is missing from the jar");
-                }
-                return parse("models.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new PerfException("cannot read the built-in model catalog: " + e.getMessage());
-            }
+            return parse("models.yaml", Resources.text(ModelCatalog.class, "models.yaml", PerfException::new));
         }
     }
 
