@@ -37,13 +37,13 @@ public final class JobSpeed {
     private final Map<String, Profile> profiles = new HashMap<>();
     private final Map<Long, Double> factors = new HashMap<>();
 
-    JobSpeed(Fleet fleet, Catalog catalog) {
+    public JobSpeed(Fleet fleet, Catalog catalog) {
         this.fleet = fleet;
         this.catalog = catalog;
     }
 
     /** @throws SimException if no configuration of the model fits on that many GPUs */
-    Profile profile(ModelSpec model, int gpus, double tokens) {
+    public Profile profile(ModelSpec model, int gpus, double tokens) {
         String key = model.id() + "@" + gpus + "@" + tokens;
         Profile cached = profiles.get(key);
         if (cached != null) {

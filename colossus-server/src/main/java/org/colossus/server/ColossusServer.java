@@ -1,0 +1,244 @@
+package org.colossus.server;
+
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.Fleet;
+import org.colossus.server.api.ApiKeys;
+import org.colossus.server.api.ApiResource;
+import org.colossus.server.dataplane.SimulatedFleet;
+import org.colossus.server.engine.Commands;
+import org.colossus.server.engine.Engine;
+import org.colossus.server.engine.SimClock;
+import org.colossus.server.journal.Canonical;
+import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.JdbcStore;
+import org.colossus.server.journal.Payload;
+import org.colossus.server.journal.Store;
+import org.colossus.server.state.ControlState;
+import org.colossus.sim.Fleets;
+
+/**
+ * The live control plane: opens the store, replays the journal into the state, starts the engine with the
+ * embedded data plane, and serves the API. The first start of a data directory defines the fleet and creates the
+ * operator token.
+ */
+public final class ColossusServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final Store store;
+    private final Engine engine;
+    private final ApiResource api;
+    private final Javalin http;
+    private final String url;
+    private final String operatorToken;
+    private final long replayMillis;
+    private final long replayedEntries;
+    private final SimulatedFleet dataPlane;
+
+    private ColossusServer(ServerConfig config, Store store, Engine engine, ApiResource api, Javalin http, String url,
+                           String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane) {
+        this.config = config;
+        this.store = store;
+        this.engine = engine;
+        this.api = api;
+        this.http = http;
+        this.url = url;
+        this.operatorToken = operatorToken;
+        this.replayMillis = replayMillis;
+        this.replayedEntries = replayedEntries;
+        this.dataPlane = dataPlane;
+    }
+
+    public static Store openStore(ServerConfig config) {
+        return config.dbUrl() == null ? JdbcStore.h2(config.dataDir())
+                : JdbcStore.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+    }
+
+    /** Starts a server; {@code log} gets the start-up lines (listening URL, the operator token on first start). */
+    public static ColossusServer start(ServerConfig config, PrintStream log) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new ServerException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        Store store = openStore(config);
+        try {
+            return start(config, store, log);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static ColossusServer start(ServerConfig config, Store store, PrintStream log) {
+        Catalog catalog = Catalog.standard();
+        long t0 = System.nanoTime();
+        Payload.ControlPlaneDefined defined = Replay.definition(store);
+        ControlState state;
+        String fleetName;
+        if (defined == null) {
+            fleetName = config.fleet() == null ? ServerConfig.DEFAULT_FLEET : config.fleet();
+            Fleet fleet = Fleets.resolve(fleetName, catalog);
+            state = new ControlState(fleet, org.colossus.scheduler.SchedulerConfig.of(config.policy(),
+                    org.colossus.scheduler.Placement.named(config.placement()), config.isolation()));
+        } else {
+            fleetName = defined.fleet();
+            if (config.fleet() != null && !config.fleet().equals(defined.fleet())) {
+                throw new ServerException("--fleet " + config.fleet() + ": this data directory's journal runs fleet '"
+                        + defined.fleet() + "'; start with that fleet or use a new --data-dir");
+            }
+            state = Replay.cold(store, catalog);
+        }
+        long replayed = state.lastSeq();
+        long replayMillis = (System.nanoTime() - t0) / 1_000_000;
+        // Simulated time resumes where the journal ends (at speed 1 it is real time, so it jumps over the downtime).
+        long realNow = config.clock().millis();
+        long last = state.lastTimeMillis() == Long.MIN_VALUE ? realNow : state.lastTimeMillis();
+        long simOrigin = config.speed() == 1 ? Math.max(realNow, last) : last;
+        SimClock clock = new SimClock(config.clock(), config.speed(), simOrigin);
+        SimulatedFleet dataPlane = new SimulatedFleet(state.fleet(), config.failures(),
+                new SplittableRandom(config.seed() ^ state.lastSeq()));
+        ApiResource[] apiRef = new ApiResource[1];
+        final ControlState initial = state;
+        Engine engine = new Engine(store, initial, () -> Replay.cold(store, catalog),
+                dataPlane, clock, entries -> {
+                    if (apiRef[0] != null) {
+                        apiRef[0].published(entries);
+                    }
+                });
+        engine.start();
+        String token = null;
+        try {
+            if (defined == null) {
+                engine.submit(new org.colossus.server.engine.Command<Boolean>() {
+                    @Override
+                    public java.util.List<org.colossus.server.engine.Command.Draft> decide(ControlState s, long now) {
+                        return java.util.List.of(new org.colossus.server.engine.Command.Draft(s.definition(fleetName),
+                                "system", null));
+                    }
+
+                    @Override
+                    public Boolean result(ControlState s, java.util.List<Entry> committed) {
+                        return true;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+            }
+            boolean hasOperator = engine.read(ControlState::hasOperatorKey).get(30, TimeUnit.SECONDS);
+            if (!hasOperator) {
+                ApiKeys.Issued k = new ApiKeys(config.keyRandom()).issue();
+                engine.submit(Commands.issueOperatorKey(k.keyId(), k.salt(), k.hash())).get(30, TimeUnit.SECONDS);
+                token = k.token();
+                writeOwnerOnly(config.dataDir().resolve("operator.token"), token + "\n");
+            }
+        } catch (Exception e) {
+            engine.close();
+            throw new ServerException("start-up failed: " + e.getMessage(), e);
+        }
+        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), config.clock());
+        apiRef[0] = api;
+        Javalin http = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.jetty.host = config.host();
+            c.jetty.port = config.port();
+            api.register(c);
+        });
+        try {
+            http.start();
+        } catch (RuntimeException e) {
+            engine.close();
+            api.close();
+            throw new ServerException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        String url = "http://" + host + ":" + http.port();
+        writeOwnerOnly(config.dataDir().resolve("server.url"), url + "\n");
+        api.setReady(true);
+        if (token != null) {
+            log.println("operator token (shown once; also in " + config.dataDir().resolve("operator.token") + "): " + token);
+        }
+        log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms");
+        log.println("data plane: " + dataPlane.describe() + " at speed " + config.speed());
+        log.println("listening on " + url);
+        log.flush();
+        return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane);
+    }
+
+    static void writeOwnerOnly(Path file, String text) {
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new ServerException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** The operator token if this start created it, else null (it is in operator.token). */
+    public String operatorToken() {
+        return operatorToken;
+    }
+
+    public long replayMillis() {
+        return replayMillis;
+    }
+
+    public long replayedEntries() {
+        return replayedEntries;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The state hash, read on the engine thread. */
+    public String stateHash() {
+        try {
+            return engine.read(ControlState::stateHash).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new ServerException("cannot read the state hash: " + e.getMessage(), e);
+        }
+    }
+
+    public static String canonical(Object o) {
+        return Canonical.json(o);
+    }
+
+    /** Stops accepting requests, lets the engine finish what it has, and closes the store. */
+    @Override
+    public void close() {
+        api.setReady(false);
+        http.stop();
+        api.close();
+        engine.close();
+        store.close();
+    }
+}

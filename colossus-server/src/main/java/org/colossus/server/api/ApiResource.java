@@ -1,0 +1,517 @@
+package org.colossus.server.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import java.math.BigDecimal;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.FleetException;
+import org.colossus.fleet.GpuModel;
+import org.colossus.perf.PerfException;
+import org.colossus.perf.Tokens;
+import org.colossus.scheduler.JobClass;
+import org.colossus.scheduler.JobState;
+import org.colossus.scheduler.SchedulerException;
+import org.colossus.server.Problem;
+import org.colossus.server.engine.Commands;
+import org.colossus.server.engine.Engine;
+import org.colossus.server.state.Credential;
+import org.colossus.server.state.Views;
+
+/**
+ * The REST API under {@code /api/v1/}: one class that declares every route (with its role and schema) and registers
+ * them, plus authentication, problem documents, metrics and live events.
+ */
+public final class ApiResource implements AutoCloseable {
+    static final String PRINCIPAL = "colossus.principal";
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final Engine engine;
+    private final ApiKeys keys;
+    private final Catalog catalog;
+    private final JobPlanning planning;
+    private final InstantSource realClock;
+    private final Metrics metrics = new Metrics();
+    private final EventHub events = new EventHub();
+    private final List<Route> routes;
+    private volatile boolean ready;
+
+    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, org.colossus.fleet.Fleet fleet, InstantSource realClock) {
+        this.engine = engine;
+        this.keys = keys;
+        this.catalog = catalog;
+        this.planning = new JobPlanning(fleet, catalog);
+        this.realClock = realClock;
+        this.routes = routes();
+    }
+
+    public void setReady(boolean ready) {
+        this.ready = ready;
+    }
+
+    /** Called by the engine with every committed batch. */
+    public void published(List<org.colossus.server.journal.Entry> entries) {
+        events.publish(entries);
+    }
+
+    List<Route> declaredRoutes() {
+        return routes;
+    }
+
+    private List<Route> routes() {
+        List<Route> r = new ArrayList<>();
+        r.add(new Route("GET", "/healthz", Route.Role.PUBLIC, 200, "Liveness: the process and its engine run.",
+                null, Health.class, Route.Shape.ONE, ctx -> health(ctx, engine.healthy())));
+        r.add(new Route("GET", "/readyz", Route.Role.PUBLIC, 200, "Readiness: the journal is replayed and requests are served.",
+                null, Health.class, Route.Shape.ONE, ctx -> health(ctx, ready && engine.healthy())));
+        r.add(new Route("GET", "/metrics", Route.Role.PUBLIC, 200, "Prometheus metrics (text format 0.0.4).",
+                null, null, Route.Shape.TEXT, this::metrics));
+        r.add(new Route("GET", "/openapi.json", Route.Role.PUBLIC, 200, "This API as an OpenAPI 3.1 document.",
+                null, null, Route.Shape.TEXT, ctx -> ctx.contentType("application/json").result(OpenApi.document(routes))));
+        r.add(new Route("GET", "/api/v1/whoami", Route.Role.ANY, 200, "Who the bearer token belongs to.",
+                null, WhoAmI.class, Route.Shape.ONE, ctx -> {
+                    Principal p = principal(ctx);
+                    json(ctx, 200, new WhoAmI(p.operator() ? "operator" : "tenant", p.tenant()));
+                }));
+        r.add(new Route("POST", "/api/v1/tenants", Route.Role.OPERATOR, 201,
+                "Create a tenant; the reply holds its API key, shown only this once.",
+                Bodies.CreateTenant.class, Bodies.TenantCreated.class, Route.Shape.ONE, this::createTenant));
+        r.add(new Route("GET", "/api/v1/tenants", Route.Role.OPERATOR, 200, "List tenants.",
+                null, Views.Tenant.class, Route.Shape.LIST, ctx -> json(ctx, 200, read(s -> s.tenants()))));
+        r.add(new Route("POST", "/api/v1/contracts", Route.Role.OPERATOR, 201,
+                "Sign a contract: a tenant's GPUs of one class and model for a period at a price.",
+                Bodies.CreateContract.class, Views.Contract.class, Route.Shape.ONE, this::createContract));
+        r.add(new Route("GET", "/api/v1/contracts", Route.Role.ANY, 200,
+                "List contracts (a tenant sees its own).", null, Views.Contract.class, Route.Shape.LIST,
+                ctx -> json(ctx, 200, read(s -> s.contracts(principal(ctx).tenant())))));
+        r.add(new Route("POST", "/api/v1/contracts/{id}/end", Route.Role.OPERATOR, 200, "End a contract now.",
+                null, Views.Contract.class, Route.Shape.ONE,
+                ctx -> json(ctx, 200, write(Commands.endContract(pathId(ctx, "contract"))))));
+        r.add(new Route("GET", "/api/v1/fleet", Route.Role.OPERATOR, 200, "The fleet: size, allocation, failures, queue.",
+                null, Views.Fleet.class, Route.Shape.ONE,
+                ctx -> json(ctx, 200, read(s -> s.fleetView(engine.now())))));
+        r.add(new Route("GET", "/api/v1/nodes", Route.Role.OPERATOR, 200,
+                "List nodes, optionally in one state (free, partial, full, down, drained); paged by ?after=ID&limit=N.",
+                null, Views.Node.class, Route.Shape.PAGE, this::listNodes));
+        r.add(new Route("GET", "/api/v1/nodes/{id}", Route.Role.OPERATOR, 200, "One node and the jobs on it.",
+                null, Views.Node.class, Route.Shape.ONE, ctx -> {
+                    int id = nodeId(ctx);
+                    json(ctx, 200, read(s -> {
+                        if (id >= s.fleet().nodeCount()) {
+                            throw Problem.notFound("node", id);
+                        }
+                        return s.node(id);
+                    }));
+                }));
+        r.add(new Route("POST", "/api/v1/nodes/{id}/drain", Route.Role.OPERATOR, 200,
+                "Drain a node: running jobs finish, no new job starts there.", null, Views.Node.class, Route.Shape.ONE,
+                ctx -> json(ctx, 200, write(Commands.drainNode(nodeId(ctx), true)))));
+        r.add(new Route("POST", "/api/v1/nodes/{id}/undrain", Route.Role.OPERATOR, 200,
+                "Return a drained node to service.", null, Views.Node.class, Route.Shape.ONE,
+                ctx -> json(ctx, 200, write(Commands.drainNode(nodeId(ctx), false)))));
+        r.add(new Route("POST", "/api/v1/jobs", Route.Role.TENANT, 201,
+                "Submit a job: a duration, or a model and token budget that the planner turns into one.",
+                Bodies.SubmitJob.class, Views.Job.class, Route.Shape.ONE, this::submitJob));
+        r.add(new Route("GET", "/api/v1/jobs", Route.Role.ANY, 200,
+                "List jobs (a tenant sees its own), optionally in one state; paged by ?after=ID&limit=N.",
+                null, Views.Job.class, Route.Shape.PAGE, this::listJobs));
+        r.add(new Route("GET", "/api/v1/jobs/{id}", Route.Role.ANY, 200,
+                "One job with its state, placement and pending reason. Another tenant's job is not found.",
+                null, Views.Job.class, Route.Shape.ONE, ctx -> {
+                    long id = pathId(ctx, "job");
+                    Principal p = principal(ctx);
+                    json(ctx, 200, read(s -> {
+                        String owner = s.jobTenant(id);
+                        if (owner == null || (!p.operator() && !owner.equals(p.tenant()))) {
+                            throw Problem.notFound("job", id);
+                        }
+                        return s.job(id);
+                    }));
+                }));
+        r.add(new Route("POST", "/api/v1/jobs/{id}/cancel", Route.Role.TENANT, 200, "Cancel one of your jobs.",
+                null, Views.Job.class, Route.Shape.ONE,
+                ctx -> json(ctx, 200, write(Commands.cancelJob(principal(ctx).tenant(), pathId(ctx, "job"))))));
+        r.add(new Route("GET", "/api/v1/usage", Route.Role.ANY, 200,
+                "GPU-hours and cost so far by job class (a tenant sees its own; the operator every tenant's).",
+                null, Views.Usage.class, Route.Shape.LIST, ctx -> {
+                    Principal p = principal(ctx);
+                    json(ctx, 200, read(s -> {
+                        long now = engine.now();
+                        if (!p.operator()) {
+                            return List.of(s.usage(p.tenant(), now));
+                        }
+                        return s.tenants().stream().map(t -> s.usage(t.name(), now)).toList();
+                    }));
+                }));
+        r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
+                "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
+                null, EventHub.Event.class, Route.Shape.EVENTS, null));
+        return List.copyOf(r);
+    }
+
+    /** Registers the routes, authentication, error handling and metrics on a Javalin configuration. */
+    public void register(JavalinConfig config) {
+        config.http.maxRequestSize = RequestJson.MAX_BODY_BYTES;
+        config.routes.before("/api/v1/*", this::authenticate);
+        config.routes.before(ctx -> ctx.attribute("colossus.start", System.nanoTime()));
+        config.routes.after(ctx -> {
+            Long start = ctx.attribute("colossus.start");
+            String route = ctx.attribute("colossus.route");
+            if (start != null) {
+                metrics.record(ctx.method().name(), route == null ? "unmatched" : route, ctx.statusCode(),
+                        (System.nanoTime() - start) / 1e9);
+            }
+        });
+        for (Route r : routes) {
+            if (r.shape() == Route.Shape.EVENTS) {
+                config.routes.sse(r.path(), client -> {
+                    client.ctx().attribute("colossus.route", r.path());
+                    events.subscribe(client, principal(client.ctx()));
+                });
+                continue;
+            }
+            Handler h = r.handler();
+            Handler guarded = ctx -> {
+                ctx.attribute("colossus.route", r.path());
+                authorize(ctx, r.role());
+                h.handle(ctx);
+            };
+            switch (r.method()) {
+                case "GET" -> config.routes.get(r.path(), guarded);
+                case "POST" -> config.routes.post(r.path(), guarded);
+                default -> throw new IllegalStateException(r.method());
+            }
+        }
+        config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, new Problem(e.getStatus(),
+                statusTitle(e.getStatus()), e.getStatus() == 413 ? "the body is larger than 1 MiB" : e.getMessage(),
+                e.getStatus() == 413 ? "body" : null, null, e.getStatus() == 413 ? "at most 1 MiB" : null)));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            System.err.println("colossus: error serving " + ctx.method() + " " + ctx.path() + ": " + e);
+            e.printStackTrace();
+            problem(ctx, new Problem(500, "Internal server error", "the server failed to answer; nothing was changed"
+                    + " unless the reply said so (see the server log)", null, null, null));
+        });
+        config.routes.error(404, ctx -> {
+            if (!"application/problem+json".equals(ctx.res().getContentType())) {
+                problem(ctx, new Problem(404, "Not found", "no endpoint " + ctx.method() + " " + ctx.path()
+                        + "; see /openapi.json", null, null, null));
+            }
+        });
+        config.routes.error(405, ctx -> problem(ctx, new Problem(405, "Method not allowed",
+                ctx.method() + " is not allowed on " + ctx.path() + "; see /openapi.json", null, null, null)));
+    }
+
+    private static String statusTitle(int status) {
+        return switch (status) {
+            case 400 -> "Malformed request";
+            case 413 -> "Request body too large";
+            case 415 -> "Unsupported media type";
+            default -> "HTTP " + status;
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Auth
+
+    private void authenticate(Context ctx) {
+        if (ctx.method().name().equals("OPTIONS")) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        Credential c = ApiKeys.verify(token, engine::credential);
+        if (c == null) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"colossus\"");
+            throw new Problem(401, "Unauthorized", token == null
+                    ? "no bearer token; send 'Authorization: Bearer <token>' (the operator's is in operator.token in the"
+                    + " data directory; tenants get theirs when the operator creates them)"
+                    : "the bearer token is not valid", "Authorization", null, "a valid bearer token");
+        }
+        ctx.attribute(PRINCIPAL, c.operator() ? Principal.OPERATOR : new Principal(c.tenant()));
+    }
+
+    private static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) {
+            throw new Problem(401, "Unauthorized", "no bearer token", "Authorization", null, "a valid bearer token");
+        }
+        return p;
+    }
+
+    private static void authorize(Context ctx, Route.Role role) {
+        switch (role) {
+            case PUBLIC, ANY -> {
+            }
+            case OPERATOR -> {
+                if (!principal(ctx).operator()) {
+                    throw Problem.forbidden(ctx.method() + " " + ctx.attribute("colossus.route") + " is for the operator; tenant '"
+                            + principal(ctx).tenant() + "' may not use it");
+                }
+            }
+            case TENANT -> {
+                if (principal(ctx).operator()) {
+                    throw Problem.forbidden(ctx.method() + " " + ctx.attribute("colossus.route") + " is for tenants: the operator"
+                            + " cannot act as a tenant; use the tenant's own API key");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Handlers
+
+    record Health(String status) {
+    }
+
+    record WhoAmI(String role, String tenant) {
+    }
+
+    private static void health(Context ctx, boolean ok) {
+        json(ctx, ok ? 200 : 503, new Health(ok ? "ok" : "unavailable"));
+    }
+
+    private void metrics(Context ctx) {
+        Metrics.Gauges g = read(s -> {
+            var f = s.fleetView(engine.now());
+            return new Metrics.Gauges(f.gpus(), f.allocatedGpus(), f.downGpus(), f.queuedJobs(), f.runningJobs(),
+                    s.tenants().size(), s.lastSeq(), engine.commits(), engine.backlog(), engine.secondsSinceLastCommit(),
+                    events.size());
+        });
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(g));
+    }
+
+    private void createTenant(Context ctx) {
+        Bodies.CreateTenant b = body(ctx, Bodies.CreateTenant.class);
+        String name = Bodies.tenantName("name", b.name());
+        ApiKeys.Issued key = keys.issue();
+        Views.Tenant t = write(Commands.createTenant(name, key.keyId(), key.salt(), key.hash()));
+        ctx.header("Location", "/api/v1/tenants/" + name);
+        json(ctx, 201, new Bodies.TenantCreated(t.name(), key.token(), t.created()));
+    }
+
+    private GpuModel gpu(String field, String name) {
+        Bodies.required(field, name, "a GPU model such as GB200 or H100");
+        try {
+            return catalog.requireGpu(name);
+        } catch (FleetException e) {
+            throw Problem.invalid(field, Bodies.clip(name), "a GPU model of the catalog: " + e.getMessage()
+                    .replaceFirst(".*expected one of: ", ""));
+        }
+    }
+
+    private static JobClass jobClass(String value) {
+        Bodies.required("class", value, "reserved, on-demand or preemptible");
+        try {
+            return JobClass.parse(value);
+        } catch (SchedulerException e) {
+            throw Problem.invalid("class", Bodies.clip(value), "reserved, on-demand or preemptible");
+        }
+    }
+
+    private void createContract(Context ctx) {
+        Bodies.CreateContract b = body(ctx, Bodies.CreateContract.class);
+        String tenant = Bodies.tenantName("tenant", b.tenant());
+        JobClass jc = jobClass(b.jobClass());
+        GpuModel g = gpu("gpuModel", b.gpuModel());
+        int gpus = Bodies.range("gpus", b.gpus(), 1, Bodies.MAX_GPUS, null);
+        long start = Bodies.instant("start", b.start());
+        long end = Bodies.instant("end", b.end());
+        if (end <= start) {
+            throw Problem.invalid("end", b.end(), "a time after start (" + b.start() + ")");
+        }
+        BigDecimal price = Bodies.required("pricePerGpuHour", b.pricePerGpuHour(), "a price in USD per GPU-hour");
+        if (price.signum() < 0 || price.compareTo(BigDecimal.valueOf(1000)) > 0 || price.scale() > 6) {
+            throw Problem.invalid("pricePerGpuHour", price.toPlainString(),
+                    "a price from 0 to 1000 USD per GPU-hour with at most 6 decimals");
+        }
+        Views.Contract c = write(Commands.signContract(new Commands.ContractRequest(tenant, jc, g.id(), gpus, start, end,
+                price.stripTrailingZeros().scale() < 0 ? price.setScale(0) : price.stripTrailingZeros())));
+        ctx.header("Location", "/api/v1/contracts/" + c.id());
+        json(ctx, 201, c);
+    }
+
+    private void submitJob(Context ctx) {
+        String tenant = principal(ctx).tenant();
+        Bodies.SubmitJob b = body(ctx, Bodies.SubmitJob.class);
+        String name = Bodies.text("name", b.name(), Bodies.MAX_NAME);
+        GpuModel g = gpu("gpuModel", b.gpuModel());
+        int gpus = Bodies.range("gpus", b.gpus(), 1, Bodies.MAX_GPUS, null);
+        JobClass jc = jobClass(b.jobClass());
+        int priority = Bodies.range("priority", b.priority(), -1000, 1000, 0);
+        Bodies.JobConstraints c = b.constraints() == null ? new Bodies.JobConstraints(null, null, null) : b.constraints();
+        int maxRacks = Bodies.range("constraints.maxRacks", c.maxRacks(), 0, 100_000, 0);
+        long durationMillis;
+        String model = null;
+        String tokens = null;
+        String parallelism = null;
+        if (b.durationSeconds() != null) {
+            if (b.model() != null || b.tokens() != null || b.parallelism() != null) {
+                throw Problem.invalid("durationSeconds", b.durationSeconds(),
+                        "either durationSeconds or model + tokens (+ parallelism), not both");
+            }
+            if (b.durationSeconds() < 1 || b.durationSeconds() > 10L * 365 * 86400) {
+                throw Problem.invalid("durationSeconds", b.durationSeconds(), "from 1 to 315360000 (10 years)");
+            }
+            durationMillis = b.durationSeconds() * 1000;
+        } else {
+            if (b.model() == null) {
+                throw Problem.invalid("durationSeconds", null, "a duration in seconds, or model + tokens for the planner");
+            }
+            model = Bodies.text("model", b.model(), 64);
+            String tokenText = Bodies.text("tokens", b.tokens(), 32);
+            double t;
+            try {
+                t = Tokens.parse(tokenText, "tokens");
+            } catch (PerfException e) {
+                throw Problem.invalid("tokens", tokenText, "a token budget such as 300B or 15T");
+            }
+            if (!(t >= 1) || t > 1e16) {
+                throw Problem.invalid("tokens", tokenText, "from 1 to 10P tokens");
+            }
+            JobPlanning.Planned plan = planning.plan(model, t, g, gpus, b.parallelism());
+            durationMillis = plan.durationMillis();
+            tokens = tokenText;
+            parallelism = plan.parallelism();
+        }
+        Views.Job job = write(Commands.submitJob(tenant, new Commands.JobRequest(name, g.id(), gpus, jc, priority,
+                Boolean.TRUE.equals(c.withinPod()), maxRacks, Boolean.TRUE.equals(c.wholeRacks()), durationMillis,
+                model, tokens, parallelism)));
+        ctx.header("Location", "/api/v1/jobs/" + job.id());
+        json(ctx, 201, job);
+    }
+
+    private void listJobs(Context ctx) {
+        Principal p = principal(ctx);
+        JobState state = null;
+        String s = ctx.queryParam("state");
+        if (s != null) {
+            try {
+                state = JobState.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw Problem.invalid("state", Bodies.clip(s), "one of queued, running, preempting, completed, cancelled, failed");
+            }
+        }
+        long after = queryLong(ctx, "after", -1, Long.MAX_VALUE, 0);
+        int limit = (int) queryLong(ctx, "limit", 1, 10_000, 100);
+        JobState st = state;
+        json(ctx, 200, read(x -> x.jobs(p.tenant(), st, after, limit)));
+    }
+
+    private void listNodes(Context ctx) {
+        String s = ctx.queryParam("state");
+        if (s != null && !List.of("free", "partial", "full", "down", "drained").contains(s)) {
+            throw Problem.invalid("state", Bodies.clip(s), "one of free, partial, full, down, drained");
+        }
+        int after = (int) queryLong(ctx, "after", -1, Integer.MAX_VALUE - 1, -1);
+        int limit = (int) queryLong(ctx, "limit", 1, 10_000, 1000);
+        json(ctx, 200, read(x -> x.nodes(s, after, limit)));
+    }
+
+    private static long queryLong(Context ctx, String name, long min, long max, long dflt) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw Problem.invalid(name, v, "an integer from " + min + " to " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw Problem.invalid(name, Bodies.clip(v), "an integer from " + min + " to " + max);
+        }
+    }
+
+    private static long pathId(Context ctx, String what) {
+        String v = ctx.pathParam("id");
+        try {
+            long id = Long.parseLong(v);
+            if (id < 1) {
+                throw Problem.notFound(what, id);
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw Problem.notFound(what, Bodies.clip(v));
+        }
+    }
+
+    private static int nodeId(Context ctx) {
+        String v = ctx.pathParam("id");
+        try {
+            int id = Integer.parseInt(v);
+            if (id < 0) {
+                throw Problem.notFound("node", id);
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw Problem.notFound("node", Bodies.clip(v));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Plumbing
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        String ct = ctx.contentType();
+        if (ct != null && !ct.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new Problem(415, "Unsupported media type", "Content-Type is '" + ct + "'; expected application/json",
+                    "Content-Type", ct, "application/json");
+        }
+        return RequestJson.read(ctx.bodyAsBytes(), type);
+    }
+
+    private <R> R write(org.colossus.server.engine.Command<R> command) {
+        return await(engine.submit(command));
+    }
+
+    private <R> R read(java.util.function.Function<org.colossus.server.state.ControlState, R> query) {
+        return await(engine.read(query));
+    }
+
+    private static <R> R await(CompletableFuture<R> f) {
+        try {
+            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw Problem.unavailable("the control plane did not answer within " + TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("interrupted");
+        }
+    }
+
+    static void json(Context ctx, int status, Object value) {
+        ctx.status(status).contentType("application/json").result(RequestJson.write(value));
+    }
+
+    record ProblemDocument(String type, String title, int status, String detail, String instance, String field,
+                           Object value, String expected) {
+    }
+
+    static void problem(Context ctx, Problem p) {
+        String slug = p.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        ProblemDocument doc = new ProblemDocument("urn:colossus:problem:" + slug, p.title(), p.status(),
+                p.getMessage(), ctx.path(), p.field(), p.value(), p.expected());
+        ctx.status(p.status()).contentType("application/problem+json").result(RequestJson.write(doc));
+    }
+
+    @Override
+    public void close() {
+        events.close();
+    }
+}

@@ -1,0 +1,37 @@
+package org.colossus.server.dataplane;
+
+import java.util.List;
+import java.util.Set;
+import org.colossus.server.journal.Payload;
+import org.colossus.server.state.ControlState;
+
+/**
+ * Where placed jobs actually run: the embedded {@link SimulatedFleet}, or a real cluster manager. The engine tells
+ * it what the scheduler decided and polls it for what happened; everything it reports is journaled. Calls come
+ * from the engine's thread only.
+ */
+public interface DataPlane extends AutoCloseable {
+    /** Start a job on these nodes with {@code workDoneMillis} of its {@code durationMillis} already saved. */
+    void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long nowMillis);
+
+    /** Checkpoint within {@code graceMillis} and stop; report {@link Payload.JobStopped}. */
+    void preempt(long jobId, long graceMillis, long nowMillis);
+
+    /** Stop the job now without a report (cancelled, or its node failed). Unknown jobs are ignored. */
+    void abort(long jobId);
+
+    /**
+     * What happened up to {@code nowMillis}, oldest first: {@link Payload.JobFinished}, {@link Payload.JobCheckpointed},
+     * {@link Payload.JobStopped}, {@link Payload.NodeFailed}, {@link Payload.NodeRepaired}.
+     */
+    List<Payload> poll(long nowMillis);
+
+    /** After a restart, take over the jobs the journal says hold GPUs, and the nodes it says are down. */
+    void adopt(List<ControlState.RunningJob> jobs, Set<Integer> downNodes, long nowMillis);
+
+    String describe();
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,199 @@
+package org.colossus.server.engine;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.colossus.scheduler.JobClass;
+import org.colossus.scheduler.JobState;
+import org.colossus.server.Problem;
+import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.Payload;
+import org.colossus.server.state.ControlState;
+import org.colossus.server.state.Views;
+
+/**
+ * The control plane's commands: what each checks against the current state, what it journals, and what it answers.
+ * Field-level checks of the request (types, ranges, lengths) happen before, in the API layer.
+ */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static final String OPERATOR = "operator";
+
+    public static String tenantActor(String tenant) {
+        return "tenant:" + tenant;
+    }
+
+    private static Command.Draft draft(Payload p, String actor, String tenant) {
+        return new Command.Draft(p, actor, tenant);
+    }
+
+    private interface Decide {
+        List<Command.Draft> decide(ControlState s, long now);
+    }
+
+    private interface Result<R> {
+        R result(ControlState s, List<Entry> committed);
+    }
+
+    private static <R> Command<R> command(Decide decide, Result<R> result) {
+        return new Command<>() {
+            @Override
+            public List<Command.Draft> decide(ControlState state, long nowMillis) {
+                return decide.decide(state, nowMillis);
+            }
+
+            @Override
+            public R result(ControlState state, List<Entry> committed) {
+                return result.result(state, committed);
+            }
+        };
+    }
+
+    /** The operator key made at first start; refused if one exists. */
+    public static Command<Boolean> issueOperatorKey(String keyId, String salt, String hash) {
+        return command((s, now) -> {
+            if (s.hasOperatorKey()) {
+                throw Problem.conflict("an operator key exists already");
+            }
+            return List.of(draft(new Payload.OperatorKeyIssued(keyId, salt, hash), "system", null));
+        }, (s, c) -> true);
+    }
+
+    public static Command<Views.Tenant> createTenant(String name, String keyId, String salt, String hash) {
+        return command((s, now) -> {
+            if (s.hasTenant(name)) {
+                throw Problem.conflict("tenant '" + name + "' exists already");
+            }
+            return List.of(draft(new Payload.TenantCreated(name, keyId, salt, hash), OPERATOR, name));
+        }, (s, c) -> s.tenants().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
+    }
+
+    /** A contract request after field checks; {@code gpuModel} is a catalog id. */
+    public record ContractRequest(String tenant, JobClass jobClass, String gpuModel, int gpus, long startMillis,
+                                  long endMillis, BigDecimal pricePerGpuHour) {
+    }
+
+    public static Command<Views.Contract> signContract(ContractRequest r) {
+        return command((s, now) -> {
+            if (!s.hasTenant(r.tenant())) {
+                throw Problem.invalid("tenant", r.tenant(), "an existing tenant");
+            }
+            if (!s.gpuModels().contains(r.gpuModel())) {
+                throw Problem.invalid("gpuModel", r.gpuModel(), "a GPU model of this fleet: " + s.gpuModels());
+            }
+            long capacity = s.fleet().gpuCount();
+            if (r.gpus() > capacity) {
+                throw Problem.invalid("gpus", r.gpus(), "at most the fleet's " + capacity + " GPUs");
+            }
+            if (r.endMillis() <= now) {
+                throw Problem.invalid("end", java.time.Instant.ofEpochMilli(r.endMillis()).toString(),
+                        "a time after now (" + java.time.Instant.ofEpochMilli(now) + ")");
+            }
+            if (r.jobClass() == JobClass.RESERVED) {
+                long committed = 0;
+                for (Views.Contract c : s.contracts(null)) {
+                    if (c.jobClass().equals("reserved") && !c.status().equals("ended")
+                            && java.time.Instant.parse(c.start()).toEpochMilli() < r.endMillis()
+                            && java.time.Instant.parse(c.end()).toEpochMilli() > r.startMillis()) {
+                        committed += c.gpus();
+                    }
+                }
+                if (committed + r.gpus() > capacity) {
+                    throw Problem.conflict("reserved capacity over-committed: " + committed + " of " + capacity
+                            + " GPUs are already reserved in that period; " + r.gpus() + " more do not fit");
+                }
+            }
+            long id = s.nextContractId();
+            List<Command.Draft> out = new ArrayList<>();
+            out.add(draft(new Payload.ContractSigned(id, r.tenant(), r.jobClass().key(), r.gpuModel(), r.gpus(),
+                    r.startMillis(), r.endMillis(), r.pricePerGpuHour().toPlainString()), OPERATOR, r.tenant()));
+            if (r.startMillis() <= now) {
+                out.add(draft(new Payload.ContractStarted(id), OPERATOR, r.tenant()));
+            }
+            return out;
+        }, (s, c) -> s.contract(Entry0.contractId(c)));
+    }
+
+    public static Command<Views.Contract> endContract(long id) {
+        return command((s, now) -> {
+            if (!s.contractExists(id)) {
+                throw Problem.notFound("contract", id);
+            }
+            if (s.contractStatus(id) == ControlState.ContractStatus.ENDED) {
+                throw Problem.conflict("contract " + id + " has ended already");
+            }
+            String tenant = s.contracts(null).stream().filter(c -> c.id() == id).findFirst().orElseThrow().tenant();
+            return List.of(draft(new Payload.ContractEnded(id, "ended-by-operator"), OPERATOR, tenant));
+        }, (s, c) -> s.contract(id));
+    }
+
+    /** A job request after field checks and planning; {@code gpuModel} is a catalog id. */
+    public record JobRequest(String name, String gpuModel, int gpus, JobClass jobClass, int priority,
+                             boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
+                             String tokens, String parallelism) {
+    }
+
+    public static Command<Views.Job> submitJob(String tenant, JobRequest r) {
+        return command((s, now) -> {
+            if (!s.gpuModels().contains(r.gpuModel())) {
+                throw Problem.invalid("gpuModel", r.gpuModel(), "a GPU model of this fleet: " + s.gpuModels());
+            }
+            if (r.gpus() > s.fleet().gpuCount()) {
+                throw Problem.invalid("gpus", r.gpus(), "at most the fleet's " + s.fleet().gpuCount() + " GPUs");
+            }
+            int covered = s.activeContractGpus(tenant, r.jobClass(), r.gpuModel());
+            if (covered == 0) {
+                throw Problem.conflict("tenant '" + tenant + "' has no active " + r.jobClass().key() + " contract for "
+                        + r.gpuModel() + "; the operator signs one with POST /api/v1/contracts");
+            }
+            if (r.gpus() > covered) {
+                throw Problem.conflict("job needs " + r.gpus() + " GPUs but the active " + r.jobClass().key()
+                        + " contracts of tenant '" + tenant + "' for " + r.gpuModel() + " cover " + covered);
+            }
+            long id = s.nextJobId();
+            return List.of(draft(new Payload.JobSubmitted(id, r.name(), r.gpuModel(), r.gpus(), r.jobClass().key(),
+                    r.priority(), r.withinPod(), r.maxRacks(), r.wholeRacks(), r.durationMillis(), r.model(), r.tokens(),
+                    r.parallelism()), tenantActor(tenant), tenant));
+        }, (s, c) -> s.job(Entry0.jobId(c)));
+    }
+
+    /** Another tenant's job is "not found": its existence is not revealed. */
+    public static Command<Views.Job> cancelJob(String tenant, long id) {
+        return command((s, now) -> {
+            if (!tenant.equals(s.jobTenant(id))) {
+                throw Problem.notFound("job", id);
+            }
+            JobState st = s.jobState(id);
+            if (st.isFinal()) {
+                throw Problem.conflict("job " + id + " is " + st.name().toLowerCase(java.util.Locale.ROOT)
+                        + "; only queued or running jobs can be cancelled");
+            }
+            return List.of(draft(new Payload.JobCancelled(id), tenantActor(tenant), tenant));
+        }, (s, c) -> s.job(id));
+    }
+
+    public static Command<Views.Node> drainNode(int node, boolean drain) {
+        return command((s, now) -> {
+            if (node < 0 || node >= s.fleet().nodeCount()) {
+                throw Problem.notFound("node", node);
+            }
+            if (s.nodeDrained(node) == drain) {
+                return List.of(); // already so: nothing to journal
+            }
+            return List.of(draft(new Payload.NodeDrain(node, drain), OPERATOR, null));
+        }, (s, c) -> s.node(node));
+    }
+
+    /** Reads ids back from the committed entries of a command. */
+    private static final class Entry0 {
+        static long contractId(List<Entry> c) {
+            return org.colossus.server.journal.Canonical.read(c.get(0).payload(), Payload.ContractSigned.class).id();
+        }
+
+        static long jobId(List<Entry> c) {
+            return org.colossus.server.journal.Canonical.read(c.get(0).payload(), Payload.JobSubmitted.class).id();
+        }
+    }
+}

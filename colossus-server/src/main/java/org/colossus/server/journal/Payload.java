@@ -1,0 +1,216 @@
+package org.colossus.server.journal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a journal entry says. Commands (accepted requests), data-plane reports, and the scheduler's decisions, which
+ * are derived: replay recomputes them and checks that they equal the journaled ones. Components are integers,
+ * booleans and strings only (see {@link Canonical}).
+ */
+public sealed interface Payload {
+    /** The entry type, e.g. {@code job.submitted}. */
+    String type();
+
+    /** True for entries that replay recomputes from the ones before them (scheduler decisions). */
+    default boolean derived() {
+        return false;
+    }
+
+    // ---- commands ----
+
+    /**
+     * The first entry: the fleet and scheduler configuration every later entry refers to (node numbers, placement
+     * rules). Replay refuses a different configuration.
+     */
+    record ControlPlaneDefined(String fleet, int nodes, long gpus, String policy, String placement, String isolation)
+            implements Payload {
+        public String type() {
+            return "control-plane.defined";
+        }
+    }
+
+    /** The operator's bearer token; only a salted SHA-256 of its secret is kept. */
+    record OperatorKeyIssued(String keyId, String salt, String hash) implements Payload {
+        public String type() {
+            return "operator.key-issued";
+        }
+    }
+
+    record TenantCreated(String name, String keyId, String salt, String hash) implements Payload {
+        public String type() {
+            return "tenant.created";
+        }
+    }
+
+    /** @param pricePerGpuHour a decimal string in the contract currency (USD), e.g. "2.10" */
+    record ContractSigned(long id, String tenant, String jobClass, String gpuModel, int gpus, long startMillis,
+                          long endMillis, String pricePerGpuHour) implements Payload {
+        public String type() {
+            return "contract.signed";
+        }
+    }
+
+    record ContractStarted(long id) implements Payload {
+        public String type() {
+            return "contract.started";
+        }
+    }
+
+    /** @param reason {@code expired} at its end time, or {@code ended-by-operator} */
+    record ContractEnded(long id, String reason) implements Payload {
+        public String type() {
+            return "contract.ended";
+        }
+    }
+
+    /**
+     * @param durationMillis work at nominal speed; for model + tokens jobs, the planner's time-to-train at submission
+     * @param model the planner's model id, or null for a plain duration job
+     * @param tokens training tokens as a decimal string, or null
+     * @param parallelism the planner's configuration (e.g. "tp4 pp8 ..."), or null
+     */
+    record JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
+                        boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
+                        String tokens, String parallelism) implements Payload {
+        public String type() {
+            return "job.submitted";
+        }
+    }
+
+    record JobCancelled(long id) implements Payload {
+        public String type() {
+            return "job.cancelled";
+        }
+    }
+
+    record NodeDrain(int node, boolean drain) implements Payload {
+        public String type() {
+            return "node.drain";
+        }
+    }
+
+    // ---- data plane ----
+
+    record JobFinished(long id) implements Payload {
+        public String type() {
+            return "job.finished";
+        }
+    }
+
+    /** @param workMillis work done and saved so far (a failure loses what came after) */
+    record JobCheckpointed(long id, long workMillis) implements Payload {
+        public String type() {
+            return "job.checkpointed";
+        }
+    }
+
+    /** A preempted job checkpointed and stopped with this much work left. */
+    record JobStopped(long id, long remainingMillis) implements Payload {
+        public String type() {
+            return "job.stopped";
+        }
+    }
+
+    record NodeFailed(int node) implements Payload {
+        public String type() {
+            return "node.failed";
+        }
+    }
+
+    record NodeRepaired(int node) implements Payload {
+        public String type() {
+            return "node.repaired";
+        }
+    }
+
+    /** The scheduler ran a pass at this entry's time; its decisions follow as derived entries. */
+    record SchedulerPass() implements Payload {
+        public String type() {
+            return "scheduler.pass";
+        }
+    }
+
+    // ---- derived: the scheduler's decisions ----
+
+    record JobPlaced(long id, List<Integer> nodes, List<Integer> gpus) implements Payload {
+        public JobPlaced {
+            nodes = List.copyOf(nodes);
+            gpus = List.copyOf(gpus);
+        }
+
+        public String type() {
+            return "job.placed";
+        }
+
+        public boolean derived() {
+            return true;
+        }
+    }
+
+    record JobPreempting(long id, long forJob, long graceMillis) implements Payload {
+        public String type() {
+            return "job.preempting";
+        }
+
+        public boolean derived() {
+            return true;
+        }
+    }
+
+    record JobRequeued(long id, int node) implements Payload {
+        public String type() {
+            return "job.requeued";
+        }
+
+        public boolean derived() {
+            return true;
+        }
+    }
+
+    record JobFailed(long id, String reason) implements Payload {
+        public String type() {
+            return "job.failed";
+        }
+
+        public boolean derived() {
+            return true;
+        }
+    }
+
+    /** Every payload type by its entry type. */
+    Map<String, Class<? extends Payload>> TYPES = types();
+
+    private static Map<String, Class<? extends Payload>> types() {
+        Map<String, Class<? extends Payload>> m = new java.util.LinkedHashMap<>();
+        for (Class<?> c : Payload.class.getPermittedSubclasses()) {
+            try {
+                @SuppressWarnings("unchecked")
+                Class<? extends Payload> p = (Class<? extends Payload>) c;
+                var ctor = p.getDeclaredConstructors()[0];
+                Object[] args = new Object[ctor.getParameterCount()];
+                Class<?>[] params = ctor.getParameterTypes();
+                for (int i = 0; i < args.length; i++) {
+                    args[i] = params[i] == int.class ? 0 : params[i] == long.class ? 0L
+                            : params[i] == boolean.class ? false : params[i] == List.class ? List.of() : null;
+                }
+                m.put(((Payload) ctor.newInstance(args)).type(), p);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+        return Map.copyOf(m);
+    }
+
+    static Payload parse(String type, String json) {
+        Class<? extends Payload> c = TYPES.get(type);
+        if (c == null) {
+            throw new IllegalStateException("unknown journal entry type '" + type + "'");
+        }
+        return Canonical.read(json, c);
+    }
+
+    static Payload of(Entry e) {
+        return parse(e.type(), e.payload());
+    }
+}

@@ -1,0 +1,753 @@
+package org.colossus.server.state;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.colossus.fleet.Fleet;
+import org.colossus.scheduler.Allocation;
+import org.colossus.scheduler.Constraints;
+import org.colossus.scheduler.Decision;
+import org.colossus.scheduler.Event;
+import org.colossus.scheduler.JobClass;
+import org.colossus.scheduler.JobSpec;
+import org.colossus.scheduler.JobState;
+import org.colossus.scheduler.Scheduler;
+import org.colossus.scheduler.SchedulerConfig;
+import org.colossus.server.journal.Canonical;
+import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.Payload;
+
+/**
+ * Everything the control plane knows, as a projection of the journal: tenants, credentials, contracts, jobs, usage and
+ * the scheduler core. {@link #apply} is the only way it changes, and it is deterministic: the same entries give the
+ * same state, bit for bit ({@link #stateHash()}). Scheduler decisions are returned by the entry that caused them
+ * and must then be applied as the following (derived) entries; during replay a derived entry that differs from
+ * what the core decides again is a {@link JournalDivergedException}.
+ *
+ * <p>Not thread-safe: one thread (the engine's) owns it. Only {@link #credential} may be read concurrently.
+ */
+public final class ControlState {
+    private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
+
+    private final Fleet fleet;
+    private final SchedulerConfig config;
+    private final Scheduler scheduler;
+    private long originMillis = Long.MIN_VALUE;
+    private long lastSeq;
+    private long lastTimeMillis = Long.MIN_VALUE;
+    private final Map<String, TenantRecord> tenants = new TreeMap<>();
+    private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
+    private final TreeMap<Long, ContractRecord> contracts = new TreeMap<>();
+    private final TreeMap<Long, JobRecord> jobs = new TreeMap<>();
+    private final Map<Integer, Set<Long>> jobsOnNode = new HashMap<>();
+    private final ArrayDeque<Payload> expected = new ArrayDeque<>();
+    private final Set<String> gpuModels;
+
+    /** A tenant and its running totals. */
+    static final class TenantRecord {
+        final String name;
+        final long createdMillis;
+        final EnumMap<JobClass, long[]> gpuMillis = new EnumMap<>(JobClass.class);
+        final EnumMap<JobClass, BigDecimal> cost = new EnumMap<>(JobClass.class);
+        final List<Long> jobIds = new ArrayList<>();
+        int completed;
+
+        TenantRecord(String name, long createdMillis) {
+            this.name = name;
+            this.createdMillis = createdMillis;
+        }
+    }
+
+    /** PENDING before its start, ACTIVE during its period, ENDED after (or when the operator ends it). */
+    public enum ContractStatus { PENDING, ACTIVE, ENDED }
+
+    static final class ContractRecord {
+        final Payload.ContractSigned signed;
+        final JobClass jobClass;
+        final BigDecimal price;
+        ContractStatus status = ContractStatus.PENDING;
+        long endedMillis = -1;
+        String endReason;
+
+        ContractRecord(Payload.ContractSigned signed) {
+            this.signed = signed;
+            this.jobClass = JobClass.parse(signed.jobClass());
+            this.price = new BigDecimal(signed.pricePerGpuHour());
+        }
+    }
+
+    static final class JobRecord {
+        final Payload.JobSubmitted spec;
+        final String tenant;
+        final JobClass jobClass;
+        final long submittedMillis;
+        long runStartMillis = -1;
+        long lastStartMillis = -1;
+        long endedMillis = -1;
+        long workDoneMillis;
+        long workAtRunStartMillis;
+        long gpuMillis;
+        BigDecimal price = BigDecimal.ZERO;
+        int restarts;
+        List<Integer> nodes = List.of();
+        String failureReason;
+
+        JobRecord(Payload.JobSubmitted spec, String tenant, long submittedMillis) {
+            this.spec = spec;
+            this.tenant = tenant;
+            this.jobClass = JobClass.parse(spec.jobClass());
+            this.submittedMillis = submittedMillis;
+        }
+    }
+
+    public ControlState(Fleet fleet, SchedulerConfig config) {
+        this.fleet = fleet;
+        this.config = config;
+        this.scheduler = new Scheduler(fleet, config);
+        Set<String> models = new TreeSet<>();
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            models.add(fleet.nodeType(n).gpu().id());
+        }
+        this.gpuModels = Set.copyOf(models);
+    }
+
+    /** The first journal entry for this fleet and configuration. */
+    public Payload.ControlPlaneDefined definition(String fleetName) {
+        return new Payload.ControlPlaneDefined(fleetName, fleet.nodeCount(), fleet.gpuCount(), config.policy().key(),
+                config.placement().name(), config.isolation().key());
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public long lastTimeMillis() {
+        return lastTimeMillis;
+    }
+
+    public Set<String> gpuModels() {
+        return gpuModels;
+    }
+
+    /** Read by request threads: keyId to verifier. */
+    public Credential credential(String keyId) {
+        return credentials.get(keyId);
+    }
+
+    public boolean hasOperatorKey() {
+        return credentials.values().stream().anyMatch(Credential::operator);
+    }
+
+    public boolean hasTenant(String name) {
+        return tenants.containsKey(name);
+    }
+
+    public long nextJobId() {
+        return jobs.isEmpty() ? 1 : jobs.lastKey() + 1;
+    }
+
+    public long nextContractId() {
+        return contracts.isEmpty() ? 1 : contracts.lastKey() + 1;
+    }
+
+    /** The job's tenant, or null if there is no such job. */
+    public String jobTenant(long id) {
+        JobRecord r = jobs.get(id);
+        return r == null ? null : r.tenant;
+    }
+
+    public JobState jobState(long id) {
+        return scheduler.job(id).state();
+    }
+
+    public boolean contractExists(long id) {
+        return contracts.containsKey(id);
+    }
+
+    public ContractStatus contractStatus(long id) {
+        return contracts.get(id).status;
+    }
+
+    public boolean nodeDown(int node) {
+        return scheduler.cluster().isDown(node);
+    }
+
+    public Set<Integer> downNodes() {
+        Set<Integer> out = new TreeSet<>();
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            if (scheduler.cluster().isDown(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    public boolean nodeDrained(int node) {
+        return scheduler.cluster().isDrained(node);
+    }
+
+    /** Active contract GPUs of this tenant for this class and GPU model. */
+    public int activeContractGpus(String tenant, JobClass jobClass, String gpuModel) {
+        int sum = 0;
+        for (ContractRecord c : contracts.values()) {
+            if (c.status == ContractStatus.ACTIVE && c.signed.tenant().equals(tenant) && c.jobClass == jobClass
+                    && c.signed.gpuModel().equals(gpuModel)) {
+                sum += c.signed.gpus();
+            }
+        }
+        return sum;
+    }
+
+    /** Contracts whose start or end time has come by {@code nowMillis}: what the clock must journal next. */
+    public List<Payload> contractTransitions(long nowMillis) {
+        List<Payload> out = new ArrayList<>();
+        for (ContractRecord c : contracts.values()) {
+            if (c.status == ContractStatus.PENDING && c.signed.startMillis() <= nowMillis) {
+                out.add(new Payload.ContractStarted(c.signed.id()));
+            }
+            if (c.status != ContractStatus.ENDED && c.signed.endMillis() <= nowMillis) {
+                out.add(new Payload.ContractEnded(c.signed.id(), "expired"));
+            }
+        }
+        return out;
+    }
+
+    /** Jobs holding GPUs, for a data plane taking over after a restart. */
+    public record RunningJob(long id, long runStartMillis, long workAtRunStartMillis, long durationMillis,
+                             boolean preempting, List<Integer> nodes) {
+    }
+
+    public List<RunningJob> holdingJobs() {
+        List<RunningJob> out = new ArrayList<>();
+        for (JobRecord r : jobs.values()) {
+            if (r.runStartMillis >= 0) {
+                JobState s = scheduler.job(r.spec.id()).state();
+                out.add(new RunningJob(r.spec.id(), r.runStartMillis, r.workAtRunStartMillis, r.spec.durationMillis(),
+                        s == JobState.PREEMPTING, r.nodes));
+            }
+        }
+        return out;
+    }
+
+    public long workDoneMillis(long jobId) {
+        return jobs.get(jobId).workDoneMillis;
+    }
+
+    public long durationMillis(long jobId) {
+        return jobs.get(jobId).spec.durationMillis();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Applying entries
+
+    private double seconds(long millis) {
+        return (millis - originMillis) / 1000.0;
+    }
+
+    /**
+     * Applies the next entry.
+     *
+     * @return the scheduler decisions it caused, as the derived payloads that must follow it in the journal
+     * @throws JournalDivergedException if the entry does not continue the journal or contradicts a decision
+     */
+    public List<Payload> apply(Entry e) {
+        if (e.seq() != lastSeq + 1) {
+            throw new JournalDivergedException("entry " + e.seq() + " does not follow entry " + lastSeq);
+        }
+        if (lastTimeMillis != Long.MIN_VALUE && e.timeMillis() < lastTimeMillis) {
+            throw new JournalDivergedException("entry " + e.seq() + " at " + e.timeMillis() + " ms goes back in time from "
+                    + lastTimeMillis + " ms");
+        }
+        Payload p = Payload.of(e);
+        if (originMillis == Long.MIN_VALUE) {
+            originMillis = e.timeMillis();
+        }
+        lastSeq = e.seq();
+        lastTimeMillis = e.timeMillis();
+        long t = e.timeMillis();
+        if (p.derived()) {
+            Payload want = expected.poll();
+            if (!p.equals(want)) {
+                throw new JournalDivergedException("entry " + e.seq() + " says " + e.type() + " " + e.payload()
+                        + " but the scheduler decides " + (want == null ? "nothing" : want.type() + " " + Canonical.json(want)));
+            }
+            applyDerived(p, t);
+            return List.of();
+        }
+        if (!expected.isEmpty()) {
+            throw new JournalDivergedException("entry " + e.seq() + " (" + e.type() + ") where the scheduler's decision "
+                    + expected.peek().type() + " " + Canonical.json(expected.peek()) + " belongs");
+        }
+        double s = seconds(t);
+        List<Decision> decisions = switch (p) {
+            case Payload.ControlPlaneDefined d -> {
+                Payload.ControlPlaneDefined mine = definition(d.fleet());
+                if (!mine.equals(d)) {
+                    throw new JournalDivergedException("the journal was written for " + Canonical.json(d)
+                            + " but this server runs " + Canonical.json(mine));
+                }
+                yield List.of();
+            }
+            case Payload.OperatorKeyIssued k -> {
+                credentials.put(k.keyId(), new Credential(k.keyId(), null, k.salt(), k.hash()));
+                yield List.of();
+            }
+            case Payload.TenantCreated c -> {
+                tenants.put(c.name(), new TenantRecord(c.name(), t));
+                credentials.put(c.keyId(), new Credential(c.keyId(), c.name(), c.salt(), c.hash()));
+                yield List.of();
+            }
+            case Payload.ContractSigned c -> {
+                contracts.put(c.id(), new ContractRecord(c));
+                yield List.of();
+            }
+            case Payload.ContractStarted c -> {
+                ContractRecord r = contracts.get(c.id());
+                r.status = ContractStatus.ACTIVE;
+                yield reservedChanged(r, s);
+            }
+            case Payload.ContractEnded c -> {
+                ContractRecord r = contracts.get(c.id());
+                boolean wasActive = r.status == ContractStatus.ACTIVE;
+                r.status = ContractStatus.ENDED;
+                r.endedMillis = t;
+                r.endReason = c.reason();
+                yield wasActive ? reservedChanged(r, s) : List.of();
+            }
+            case Payload.JobSubmitted j -> {
+                JobRecord r = new JobRecord(j, e.tenant(), t);
+                jobs.put(j.id(), r);
+                tenants.get(r.tenant).jobIds.add(j.id());
+                JobSpec spec = new JobSpec(j.id(), r.tenant, r.jobClass, j.gpus(), j.durationMillis() / 1000.0,
+                        j.priority(), new Constraints(j.withinPod(), j.maxRacks(), j.wholeRacks()));
+                yield scheduler.apply(new Event.JobSubmitted(s, spec));
+            }
+            case Payload.JobCancelled c -> {
+                JobRecord r = jobs.get(c.id());
+                release(r, t);
+                r.endedMillis = t;
+                yield scheduler.apply(new Event.JobCancelled(s, c.id()));
+            }
+            case Payload.NodeDrain d -> scheduler.apply(new Event.DrainRequested(s, d.node(), d.drain()));
+            case Payload.JobFinished f -> {
+                JobRecord r = jobs.get(f.id());
+                release(r, t);
+                r.workDoneMillis = r.spec.durationMillis();
+                r.endedMillis = t;
+                tenants.get(r.tenant).completed++;
+                yield scheduler.apply(new Event.JobFinished(s, f.id()));
+            }
+            case Payload.JobCheckpointed c -> {
+                jobs.get(c.id()).workDoneMillis = c.workMillis();
+                yield List.of();
+            }
+            case Payload.JobStopped st -> {
+                JobRecord r = jobs.get(st.id());
+                release(r, t);
+                r.workDoneMillis = r.spec.durationMillis() - st.remainingMillis();
+                yield scheduler.apply(new Event.JobStopped(s, st.id(), st.remainingMillis() / 1000.0));
+            }
+            case Payload.NodeFailed f -> scheduler.apply(new Event.NodeFailed(s, f.node()));
+            case Payload.NodeRepaired r -> scheduler.apply(new Event.NodeRepaired(s, r.node()));
+            case Payload.SchedulerPass ignored -> scheduler.apply(new Event.Tick(s));
+            case Payload.JobPlaced x -> throw new IllegalStateException("derived");
+            case Payload.JobPreempting x -> throw new IllegalStateException("derived");
+            case Payload.JobRequeued x -> throw new IllegalStateException("derived");
+            case Payload.JobFailed x -> throw new IllegalStateException("derived");
+        };
+        if (decisions.isEmpty()) {
+            return List.of();
+        }
+        List<Payload> out = new ArrayList<>(decisions.size());
+        for (Decision d : decisions) {
+            out.add(switch (d) {
+                case Decision.Place pl -> new Payload.JobPlaced(pl.jobId(), boxed(pl.allocation().nodes()),
+                        boxed(pl.allocation().gpus()));
+                case Decision.Preempt pr -> new Payload.JobPreempting(pr.jobId(), pr.forJobId(),
+                        Math.round(pr.graceSeconds() * 1000));
+                case Decision.Requeue rq -> new Payload.JobRequeued(rq.jobId(), rq.failedNode());
+                case Decision.MarkFailed mf -> new Payload.JobFailed(mf.jobId(), mf.reason());
+            });
+        }
+        expected.addAll(out);
+        return out;
+    }
+
+    private List<Decision> reservedChanged(ContractRecord r, double s) {
+        if (r.jobClass != JobClass.RESERVED) {
+            return List.of();
+        }
+        int reserved = 0;
+        for (ContractRecord c : contracts.values()) {
+            if (c.status == ContractStatus.ACTIVE && c.jobClass == JobClass.RESERVED
+                    && c.signed.tenant().equals(r.signed.tenant())) {
+                reserved += c.signed.gpus();
+            }
+        }
+        return scheduler.apply(new Event.ContractChanged(s, r.signed.tenant(), reserved));
+    }
+
+    private static List<Integer> boxed(int[] values) {
+        List<Integer> out = new ArrayList<>(values.length);
+        for (int v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    private void applyDerived(Payload p, long t) {
+        switch (p) {
+            case Payload.JobPlaced pl -> {
+                JobRecord r = jobs.get(pl.id());
+                r.runStartMillis = t;
+                r.lastStartMillis = t;
+                r.workAtRunStartMillis = r.workDoneMillis;
+                r.nodes = pl.nodes();
+                r.price = priceFor(r);
+                for (int n : pl.nodes()) {
+                    jobsOnNode.computeIfAbsent(n, k -> new TreeSet<>()).add(pl.id());
+                }
+            }
+            case Payload.JobRequeued rq -> {
+                JobRecord r = jobs.get(rq.id());
+                release(r, t);
+                r.restarts++;
+            }
+            case Payload.JobFailed f -> {
+                JobRecord r = jobs.get(f.id());
+                release(r, t);
+                r.failureReason = f.reason();
+                r.endedMillis = t;
+            }
+            case Payload.JobPreempting ignored -> {
+            }
+            default -> throw new IllegalStateException("not derived: " + p.type());
+        }
+    }
+
+    /** The job stops holding GPUs at {@code t}: its usage is metered. Idempotent. */
+    private void release(JobRecord r, long t) {
+        if (r.runStartMillis < 0) {
+            return;
+        }
+        long gpuMillis = (t - r.runStartMillis) * (long) r.spec.gpus();
+        r.gpuMillis += gpuMillis;
+        TenantRecord tr = tenants.get(r.tenant);
+        tr.gpuMillis.computeIfAbsent(r.jobClass, k -> new long[1])[0] += gpuMillis;
+        tr.cost.merge(r.jobClass, cost(gpuMillis, r.price), BigDecimal::add);
+        for (int n : r.nodes) {
+            Set<Long> on = jobsOnNode.get(n);
+            if (on != null) {
+                on.remove(r.spec.id());
+                if (on.isEmpty()) {
+                    jobsOnNode.remove(n);
+                }
+            }
+        }
+        r.runStartMillis = -1;
+        r.nodes = List.of();
+    }
+
+    private static BigDecimal cost(long gpuMillis, BigDecimal pricePerGpuHour) {
+        return pricePerGpuHour.multiply(BigDecimal.valueOf(gpuMillis)).divide(MILLIS_PER_HOUR, 6, RoundingMode.HALF_EVEN);
+    }
+
+    /** The price of the tenant's active contract for the job's class and GPU (the oldest), else its latest one. */
+    private BigDecimal priceFor(JobRecord r) {
+        BigDecimal latest = BigDecimal.ZERO;
+        for (ContractRecord c : contracts.values()) {
+            if (c.signed.tenant().equals(r.tenant) && c.jobClass == r.jobClass
+                    && c.signed.gpuModel().equals(r.spec.gpuModel())) {
+                if (c.status == ContractStatus.ACTIVE) {
+                    return c.price;
+                }
+                latest = c.price;
+            }
+        }
+        return latest;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+
+    private static String iso(long millis) {
+        return millis < 0 ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    public List<Views.Tenant> tenants() {
+        List<Views.Tenant> out = new ArrayList<>();
+        for (TenantRecord t : tenants.values()) {
+            int active = 0;
+            for (ContractRecord c : contracts.values()) {
+                if (c.status == ContractStatus.ACTIVE && c.signed.tenant().equals(t.name)) {
+                    active++;
+                }
+            }
+            int running = 0;
+            int queued = 0;
+            for (long id : t.jobIds) {
+                JobState s = scheduler.job(id).state();
+                if (s == JobState.RUNNING || s == JobState.PREEMPTING) {
+                    running++;
+                } else if (s == JobState.QUEUED) {
+                    queued++;
+                }
+            }
+            out.add(new Views.Tenant(t.name, iso(t.createdMillis), active, running, queued, scheduler.usedGpus(t.name)));
+        }
+        return out;
+    }
+
+    /** Contracts, all ({@code tenant} null) or one tenant's. */
+    public List<Views.Contract> contracts(String tenant) {
+        List<Views.Contract> out = new ArrayList<>();
+        for (ContractRecord c : contracts.values()) {
+            if (tenant == null || c.signed.tenant().equals(tenant)) {
+                out.add(contractView(c));
+            }
+        }
+        return out;
+    }
+
+    public Views.Contract contract(long id) {
+        return contractView(contracts.get(id));
+    }
+
+    private Views.Contract contractView(ContractRecord c) {
+        Payload.ContractSigned s = c.signed;
+        return new Views.Contract(s.id(), s.tenant(), s.jobClass(), s.gpuModel(), s.gpus(), iso(s.startMillis()),
+                iso(c.endedMillis >= 0 ? Math.min(c.endedMillis, s.endMillis()) : s.endMillis()),
+                c.price.toPlainString(), c.status.name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Jobs in id order: all ({@code tenant} null) or one tenant's, optionally in one state, ids after {@code afterId}.
+     */
+    public Views.Page<Views.Job> jobs(String tenant, JobState state, long afterId, int limit) {
+        List<Views.Job> out = new ArrayList<>();
+        Iterable<Long> ids = tenant == null ? jobs.tailMap(afterId, false).keySet()
+                : tenants.get(tenant).jobIds.stream().filter(id -> id > afterId)::iterator;
+        Long next = null;
+        for (long id : ids) {
+            if (state != null && scheduler.job(id).state() != state) {
+                continue;
+            }
+            if (out.size() == limit) {
+                next = out.get(out.size() - 1).id();
+                break;
+            }
+            out.add(job(id));
+        }
+        return new Views.Page<>(out, next);
+    }
+
+    public Views.Job job(long id) {
+        JobRecord r = jobs.get(id);
+        Scheduler.JobView v = scheduler.job(id);
+        Payload.JobSubmitted s = r.spec;
+        String pending = scheduler.pendingReason(id).map(x -> x.key()).orElse(null);
+        Views.Placement placement = null;
+        Allocation a = v.allocation();
+        if (a != null && (v.state() == JobState.RUNNING || v.state() == JobState.PREEMPTING)) {
+            Set<Integer> racks = new TreeSet<>();
+            Set<Integer> pods = new TreeSet<>();
+            List<String> first = new ArrayList<>();
+            for (int n : a.nodes()) {
+                int rack = fleet.rackOfNode(n);
+                racks.add(rack);
+                pods.add(fleet.podOfRack(rack));
+                if (first.size() < 4) {
+                    first.add(fleet.nodePath(n));
+                }
+            }
+            placement = new Views.Placement(a.totalGpus(), a.nodes().length, racks.size(), pods.size(), first);
+        }
+        long work = r.workDoneMillis;
+        return new Views.Job(s.id(), r.tenant, s.name(), s.gpuModel(), s.gpus(), s.jobClass(), s.priority(),
+                new Views.Constraints(s.withinPod(), s.maxRacks(), s.wholeRacks()), s.durationMillis() / 1000,
+                s.model() == null ? null : new Views.Plan(s.model(), s.tokens(), s.parallelism()),
+                v.state().name().toLowerCase(Locale.ROOT), pending, iso(r.submittedMillis),
+                iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000, r.restarts, r.failureReason);
+    }
+
+    /** Node states: free, partial, full, down, drained. */
+    public String nodeState(int n) {
+        var c = scheduler.cluster();
+        if (c.isDown(n)) {
+            return "down";
+        }
+        if (c.isDrained(n)) {
+            return "drained";
+        }
+        int free = c.free(n);
+        return free == c.capacity(n) ? "free" : free == 0 ? "full" : "partial";
+    }
+
+    public Views.Page<Views.Node> nodes(String state, int afterId, int limit) {
+        List<Views.Node> out = new ArrayList<>();
+        Long next = null;
+        for (int n = afterId + 1; n < fleet.nodeCount(); n++) {
+            if (state != null && !nodeState(n).equals(state)) {
+                continue;
+            }
+            if (out.size() == limit) {
+                next = (long) out.get(out.size() - 1).id();
+                break;
+            }
+            out.add(node(n));
+        }
+        return new Views.Page<>(out, next);
+    }
+
+    public Views.Node node(int n) {
+        var c = scheduler.cluster();
+        Set<Long> on = jobsOnNode.getOrDefault(n, Set.of());
+        Set<String> holders = new TreeSet<>();
+        for (long id : on) {
+            holders.add(jobs.get(id).tenant);
+        }
+        return new Views.Node(n, fleet.nodePath(n), fleet.nodeType(n).gpu().id(), c.capacity(n), c.free(n), nodeState(n),
+                List.copyOf(on), List.copyOf(holders));
+    }
+
+    public Views.Fleet fleetView(long nowMillis) {
+        var c = scheduler.cluster();
+        long downGpus = 0;
+        int down = 0;
+        int drained = 0;
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            if (c.isDown(n)) {
+                down++;
+                downGpus += c.capacity(n);
+            }
+            if (c.isDrained(n)) {
+                drained++;
+            }
+        }
+        long gpus = fleet.gpuCount();
+        return new Views.Fleet(fleet.name(), List.copyOf(gpuModels), fleet.podCount(), fleet.rackCount(),
+                fleet.nodeCount(), gpus, scheduler.allocatedGpus(), downGpus, down, drained,
+                gpus == 0 ? 0 : (double) scheduler.allocatedGpus() / gpus, scheduler.queuedJobs(),
+                scheduler.runningJobs(), iso(nowMillis), lastSeq);
+    }
+
+    public int queuedJobs() {
+        return scheduler.queuedJobs();
+    }
+
+    public int runningJobs() {
+        return scheduler.runningJobs();
+    }
+
+    public long allocatedGpus() {
+        return scheduler.allocatedGpus();
+    }
+
+    /** A tenant's usage up to {@code nowMillis}, running jobs metered to that instant. */
+    public Views.Usage usage(String tenant, long nowMillis) {
+        TenantRecord t = tenants.get(tenant);
+        EnumMap<JobClass, long[]> millis = new EnumMap<>(JobClass.class);
+        EnumMap<JobClass, BigDecimal> cost = new EnumMap<>(JobClass.class);
+        t.gpuMillis.forEach((k, v) -> millis.put(k, new long[] {v[0]}));
+        cost.putAll(t.cost);
+        int running = 0;
+        int queued = 0;
+        for (long id : t.jobIds) {
+            JobRecord r = jobs.get(id);
+            JobState s = scheduler.job(id).state();
+            if (s == JobState.QUEUED) {
+                queued++;
+            }
+            if (r.runStartMillis >= 0) {
+                running++;
+                long gm = Math.max(0, nowMillis - r.runStartMillis) * (long) r.spec.gpus();
+                millis.computeIfAbsent(r.jobClass, k -> new long[1])[0] += gm;
+                cost.merge(r.jobClass, cost(gm, r.price), BigDecimal::add);
+            }
+        }
+        List<Views.ClassUsage> byClass = new ArrayList<>();
+        long totalMillis = 0;
+        BigDecimal total = BigDecimal.ZERO;
+        for (JobClass jc : JobClass.values()) {
+            long m = millis.containsKey(jc) ? millis.get(jc)[0] : 0;
+            BigDecimal cst = cost.getOrDefault(jc, BigDecimal.ZERO);
+            totalMillis += m;
+            total = total.add(cst);
+            byClass.add(new Views.ClassUsage(jc.key(), m / 3.6e6, cst.setScale(2, RoundingMode.HALF_EVEN).toPlainString()));
+        }
+        return new Views.Usage(tenant, iso(nowMillis), totalMillis / 3.6e6,
+                total.setScale(2, RoundingMode.HALF_EVEN).toPlainString(), "USD", byClass, scheduler.usedGpus(tenant),
+                running, queued, t.completed);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Hash
+
+    /**
+     * SHA-256 over a canonical dump of the whole state (tenants, contracts, jobs with their metering, the scheduler
+     * core's snapshot). Equal hashes after live operation and after a cold replay prove replay reproduces the state.
+     */
+    public String stateHash() {
+        Map<String, Object> dump = new LinkedHashMap<>();
+        dump.put("origin", originMillis);
+        dump.put("seq", lastSeq);
+        dump.put("time", lastTimeMillis);
+        List<Object> ts = new ArrayList<>();
+        for (TenantRecord t : tenants.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name);
+            m.put("created", t.createdMillis);
+            m.put("completed", t.completed);
+            Map<String, Object> use = new TreeMap<>();
+            t.gpuMillis.forEach((k, v) -> use.put(k.key(), v[0]));
+            t.cost.forEach((k, v) -> use.put(k.key() + ".cost", v.toPlainString()));
+            m.put("usage", use);
+            ts.add(m);
+        }
+        dump.put("tenants", ts);
+        dump.put("credentials", new TreeMap<>(credentials));
+        List<Object> cs = new ArrayList<>();
+        for (ContractRecord c : contracts.values()) {
+            cs.add(List.of(c.signed, c.status.name(), c.endedMillis, String.valueOf(c.endReason)));
+        }
+        dump.put("contracts", cs);
+        List<Object> js = new ArrayList<>();
+        for (JobRecord r : jobs.values()) {
+            js.add(List.of(r.spec, r.tenant, r.submittedMillis, r.runStartMillis, r.lastStartMillis, r.endedMillis,
+                    r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis, r.price.toPlainString(), r.restarts, r.nodes,
+                    String.valueOf(r.failureReason)));
+        }
+        dump.put("jobs", js);
+        dump.put("scheduler", scheduler.snapshot());
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(Canonical.json(dump).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

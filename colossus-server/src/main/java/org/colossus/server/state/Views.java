@@ -1,0 +1,53 @@
+package org.colossus.server.state;
+
+import java.util.List;
+
+/** What the API shows: plain values, times as ISO-8601 strings, money as decimal strings. */
+public final class Views {
+    private Views() {
+    }
+
+    public record Tenant(String name, String created, int activeContracts, int runningJobs, int queuedJobs,
+                         long gpusInUse) {
+    }
+
+    public record Contract(long id, String tenant, String jobClass, String gpuModel, int gpus, String start, String end,
+                           String pricePerGpuHour, String status) {
+    }
+
+    public record Constraints(boolean withinPod, int maxRacks, boolean wholeRacks) {
+    }
+
+    /** Where a job runs: counts, and the first few node paths. */
+    public record Placement(int gpus, int nodes, int racks, int pods, List<String> firstNodes) {
+    }
+
+    public record Plan(String model, String tokens, String parallelism) {
+    }
+
+    public record Job(long id, String tenant, String name, String gpuModel, int gpus, String jobClass, int priority,
+                      Constraints constraints, long durationSeconds, Plan plan, String state, String pendingReason,
+                      String submitted, String started, String ended, Placement placement, long workDoneSeconds,
+                      int restarts, String failureReason) {
+    }
+
+    public record Node(int id, String path, String gpuModel, int gpus, int freeGpus, String state, List<Long> jobs,
+                       List<String> tenants) {
+    }
+
+    public record Fleet(String name, List<String> gpuModels, int pods, int racks, int nodes, long gpus,
+                        long allocatedGpus, long downGpus, int downNodes, int drainedNodes, double utilization,
+                        int queuedJobs, int runningJobs, String time, long journalSeq) {
+    }
+
+    public record ClassUsage(String jobClass, double gpuHours, String cost) {
+    }
+
+    public record Usage(String tenant, String asOf, double gpuHours, String cost, String currency,
+                        List<ClassUsage> byClass, long gpusInUse, int runningJobs, int queuedJobs,
+                        int completedJobs) {
+    }
+
+    public record Page<T>(List<T> items, Long next) {
+    }
+}

@@ -1,0 +1,14 @@
+CREATE TABLE journal (
+    seq         BIGINT       NOT NULL PRIMARY KEY,
+    time_millis BIGINT       NOT NULL,
+    type        VARCHAR(64)  NOT NULL,
+    actor       VARCHAR(128) NOT NULL,
+    tenant      VARCHAR(64),
+    payload     VARCHAR(65536) NOT NULL
+);
+CREATE INDEX journal_tenant ON journal (tenant, seq);
+CREATE TABLE snapshot (
+    seq        BIGINT      NOT NULL PRIMARY KEY,
+    state_hash VARCHAR(64) NOT NULL,
+    body       BINARY LARGE OBJECT NOT NULL
+);
