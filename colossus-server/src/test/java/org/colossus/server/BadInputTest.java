@@ -1,0 +1,154 @@
+package org.colossus.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of bad input gets a 4xx problem document naming the field, and the journal does not move. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    ColossusServer server;
+    Api api;
+    String operator;
+    String tenant;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        server = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)));
+        api = new Api(server.url());
+        operator = server.operatorToken();
+        tenant = TestServers.tenant(api, operator, "lab-a");
+        TestServers.contract(api, operator, "lab-a", "on-demand", 64);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private static final String JOB = "{\"name\":\"run\",\"gpuModel\":\"H100\",\"gpus\":8,\"class\":\"on-demand\","
+            + "\"durationSeconds\":3600}";
+
+    static Stream<Arguments> badJobs() {
+        return Stream.of(
+                Arguments.of("malformed JSON", "{\"name\":\"run\",", 400, "body"),
+                Arguments.of("not an object", "[1,2]", 400, "body"),
+                Arguments.of("empty body", "", 400, "body"),
+                Arguments.of("trailing garbage", JOB + " x", 400, "body"),
+                Arguments.of("unknown field", JOB.replace("}", ",\"gpuCount\":8}"), 400, "gpuCount"),
+                Arguments.of("duplicate field", JOB.replace("}", ",\"gpus\":16}"), 400, "body"),
+                Arguments.of("string for a number", JOB.replace("\"gpus\":8", "\"gpus\":\"8\""), 400, "gpus"),
+                Arguments.of("fraction for a count", JOB.replace("\"gpus\":8", "\"gpus\":8.5"), 400, "gpus"),
+                Arguments.of("number for a string", JOB.replace("\"name\":\"run\"", "\"name\":7"), 400, "name"),
+                Arguments.of("object for a string", JOB.replace("\"name\":\"run\"", "\"name\":{}"), 400, "name"),
+                Arguments.of("negative GPUs", JOB.replace("\"gpus\":8", "\"gpus\":-8"), 422, "gpus"),
+                Arguments.of("zero GPUs", JOB.replace("\"gpus\":8", "\"gpus\":0"), 422, "gpus"),
+                Arguments.of("absurd GPUs", JOB.replace("\"gpus\":8", "\"gpus\":2000000000"), 422, "gpus"),
+                Arguments.of("GPUs over int", JOB.replace("\"gpus\":8", "\"gpus\":99999999999"), 400, "gpus"),
+                Arguments.of("GPUs beyond the fleet", JOB.replace("\"gpus\":8", "\"gpus\":4096"), 422, "gpus"),
+                Arguments.of("missing GPUs", JOB.replace("\"gpus\":8,", ""), 422, "gpus"),
+                Arguments.of("name too long", JOB.replace("\"name\":\"run\"", "\"name\":\"" + "x".repeat(129) + "\""), 422, "name"),
+                Arguments.of("control character", JOB.replace("\"name\":\"run\"", "\"name\":\"a\\u0000b\""), 422, "name"),
+                Arguments.of("unknown class", JOB.replace("on-demand", "free"), 422, "class"),
+                Arguments.of("unknown GPU", JOB.replace("H100", "TPUv5"), 422, "gpuModel"),
+                Arguments.of("GPU not in this fleet", JOB.replace("H100", "GB200"), 422, "gpuModel"),
+                Arguments.of("negative duration", JOB.replace("3600", "-1"), 422, "durationSeconds"),
+                Arguments.of("duration and model", JOB.replace("}", ",\"model\":\"llama3-8b\",\"tokens\":\"1B\"}"), 422, "durationSeconds"),
+                Arguments.of("no duration or model", JOB.replace(",\"durationSeconds\":3600", ""), 422, "durationSeconds"),
+                Arguments.of("unknown model", JOB.replace("\"durationSeconds\":3600", "\"model\":\"gpt-9\",\"tokens\":\"1B\""), 422, "model"),
+                Arguments.of("bad tokens", JOB.replace("\"durationSeconds\":3600", "\"model\":\"llama3-8b\",\"tokens\":\"lots\""), 422, "tokens"),
+                Arguments.of("priority out of range", JOB.replace("}", ",\"priority\":5000}"), 422, "priority"),
+                Arguments.of("negative max racks", JOB.replace("}", ",\"constraints\":{\"maxRacks\":-1}}"), 422, "constraints.maxRacks"),
+                Arguments.of("unknown constraint", JOB.replace("}", ",\"constraints\":{\"samePod\":true}}"), 400, "constraints.samePod"),
+                Arguments.of("string for a boolean", JOB.replace("}", ",\"constraints\":{\"withinPod\":\"yes\"}}"), 400, "constraints.withinPod"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badJobs")
+    void submitJob_badInput_isProblemAndJournalUntouched(String what, String body, int status, String field) {
+        long seq = server.engine().committedSeq();
+        long count = server.store().lastSeq();
+        Api.Response r = api.post("/api/v1/jobs", tenant, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        JsonNode p = r.json();
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+        assertThat(p.get("title").asText()).isNotBlank();
+        assertThat(p.get("detail").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(p.get("field").asText()).isEqualTo(field);
+        assertThat(p.get("instance").asText()).isEqualTo("/api/v1/jobs");
+        assertThat(server.engine().committedSeq()).isEqualTo(seq);
+        assertThat(server.store().lastSeq()).isEqualTo(count);
+    }
+
+    @org.junit.jupiter.api.Test
+    void submitJob_bodyOverOneMebibyte_is413AndJournalUntouched() {
+        long seq = server.store().lastSeq();
+        String huge = JOB.replace("\"name\":\"run\"", "\"name\":\"" + "x".repeat(1 << 20) + "\"");
+        Api.Response r = api.post("/api/v1/jobs", tenant, huge);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(server.store().lastSeq()).isEqualTo(seq);
+    }
+
+    @org.junit.jupiter.api.Test
+    void submitJob_wrongContentType_is415() {
+        long seq = server.store().lastSeq();
+        Api.Response r = api.send("POST", "/api/v1/jobs", tenant, JOB, "text/plain");
+        assertThat(r.status()).isEqualTo(415);
+        assertThat(r.json().get("field").asText()).isEqualTo("Content-Type");
+        assertThat(server.store().lastSeq()).isEqualTo(seq);
+    }
+
+    static Stream<Arguments> badContracts() {
+        String ok = "{\"tenant\":\"lab-a\",\"class\":\"reserved\",\"gpuModel\":\"H100\",\"gpus\":8,"
+                + "\"start\":\"2026-12-01T00:00:00Z\",\"end\":\"2027-01-01T00:00:00Z\",\"pricePerGpuHour\":\"2.10\"}";
+        return Stream.of(
+                Arguments.of("unknown tenant", ok.replace("lab-a", "lab-z"), 422, "tenant"),
+                Arguments.of("bad tenant name", ok.replace("lab-a", "Lab A"), 422, "tenant"),
+                Arguments.of("bad start", ok.replace("2026-12-01T00:00:00Z", "next tuesday"), 422, "start"),
+                Arguments.of("end before start", ok.replace("2027-01-01", "2026-11-15"), 422, "end"),
+                Arguments.of("negative price", ok.replace("\"2.10\"", "-1"), 422, "pricePerGpuHour"),
+                Arguments.of("price not a number", ok.replace("\"2.10\"", "\"cheap\""), 400, "pricePerGpuHour"),
+                Arguments.of("missing price", ok.replace(",\"pricePerGpuHour\":\"2.10\"", ""), 422, "pricePerGpuHour"),
+                Arguments.of("unknown class", ok.replace("reserved", "spot"), 422, "class"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badContracts")
+    void createContract_badInput_isProblemAndJournalUntouched(String what, String body, int status, String field) {
+        long seq = server.store().lastSeq();
+        Api.Response r = api.post("/api/v1/contracts", operator, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().get("field").asText()).isEqualTo(field);
+        assertThat(server.store().lastSeq()).isEqualTo(seq);
+    }
+
+    @ParameterizedTest(name = "tenant name {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"{\"name\":\"\"}", "{\"name\":\"UPPER\"}",
+            "{\"name\":\"a_b\"}", "{\"name\":null}", "{}"})
+    void createTenant_badName_is422(String body) {
+        long seq = server.store().lastSeq();
+        Api.Response r = api.post("/api/v1/tenants", operator, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.json().get("field").asText()).isEqualTo("name");
+        assertThat(server.store().lastSeq()).isEqualTo(seq);
+    }
+
+    @ParameterizedTest(name = "query {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"state=sleeping", "limit=0", "limit=100000", "after=x"})
+    void listJobs_badQuery_is422(String query) {
+        Api.Response r = api.get("/api/v1/jobs?" + query, tenant);
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.json().get("field").asText()).isEqualTo(query.substring(0, query.indexOf('=')));
+    }
+}
