@@ -18,7 +18,6 @@ import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.engine.SimClock;
-import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.JdbcStore;
 import org.colossus.server.journal.Payload;
@@ -228,8 +227,16 @@ public final class ColossusServer implements AutoCloseable {
         }
     }
 
-    public static String canonical(Object o) {
-        return Canonical.json(o);
+    /** The state hash and the journal position it belongs to, read together. */
+    public record HashAt(long seq, String hash) {
+    }
+
+    public HashAt stateHashAt() {
+        try {
+            return engine.read(s -> new HashAt(s.lastSeq(), s.stateHash())).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new ServerException("cannot read the state hash: " + e.getMessage(), e);
+        }
     }
 
     /** Stops accepting requests, lets the engine finish what it has, and closes the store. */

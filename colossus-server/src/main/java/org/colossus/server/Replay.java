@@ -50,6 +50,21 @@ public final class Replay {
         return s;
     }
 
+    /** A cold replay of the journal's first {@code lastSeq} entries. */
+    public static ControlState cold(Store store, Catalog catalog, long lastSeq) {
+        Payload.ControlPlaneDefined d = definition(store);
+        if (d == null) {
+            throw new ServerException("the journal is empty");
+        }
+        ControlState s = new ControlState(fleet(d, catalog), schedulerConfig(d));
+        store.readAfter(0, e -> {
+            if (e.seq() <= lastSeq) {
+                s.apply(e);
+            }
+        });
+        return s;
+    }
+
     /** Replays entries after the state's last one. */
     public static ControlState replayTail(Store store, ControlState s) {
         store.readAfter(s.lastSeq(), s::apply);

@@ -1,5 +1,6 @@
 package org.colossus.server.state;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /** What the API shows: plain values, times as ISO-8601 strings, money as decimal strings. */
@@ -11,7 +12,7 @@ public final class Views {
                          long gpusInUse) {
     }
 
-    public record Contract(long id, String tenant, String jobClass, String gpuModel, int gpus, String start, String end,
+    public record Contract(long id, String tenant, @JsonProperty("class") String jobClass, String gpuModel, int gpus, String start, String end,
                            String pricePerGpuHour, String status) {
     }
 
@@ -25,7 +26,8 @@ public final class Views {
     public record Plan(String model, String tokens, String parallelism) {
     }
 
-    public record Job(long id, String tenant, String name, String gpuModel, int gpus, String jobClass, int priority,
+    public record Job(long id, String tenant, String name, String gpuModel, int gpus,
+                      @JsonProperty("class") String jobClass, int priority,
                       Constraints constraints, long durationSeconds, Plan plan, String state, String pendingReason,
                       String submitted, String started, String ended, Placement placement, long workDoneSeconds,
                       int restarts, String failureReason) {
@@ -40,7 +42,7 @@ public final class Views {
                         int queuedJobs, int runningJobs, String time, long journalSeq) {
     }
 
-    public record ClassUsage(String jobClass, double gpuHours, String cost) {
+    public record ClassUsage(@JsonProperty("class") String jobClass, double gpuHours, String cost) {
     }
 
     public record Usage(String tenant, String asOf, double gpuHours, String cost, String currency,

@@ -1,0 +1,186 @@
+package org.colossus.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/**
+ * The client side of the control-plane API, shared by the tenant, contract, job and node commands (a picocli
+ * mixin): where the server is, who we are, and requests that turn problem documents into one-line errors.
+ */
+final class ApiClient {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Path DEFAULT_DATA = Path.of("colossus-data");
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = "Server URL (default: $COLOSSUS_URL, else ./colossus-data/server.url, else http://127.0.0.1:8080).")
+    String url;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Bearer token (default: $COLOSSUS_TOKEN, else ./colossus-data/operator.token).")
+    String token;
+
+    private HttpClient http;
+
+    String baseUrl() {
+        if (url != null) {
+            return strip(url);
+        }
+        String env = System.getenv("COLOSSUS_URL");
+        if (env != null && !env.isBlank()) {
+            return strip(env);
+        }
+        Path file = DEFAULT_DATA.resolve("server.url");
+        if (Files.isReadable(file)) {
+            try {
+                return strip(Files.readString(file).trim());
+            } catch (IOException ignored) {
+                // fall through to the default
+            }
+        }
+        return "http://127.0.0.1:8080";
+    }
+
+    private static String strip(String u) {
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    String token() {
+        if (token != null) {
+            return token;
+        }
+        String env = System.getenv("COLOSSUS_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path file = DEFAULT_DATA.resolve("operator.token");
+        if (Files.isReadable(file)) {
+            try {
+                return Files.readString(file).trim();
+            } catch (IOException ignored) {
+                // no token
+            }
+        }
+        throw new CliException("no token: pass --token or set COLOSSUS_TOKEN (the operator's is in operator.token in"
+                + " the server's data directory; a tenant's is printed when the operator creates the tenant)");
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        }
+        return http;
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        String base = baseUrl();
+        try {
+            return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token())
+                    .header("Accept", "application/json");
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--url '" + base + "': not a valid URL (" + e.getMessage() + ")");
+        }
+    }
+
+    JsonNode send(String method, String path, Object body) {
+        HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(60));
+        try {
+            if (body != null) {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body)));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<byte[]> r = http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode json = r.body().length == 0 ? MAPPER.nullNode() : parse(r.body());
+            if (r.statusCode() >= 400) {
+                throw problem(r.statusCode(), json);
+            }
+            return json;
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            throw new CliException("request to " + baseUrl() + path + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    private CliException unreachable() {
+        return new CliException("cannot reach the server at " + baseUrl() + " (connection refused); is 'colossus serve'"
+                + " running? Set COLOSSUS_URL or --url");
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            return MAPPER.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A problem document as a one-line error: its detail, and the HTTP status. */
+    static CliException problem(int status, JsonNode json) {
+        String detail = json.path("detail").asText("");
+        String title = json.path("title").asText("HTTP " + status);
+        return new CliException((detail.isEmpty() ? title : detail) + " (HTTP " + status + ")");
+    }
+
+    /** Streams server-sent events: calls {@code sink} with (event type, data) until the stream ends. */
+    void events(Consumer<String[]> sink) {
+        HttpRequest req = request("/api/v1/events").header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<InputStream> r = http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() >= 400) {
+                throw problem(r.statusCode(), parse(r.body().readAllBytes()));
+            }
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                String event = "message";
+                StringBuilder data = new StringBuilder();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        if (!data.isEmpty()) {
+                            sink.accept(new String[] {event, data.toString()});
+                        }
+                        event = "message";
+                        data.setLength(0);
+                    } else if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    }
+                }
+            }
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            throw new CliException("event stream from " + baseUrl() + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,447 @@
+package org.colossus.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The client commands: tenant, contract, job, node. Each talks to a running server over its REST API. */
+final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    /** What every client subcommand shares: the connection and the output format. */
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        ApiClient api;
+
+        @Mixin
+        FormatOption output;
+
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        void print(JsonNode json, java.util.function.Function<JsonNode, String> text) {
+            out().print(output.json() ? Json.write(json) + "\n" : text.apply(json));
+            out().flush();
+        }
+
+        static String q(String s) {
+            return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        }
+
+        /** All pages of a paged list. */
+        JsonNode all(String path, int max) {
+            var items = ApiClient.MAPPER.createArrayNode();
+            Long after = null;
+            do {
+                String sep = path.contains("?") ? "&" : "?";
+                JsonNode page = api.get(path + sep + "limit=1000" + (after == null ? "" : "&after=" + after));
+                for (JsonNode i : page.get("items")) {
+                    if (items.size() < max) {
+                        items.add(i);
+                    }
+                }
+                after = page.hasNonNull("next") && items.size() < max ? page.get("next").asLong() : null;
+            } while (after != null);
+            return items;
+        }
+    }
+
+    @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Tenants (operator).",
+            subcommands = {TenantCreate.class, TenantList.class})
+    static final class Tenant {
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a tenant and print its API key (shown only this once).")
+    static final class TenantCreate extends Base {
+        @Parameters(paramLabel = "NAME", description = "1-63 characters of a-z, 0-9 and '-'.")
+        String name;
+
+        @Override
+        public Integer call() {
+            JsonNode r = api.post("/api/v1/tenants", ApiClient.MAPPER.createObjectNode().put("name", name));
+            print(r, j -> "tenant " + j.get("name").asText() + " created\napi key (shown once): "
+                    + j.get("apiKey").asText() + "\n");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants.")
+    static final class TenantList extends Base {
+        @Override
+        public Integer call() {
+            print(api.get("/api/v1/tenants"), arr -> {
+                Table t = new Table("NAME", "CREATED", "CONTRACTS", "RUNNING", "QUEUED", "GPUS IN USE");
+                for (JsonNode x : arr) {
+                    t.row(x.get("name").asText(), x.get("created").asText(), x.get("activeContracts").asInt(),
+                            x.get("runningJobs").asInt(), x.get("queuedJobs").asInt(), x.get("gpusInUse").asLong());
+                }
+                return t.toString();
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "contract", mixinStandardHelpOptions = true, description = "Contracts (the operator signs them).",
+            subcommands = {ContractCreate.class, ContractList.class, ContractEnd.class})
+    static final class Contract {
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Sign a contract with a tenant.")
+    static final class ContractCreate extends Base {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        @Option(names = "--class", required = true, description = "reserved, on-demand or preemptible.")
+        String jobClass;
+
+        @Option(names = "--gpu", required = true, description = "GPU model, e.g. GB200, H100.")
+        String gpu;
+
+        @Option(names = "--gpus", required = true)
+        int gpus;
+
+        @Option(names = "--start", defaultValue = "now",
+                description = "ISO-8601 time, a date, now, or +DURATION (server time; default: ${DEFAULT-VALUE}).")
+        String start;
+
+        @Option(names = "--end", required = true, description = "ISO-8601 time, a date, or +DURATION such as +30d.")
+        String end;
+
+        @Option(names = "--price-per-gpu-hour", required = true, paramLabel = "USD")
+        String price;
+
+        @Override
+        public Integer call() {
+            Instant[] now = new Instant[1];
+            java.util.function.Supplier<Instant> serverNow = () -> {
+                if (now[0] == null) {
+                    now[0] = Instant.parse(api.get("/api/v1/fleet").get("time").asText());
+                }
+                return now[0];
+            };
+            ObjectNode b = ApiClient.MAPPER.createObjectNode();
+            b.put("tenant", tenant).put("class", jobClass).put("gpuModel", gpu).put("gpus", gpus)
+                    .put("start", ClientText.instant("--start", start, serverNow))
+                    .put("end", ClientText.instant("--end", end, serverNow)).put("pricePerGpuHour", price);
+            print(api.post("/api/v1/contracts", b), j -> ClientText.contracts(ApiClient.MAPPER.createArrayNode().add(j)));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List contracts (a tenant sees its own).")
+    static final class ContractList extends Base {
+        @Override
+        public Integer call() {
+            print(api.get("/api/v1/contracts"), ClientText::contracts);
+            return 0;
+        }
+    }
+
+    @Command(name = "end", mixinStandardHelpOptions = true, description = "End a contract now.")
+    static final class ContractEnd extends Base {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() {
+            print(api.post("/api/v1/contracts/" + id + "/end", null),
+                    j -> ClientText.contracts(ApiClient.MAPPER.createArrayNode().add(j)));
+            return 0;
+        }
+    }
+
+    @Command(name = "job", mixinStandardHelpOptions = true, description = "Jobs (tenants submit; the operator views).",
+            subcommands = {JobSubmit.class, JobList.class, JobShow.class, JobCancel.class, JobWatch.class})
+    static final class Job {
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            description = "Submit a job with a duration, or with a model and token budget that the planner times.")
+    static final class JobSubmit extends Base {
+        @Option(names = "--name", required = true)
+        String name;
+
+        @Option(names = "--gpu", required = true, description = "GPU model, e.g. GB200, H100.")
+        String gpu;
+
+        @Option(names = "--gpus", required = true)
+        int gpus;
+
+        @Option(names = "--class", required = true, description = "reserved, on-demand or preemptible.")
+        String jobClass;
+
+        @Option(names = "--priority", description = "-1000..1000; higher runs first among your jobs (default: 0).")
+        Integer priority;
+
+        @Option(names = "--duration", description = "Run time at nominal speed: 90s, 45m, 6h, 2d.")
+        String duration;
+
+        @Option(names = "--model", description = "A catalog model (colossus plan models), timed by the planner.")
+        String model;
+
+        @Option(names = "--tokens", description = "Training tokens for --model, e.g. 300B, 15T.")
+        String tokens;
+
+        @Option(names = "--tp") Integer tp;
+        @Option(names = "--pp") Integer pp;
+        @Option(names = "--vp") Integer vp;
+        @Option(names = "--cp") Integer cp;
+        @Option(names = "--ep") Integer ep;
+        @Option(names = "--mbs") Integer mbs;
+        @Option(names = "--gbs") Integer gbs;
+        @Option(names = "--precision") String precision;
+        @Option(names = "--recompute") String recompute;
+
+        @Option(names = "--constraint", paramLabel = "C",
+                description = "within-pod, whole-racks or max-racks=N (repeatable).")
+        List<String> constraints = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            ObjectNode b = ApiClient.MAPPER.createObjectNode();
+            b.put("name", name).put("gpuModel", gpu).put("gpus", gpus).put("class", jobClass);
+            if (priority != null) {
+                b.put("priority", priority);
+            }
+            if (duration != null) {
+                if (model != null || tokens != null) {
+                    throw new CliException("--duration and --model/--tokens: give one or the other");
+                }
+                b.put("durationSeconds", ClientText.seconds("--duration", duration));
+            } else if (model != null) {
+                if (tokens == null) {
+                    throw new CliException("--model " + model + ": also give --tokens, e.g. --tokens 300B");
+                }
+                b.put("model", model).put("tokens", tokens);
+                ObjectNode p = ApiClient.MAPPER.createObjectNode();
+                putIf(p, "tp", tp);
+                putIf(p, "pp", pp);
+                putIf(p, "vp", vp);
+                putIf(p, "cp", cp);
+                putIf(p, "ep", ep);
+                putIf(p, "mbs", mbs);
+                putIf(p, "gbs", gbs);
+                if (precision != null) {
+                    p.put("precision", precision);
+                }
+                if (recompute != null) {
+                    p.put("recompute", recompute);
+                }
+                if (!p.isEmpty()) {
+                    b.set("parallelism", p);
+                }
+            } else {
+                throw new CliException("give --duration (e.g. 6h) or --model and --tokens");
+            }
+            if (!constraints.isEmpty()) {
+                ObjectNode c = b.putObject("constraints");
+                for (String s : constraints) {
+                    String k = s.trim().toLowerCase(Locale.ROOT);
+                    if (k.equals("within-pod")) {
+                        c.put("withinPod", true);
+                    } else if (k.equals("whole-racks")) {
+                        c.put("wholeRacks", true);
+                    } else if (k.startsWith("max-racks=")) {
+                        try {
+                            c.put("maxRacks", Integer.parseInt(k.substring(10)));
+                        } catch (NumberFormatException e) {
+                            throw new CliException("--constraint " + s + ": expected max-racks=N with a whole number");
+                        }
+                    } else {
+                        throw new CliException("--constraint " + s + ": expected within-pod, whole-racks or max-racks=N");
+                    }
+                }
+            }
+            print(api.post("/api/v1/jobs", b), ClientText::job);
+            return 0;
+        }
+
+        private static void putIf(ObjectNode n, String k, Integer v) {
+            if (v != null) {
+                n.put(k, v);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs (a tenant sees its own).")
+    static final class JobList extends Base {
+        @Option(names = "--state", description = "queued, running, preempting, completed, cancelled or failed.")
+        String state;
+
+        @Option(names = "--limit", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            String path = "/api/v1/jobs" + (state == null ? "" : "?state=" + q(state));
+            print(all(path, limit), ClientText::jobs);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one job.")
+    static final class JobShow extends Base {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() {
+            print(api.get("/api/v1/jobs/" + id), ClientText::job);
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel one of your jobs.")
+    static final class JobCancel extends Base {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() {
+            print(api.post("/api/v1/jobs/" + id + "/cancel", null), ClientText::job);
+            return 0;
+        }
+    }
+
+    @Command(name = "watch", mixinStandardHelpOptions = true,
+            description = "Follow job, contract and node changes live (Ctrl-C to stop).")
+    static final class JobWatch extends Base {
+        @Option(names = "--count", description = "Stop after this many events.")
+        Integer count;
+
+        @Override
+        public Integer call() {
+            int[] seen = {0};
+            PrintWriter out = out();
+            try {
+                api.events(ev -> {
+                    if (output.json()) {
+                        out.println(ev[1]);
+                    } else {
+                        try {
+                            JsonNode e = ApiClient.MAPPER.readTree(ev[1]);
+                            out.println(String.format(Locale.ROOT, "%-24s %-18s %s %s", e.get("time").asText(), ev[0],
+                                    e.hasNonNull("tenant") ? e.get("tenant").asText() : "-", e.get("data")));
+                        } catch (java.io.IOException ex) {
+                            out.println(ev[0] + " " + ev[1]);
+                        }
+                    }
+                    out.flush();
+                    if (count != null && ++seen[0] >= count) {
+                        throw new StopWatching();
+                    }
+                });
+            } catch (StopWatching done) {
+                return 0;
+            }
+            return 0;
+        }
+
+        private static final class StopWatching extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            StopWatching() {
+                super(null, null, false, false);
+            }
+        }
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true, description = "Nodes (operator).",
+            subcommands = {NodeList.class, NodeShow.class, NodeDrain.class, NodeUndrain.class})
+    static final class Node {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List nodes.")
+    static final class NodeList extends Base {
+        @Option(names = "--state", description = "free, partial, full, down or drained.")
+        String state;
+
+        @Option(names = "--limit", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            String path = "/api/v1/nodes" + (state == null ? "" : "?state=" + q(state));
+            print(all(path, limit), ClientText::nodes);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one node.")
+    static final class NodeShow extends Base {
+        @Parameters(paramLabel = "ID")
+        int id;
+
+        @Override
+        public Integer call() {
+            print(api.get("/api/v1/nodes/" + id), j -> ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j)));
+            return 0;
+        }
+    }
+
+    @Command(name = "drain", mixinStandardHelpOptions = true, description = "Drain a node: running jobs finish, no new ones start.")
+    static final class NodeDrain extends Base {
+        @Parameters(paramLabel = "ID")
+        int id;
+
+        @Override
+        public Integer call() {
+            print(api.post("/api/v1/nodes/" + id + "/drain", null), j -> ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j)));
+            return 0;
+        }
+    }
+
+    @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Return a drained node to service.")
+    static final class NodeUndrain extends Base {
+        @Parameters(paramLabel = "ID")
+        int id;
+
+        @Override
+        public Integer call() {
+            print(api.post("/api/v1/nodes/" + id + "/undrain", null), j -> ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j)));
+            return 0;
+        }
+    }
+
+    @Command(name = "usage", mixinStandardHelpOptions = true,
+            description = "GPU-hours and cost so far (a tenant sees its own; the operator every tenant's).")
+    static final class Usage extends Base {
+        @Override
+        public Integer call() {
+            print(api.get("/api/v1/usage"), arr -> {
+                Table t = new Table("TENANT", "CLASS", "GPU-HOURS", "COST (USD)", "GPUS IN USE", "RUNNING", "QUEUED", "COMPLETED");
+                for (JsonNode u : arr) {
+                    for (JsonNode c : u.get("byClass")) {
+                        t.row(u.get("tenant").asText(), c.get("class").asText(),
+                                String.format(Locale.ROOT, "%.1f", c.get("gpuHours").asDouble()), c.get("cost").asText(),
+                                "", "", "", "");
+                    }
+                    t.row(u.get("tenant").asText(), "total", String.format(Locale.ROOT, "%.1f", u.get("gpuHours").asDouble()),
+                            u.get("cost").asText(), u.get("gpusInUse").asLong(), u.get("runningJobs").asInt(),
+                            u.get("queuedJobs").asInt(), u.get("completedJobs").asInt());
+                }
+                return t.toString();
+            });
+            return 0;
+        }
+    }
+}

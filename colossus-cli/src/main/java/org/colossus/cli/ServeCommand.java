@@ -1,0 +1,96 @@
+package org.colossus.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.colossus.scheduler.Isolation;
+import org.colossus.scheduler.QueuePolicy;
+import org.colossus.server.ColossusServer;
+import org.colossus.server.ServerConfig;
+import org.colossus.sim.FailureModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code colossus serve}: the live control plane until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the control plane: journal, REST API and the embedded simulated fleet.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "colossus-data",
+            description = "Journal (H2 file), operator.token and server.url (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "A PostgreSQL database instead of H2, e.g. jdbc:postgresql://127.0.0.1:5432/colossus"
+                    + " (password from $COLOSSUS_DB_PASSWORD).")
+    String db;
+
+    @Option(names = "--db-user", description = "Database user (default: $COLOSSUS_DB_USER or from the URL).")
+    String dbUser;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--fleet", paramLabel = "PRESET|FILE",
+            description = "Fleet of a new data directory: preset, fleet file or uniform:HxG (default: colossus2; an"
+                    + " existing journal keeps its own).")
+    String fleet;
+
+    @Option(names = "--speed", defaultValue = "60",
+            description = "Simulated seconds per real second of the embedded fleet (default: ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(names = "--policy", defaultValue = "fair", description = "fifo, backfill or fair, for a new data directory (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--isolation", defaultValue = "node",
+            description = "Unit tenants never share: none, node, domain, rack, pod (default: ${DEFAULT-VALUE}).")
+    String isolation;
+
+    @Option(names = "--failures", defaultValue = "on", description = "on or off: node failures in the simulated fleet (default: ${DEFAULT-VALUE}).")
+    String failures;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated fleet's failures (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    ServerConfig config() {
+        boolean fail = switch (failures) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new CliException("--failures " + failures + ": expected on or off");
+        };
+        ServerConfig c = ServerConfig.defaults().withDataDir(dataDir).withListen(host, port).withFleet(fleet)
+                .withSpeed(speed).withFailures(fail ? FailureModel.DEFAULT : FailureModel.OFF).withSeed(seed);
+        c = new ServerConfig(c.dataDir(), c.dbUrl(), c.dbUser(), c.dbPassword(), c.host(), c.port(), c.fleet(),
+                QueuePolicy.parse(policy), c.placement(), Isolation.parse(isolation), c.speed(), c.failures(), c.seed(),
+                c.clock(), c.keyRandom(), c.snapshotEvery());
+        if (db != null) {
+            String user = dbUser != null ? dbUser : System.getenv("COLOSSUS_DB_USER");
+            c = c.withDb(db, user, System.getenv("COLOSSUS_DB_PASSWORD"));
+        }
+        return c;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ColossusServer server = ColossusServer.start(config(), new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        runUntilTerminated(server);
+        return 0;
+    }
+
+    /** Blocks until SIGTERM/SIGINT, then closes the server cleanly (the engine finishes its batch first). */
+    static void runUntilTerminated(ColossusServer server) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.out.println("shutting down");
+            server.close();
+            stopped.countDown();
+        }, "colossus-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+    }
+}

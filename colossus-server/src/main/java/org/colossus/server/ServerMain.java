@@ -1,0 +1,38 @@
+package org.colossus.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.colossus.sim.FailureModel;
+
+/**
+ * A bare entry point for running the server without the CLI (crash tests start it as a separate process):
+ * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off]}. Users run
+ * {@code colossus serve}.
+ */
+public final class ServerMain {
+    private ServerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1", 0);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String v = args[i + 1];
+            c = switch (args[i]) {
+                case "--data-dir" -> c.withDataDir(Path.of(v));
+                case "--db" -> c.withDb(v, null, null);
+                case "--port" -> c.withListen(c.host(), Integer.parseInt(v));
+                case "--fleet" -> c.withFleet(v);
+                case "--speed" -> c.withSpeed(Double.parseDouble(v));
+                case "--failures" -> c.withFailures(v.equals("on") ? FailureModel.DEFAULT : FailureModel.OFF);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            };
+        }
+        ColossusServer server = ColossusServer.start(c, System.out);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            done.countDown();
+        }));
+        done.await();
+    }
+}

@@ -1,0 +1,170 @@
+package org.colossus.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.colossus.fleet.Catalog;
+import org.colossus.server.journal.Canonical;
+import org.colossus.server.journal.Payload;
+import org.colossus.server.journal.Store;
+import org.colossus.server.state.ControlState;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Crash safety: the server runs as its own process under 16 concurrent submitters and is killed with SIGKILL. After a
+ * restart every acknowledged submission is there, nothing else is half there (the journal replays with every
+ * decision checked), and the restarted state's hash equals a cold replay of the journal.
+ */
+class CrashTest {
+    @TempDir
+    Path dir;
+
+    static List<String> kinds() {
+        return Databases.kinds();
+    }
+
+    private static Process spawn(Path dataDir, String db) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                ServerMain.class.getName(), "--data-dir", dataDir.toString(), "--fleet", "uniform:512x8",
+                "--speed", "60", "--failures", "on"));
+        if (db != null) {
+            cmd.add("--db");
+            cmd.add(db);
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String awaitUrl(Process p) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        StringBuilder seen = new StringBuilder();
+        while ((line = r.readLine()) != null && System.nanoTime() < deadline) {
+            seen.append(line).append('\n');
+            if (line.startsWith("listening on ")) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (r.readLine() != null) {
+                            // keep the pipe empty
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // the process died
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return line.substring("listening on ".length()).trim();
+            }
+        }
+        throw new AssertionError("server did not start:\n" + seen);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void sigkillUnderLoad_keepsEveryAcknowledgedSubmission(String kind) throws Exception {
+        String db = null;
+        if (kind.equals("postgresql")) {
+            Databases.configure(TestServers.config(dir, new ManualClock(0)), kind, dir); // empties the database
+            db = Databases.PG_URL;
+        }
+        Process p = spawn(dir, db);
+        Map<String, Long> acked = new ConcurrentHashMap<>();
+        Set<String> attempted = ConcurrentHashMap.newKeySet();
+        try {
+            String url = awaitUrl(p);
+            assertThat(Files.readString(dir.resolve("server.url")).trim()).isEqualTo(url);
+            String op = Files.readString(dir.resolve("operator.token")).trim();
+            Api api = new Api(url);
+            String[] keys = {TestServers.tenant(api, op, "lab-a"), TestServers.tenant(api, op, "lab-b")};
+            for (String t : new String[] {"lab-a", "lab-b"}) {
+                Api.Response r = api.post("/api/v1/contracts", op, "{\"tenant\":\"" + t + "\",\"class\":\"on-demand\","
+                        + "\"gpuModel\":\"H100\",\"gpus\":4096,\"start\":\"2020-01-01T00:00:00Z\","
+                        + "\"end\":\"2099-01-01T00:00:00Z\",\"pricePerGpuHour\":\"2\"}");
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger errors = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(16);
+            for (int c = 0; c < 16; c++) {
+                int client = c;
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int i = 0; !stop.get(); i++) {
+                            String name = "c" + client + "-" + i;
+                            attempted.add(name);
+                            try {
+                                Api.Response r = api.post("/api/v1/jobs", keys[client % 2], "{\"name\":\"" + name
+                                        + "\",\"gpuModel\":\"H100\",\"gpus\":" + (1 << (i % 5))
+                                        + ",\"class\":\"on-demand\",\"durationSeconds\":" + (600 + i * 7 % 5000) + "}");
+                                if (r.status() == 201) {
+                                    acked.put(name, r.json().get("id").asLong());
+                                }
+                            } catch (AssertionError e) {
+                                errors.incrementAndGet(); // connection reset by the kill
+                                return;
+                            }
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                });
+                t.start();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (acked.size() < 300 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            p.destroyForcibly(); // SIGKILL
+            p.waitFor(10, TimeUnit.SECONDS);
+            stop.set(true);
+            done.await(30, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(acked).hasSizeGreaterThanOrEqualTo(300);
+
+        ServerConfig config = TestServers.config(dir, new ManualClock(System.currentTimeMillis()))
+                .withFleet("uniform:512x8").withSpeed(60);
+        if (db != null) {
+            config = config.withDb(db, null, null);
+        }
+        ColossusServer.HashAt live;
+        try (ColossusServer again = TestServers.start(config)) {
+            assertThat(again.operatorToken()).isNull();
+            live = again.stateHashAt();
+        }
+        try (Store store = ColossusServer.openStore(config)) {
+            Map<String, Long> journaled = new ConcurrentHashMap<>();
+            store.readAfter(0, e -> {
+                if (e.type().equals("job.submitted")) {
+                    Payload.JobSubmitted j = Canonical.read(e.payload(), Payload.JobSubmitted.class);
+                    journaled.put(j.name(), j.id());
+                }
+            });
+            // Every acknowledged submission is in the journal with the id the client was given ...
+            for (var a : acked.entrySet()) {
+                assertThat(journaled.get(a.getKey())).as(a.getKey()).isEqualTo(a.getValue());
+            }
+            // ... and nothing is there that no client sent.
+            assertThat(attempted).containsAll(journaled.keySet());
+            ControlState cold = Replay.cold(store, Catalog.standard(), live.seq());
+            assertThat(cold.stateHash()).isEqualTo(live.hash());
+        }
+    }
+}
