@@ -243,8 +243,8 @@ public final class ColossusServer implements AutoCloseable {
     @Override
     public void close() {
         api.setReady(false);
+        api.close(); // ends the event streams first: Jetty recycles their requests when it stops
         http.stop();
-        api.close();
         engine.close();
         store.close();
     }

@@ -196,7 +196,11 @@ public final class ApiResource implements AutoCloseable {
                 statusTitle(e.getStatus()), e.getStatus() == 413 ? "the body is larger than 1 MiB" : e.getMessage(),
                 e.getStatus() == 413 ? "body" : null, null, e.getStatus() == 413 ? "at most 1 MiB" : null)));
         config.routes.exception(Exception.class, (e, ctx) -> {
-            System.err.println("colossus: error serving " + ctx.method() + " " + ctx.path() + ": " + e);
+            String path = pathOf(ctx);
+            if (path == null) {
+                return;
+            }
+            System.err.println("colossus: error serving " + ctx.method() + " " + path + ": " + e);
             e.printStackTrace();
             problem(ctx, new Problem(500, "Internal server error", "the server failed to answer; nothing was changed"
                     + " unless the reply said so (see the server log)", null, null, null));
@@ -503,10 +507,22 @@ public final class ApiResource implements AutoCloseable {
                            Object value, String expected) {
     }
 
+    private static String pathOf(Context ctx) {
+        try {
+            return ctx.path();
+        } catch (RuntimeException e) {
+            return null; // a request Jetty already recycled (a closed event stream)
+        }
+    }
+
     static void problem(Context ctx, Problem p) {
+        String path = pathOf(ctx);
+        if (path == null) {
+            return;
+        }
         String slug = p.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
         ProblemDocument doc = new ProblemDocument("urn:colossus:problem:" + slug, p.title(), p.status(),
-                p.getMessage(), ctx.path(), p.field(), p.value(), p.expected());
+                p.getMessage(), path, p.field(), p.value(), p.expected());
         ctx.status(p.status()).contentType("application/problem+json").result(RequestJson.write(doc));
     }
 
