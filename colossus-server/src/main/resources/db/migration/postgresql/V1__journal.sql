@@ -6,7 +6,6 @@ CREATE TABLE journal (
     tenant      VARCHAR(64),
     payload     TEXT         NOT NULL
 );
-CREATE INDEX journal_tenant ON journal (tenant, seq);
 CREATE TABLE snapshot (
     seq        BIGINT      NOT NULL PRIMARY KEY,
     state_hash VARCHAR(64) NOT NULL,

@@ -71,7 +71,7 @@ public final class RequestJson {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw Problem.badRequest("the body is not a JSON object", "body", p.getText(), "a JSON object");
             }
-            return STRICT.readValue(body, type);
+            return STRICT.readValue(p, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));

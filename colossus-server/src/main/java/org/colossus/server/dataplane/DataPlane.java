@@ -29,6 +29,12 @@ public interface DataPlane extends AutoCloseable {
     /** After a restart, take over the jobs the journal says hold GPUs, and the nodes it says are down. */
     void adopt(List<ControlState.RunningJob> jobs, Set<Integer> downNodes, long nowMillis);
 
+    /**
+     * After the control plane rebuilt its state from the journal (a failed commit): forget every run and take over
+     * exactly the jobs the journal says hold GPUs.
+     */
+    void resync(List<ControlState.RunningJob> jobs, Set<Integer> downNodes, long nowMillis);
+
     String describe();
 
     @Override

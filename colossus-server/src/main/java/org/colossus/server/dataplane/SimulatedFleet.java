@@ -179,6 +179,13 @@ public final class SimulatedFleet implements DataPlane {
         }
     }
 
+    @Override
+    public void resync(List<ControlState.RunningJob> jobs, Set<Integer> downNodes, long nowMillis) {
+        runs.clear();
+        queue.removeIf(d -> d.kind != Kind.FAIL && d.kind != Kind.REPAIR);
+        adopt(jobs, downNodes, nowMillis);
+    }
+
     /** Jobs it is running now (for tests). */
     public int runningCount() {
         return runs.size();

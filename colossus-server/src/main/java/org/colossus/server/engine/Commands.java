@@ -76,6 +76,7 @@ public final class Commands {
     }
 
     public static Command<Views.Contract> signContract(ContractRequest r) {
+        long[] signed = new long[1];
         return command((s, now) -> {
             if (!s.hasTenant(r.tenant())) {
                 throw Problem.invalid("tenant", r.tenant(), "an existing tenant");
@@ -106,6 +107,7 @@ public final class Commands {
                 }
             }
             long id = s.nextContractId();
+            signed[0] = id;
             List<Command.Draft> out = new ArrayList<>();
             out.add(draft(new Payload.ContractSigned(id, r.tenant(), r.jobClass().key(), r.gpuModel(), r.gpus(),
                     r.startMillis(), r.endMillis(), r.pricePerGpuHour().toPlainString()), OPERATOR, r.tenant()));
@@ -113,7 +115,7 @@ public final class Commands {
                 out.add(draft(new Payload.ContractStarted(id), OPERATOR, r.tenant()));
             }
             return out;
-        }, (s, c) -> s.contract(Entry0.contractId(c)));
+        }, (s, c) -> s.contract(signed[0]));
     }
 
     public static Command<Views.Contract> endContract(long id) {
@@ -136,6 +138,7 @@ public final class Commands {
     }
 
     public static Command<Views.Job> submitJob(String tenant, JobRequest r) {
+        long[] submitted = new long[1];
         return command((s, now) -> {
             if (!s.gpuModels().contains(r.gpuModel())) {
                 throw Problem.invalid("gpuModel", r.gpuModel(), "a GPU model of this fleet: " + s.gpuModels());
@@ -153,10 +156,11 @@ public final class Commands {
                         + " contracts of tenant '" + tenant + "' for " + r.gpuModel() + " cover " + covered);
             }
             long id = s.nextJobId();
+            submitted[0] = id;
             return List.of(draft(new Payload.JobSubmitted(id, r.name(), r.gpuModel(), r.gpus(), r.jobClass().key(),
                     r.priority(), r.withinPod(), r.maxRacks(), r.wholeRacks(), r.durationMillis(), r.model(), r.tokens(),
                     r.parallelism()), tenantActor(tenant), tenant));
-        }, (s, c) -> s.job(Entry0.jobId(c)));
+        }, (s, c) -> s.job(submitted[0]));
     }
 
     /** Another tenant's job is "not found": its existence is not revealed. */
@@ -184,16 +188,5 @@ public final class Commands {
             }
             return List.of(draft(new Payload.NodeDrain(node, drain), OPERATOR, null));
         }, (s, c) -> s.node(node));
-    }
-
-    /** Reads ids back from the committed entries of a command. */
-    private static final class Entry0 {
-        static long contractId(List<Entry> c) {
-            return org.colossus.server.journal.Canonical.read(c.get(0).payload(), Payload.ContractSigned.class).id();
-        }
-
-        static long jobId(List<Entry> c) {
-            return org.colossus.server.journal.Canonical.read(c.get(0).payload(), Payload.JobSubmitted.class).id();
-        }
     }
 }

@@ -20,11 +20,14 @@ public final class JdbcStore implements Store {
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final String description;
+    /** The journal's end as this store last wrote or read it; the engine is the only writer. */
+    private long lastSeq;
 
     private JdbcStore(HikariDataSource pool, String description) {
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
         this.description = description;
+        this.lastSeq = queryLastSeq();
     }
 
     /** The default store: an H2 database file in {@code dataDir}, written through on every commit. */
@@ -99,24 +102,70 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void append(List<Entry> entries) {
+    public synchronized void append(List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        jdbi.useTransaction(h -> {
-            Long last = h.createQuery("SELECT MAX(seq) FROM journal").mapTo(Long.class).one();
-            long expected = (last == null ? 0 : last) + 1;
-            if (entries.get(0).seq() != expected) {
-                throw new ServerException("journal append at seq " + entries.get(0).seq() + " but the journal ends at "
-                        + (expected - 1) + " (another writer?)");
+        if (entries.get(0).seq() != lastSeq + 1) {
+            throw new ServerException("journal append at seq " + entries.get(0).seq() + " but the journal ends at "
+                    + lastSeq);
+        }
+        // The hot path of every command: one plain JDBC batch and one commit on the writer's own connection (the
+        // primary key refuses a second writer's duplicate sequence numbers).
+        try {
+            java.sql.Connection c = writer();
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO journal (seq, time_millis, type, actor, tenant, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (Entry e : entries) {
+                    ps.setLong(1, e.seq());
+                    ps.setLong(2, e.timeMillis());
+                    ps.setString(3, e.type());
+                    ps.setString(4, e.actor());
+                    ps.setString(5, e.tenant());
+                    ps.setString(6, e.payload());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (java.sql.SQLException e) {
+                rollbackQuietly(c);
+                throw e;
             }
-            PreparedBatch b = h.prepareBatch("INSERT INTO journal (seq, time_millis, type, actor, tenant, payload)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)");
-            for (Entry e : entries) {
-                b.add(e.seq(), e.timeMillis(), e.type(), e.actor(), e.tenant(), e.payload());
+        } catch (java.sql.SQLException e) {
+            closeWriter();
+            throw new ServerException("journal append failed: " + e.getMessage(), e);
+        }
+        lastSeq = entries.get(entries.size() - 1).seq();
+    }
+
+    private java.sql.Connection writer;
+
+    /** The engine's connection, kept out of the pool with auto-commit off; reopened after an error. */
+    private java.sql.Connection writer() throws java.sql.SQLException {
+        if (writer == null) {
+            writer = pool.getConnection();
+            writer.setAutoCommit(false);
+        }
+        return writer;
+    }
+
+    private static void rollbackQuietly(java.sql.Connection c) {
+        try {
+            c.rollback();
+        } catch (java.sql.SQLException ignored) {
+            // the connection is discarded next
+        }
+    }
+
+    private synchronized void closeWriter() {
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (java.sql.SQLException ignored) {
+                // already broken
             }
-            b.execute();
-        });
+            writer = null;
+        }
     }
 
     @Override
@@ -145,6 +194,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public long lastSeq() {
+        return queryLastSeq();
+    }
+
+    private long queryLastSeq() {
         Long last = jdbi.withHandle(h -> h.createQuery("SELECT MAX(seq) FROM journal").mapTo(Long.class).one());
         return last == null ? 0 : last;
     }
@@ -176,10 +229,12 @@ public final class JdbcStore implements Store {
             h.execute("DELETE FROM snapshot");
             h.execute("DELETE FROM journal");
         });
+        lastSeq = 0;
     }
 
     @Override
     public void close() {
+        closeWriter();
         pool.close();
     }
 }

@@ -275,6 +275,11 @@ public final class ControlState {
      * @throws JournalDivergedException if the entry does not continue the journal or contradicts a decision
      */
     public List<Payload> apply(Entry e) {
+        return apply(e, Payload.of(e));
+    }
+
+    /** As {@link #apply(Entry)}, with the entry's payload already parsed (the engine has it at hand). */
+    public List<Payload> apply(Entry e, Payload p) {
         if (e.seq() != lastSeq + 1) {
             throw new JournalDivergedException("entry " + e.seq() + " does not follow entry " + lastSeq);
         }
@@ -282,7 +287,6 @@ public final class ControlState {
             throw new JournalDivergedException("entry " + e.seq() + " at " + e.timeMillis() + " ms goes back in time from "
                     + lastTimeMillis + " ms");
         }
-        Payload p = Payload.of(e);
         if (originMillis == Long.MIN_VALUE) {
             originMillis = e.timeMillis();
         }
