@@ -12,11 +12,21 @@ public enum JobClass {
     /** Cheapest; preempted first. */
     PREEMPTIBLE;
 
+    private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     public String key() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return key;
     }
 
     public static JobClass parse(String text) {
+        // The exact keys are looked up first: journals replay millions of them.
+        for (JobClass c : VALUES) {
+            if (c.key().equals(text)) {
+                return c;
+            }
+        }
         return Keys.parse(values(), JobClass::key, text, "job class", SchedulerException::new);
     }
+
+    private static final JobClass[] VALUES = values();
 }

@@ -41,9 +41,12 @@ public final class ColossusServer implements AutoCloseable {
     private final long replayMillis;
     private final long replayedEntries;
     private final SimulatedFleet dataPlane;
+    private final Snapshots snapshots;
 
     private ColossusServer(ServerConfig config, Store store, Engine engine, ApiResource api, Javalin http, String url,
-                           String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane) {
+                           String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane,
+                           Snapshots snapshots) {
+        this.snapshots = snapshots;
         this.config = config;
         this.store = store;
         this.engine = engine;
@@ -94,7 +97,7 @@ public final class ColossusServer implements AutoCloseable {
                 throw new ServerException("--fleet " + config.fleet() + ": this data directory's journal runs fleet '"
                         + defined.fleet() + "'; start with that fleet or use a new --data-dir");
             }
-            state = Replay.cold(store, catalog);
+            state = Snapshots.load(store, catalog, defined, log);
         }
         long replayed = state.lastSeq();
         long replayMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -107,12 +110,15 @@ public final class ColossusServer implements AutoCloseable {
                 new SplittableRandom(config.seed() ^ state.lastSeq()));
         ApiResource[] apiRef = new ApiResource[1];
         final ControlState initial = state;
-        Engine engine = new Engine(store, initial, () -> Replay.cold(store, catalog),
+        Engine engine = new Engine(store, initial, () -> Snapshots.load(store, catalog, Replay.definition(store), log),
                 dataPlane, clock, entries -> {
                     if (apiRef[0] != null) {
                         apiRef[0].published(entries);
                     }
                 });
+        Snapshots snapshots = new Snapshots(store, config.snapshotEvery(),
+                store.latestSnapshot().map(Store.Snapshot::seq).orElse(0L));
+        engine.setAfterCommit(snapshots::afterCommit);
         engine.start();
         String token = null;
         try {
@@ -168,7 +174,8 @@ public final class ColossusServer implements AutoCloseable {
         log.println("data plane: " + dataPlane.describe() + " at speed " + config.speed());
         log.println("listening on " + url);
         log.flush();
-        return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane);
+        return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane,
+                snapshots);
     }
 
     static void writeOwnerOnly(Path file, String text) {
@@ -246,6 +253,16 @@ public final class ColossusServer implements AutoCloseable {
         api.close(); // ends the event streams first: Jetty recycles their requests when it stops
         http.stop();
         engine.close();
+        snapshots.close();
+        ControlState last = engine.stoppedState();
+        if (config.snapshotEvery() > 0 && last != null
+                && last.lastSeq() > store.latestSnapshot().map(Store.Snapshot::seq).orElse(0L)) {
+            try {
+                Snapshots.save(store, last.snapshot()); // the next start replays nothing
+            } catch (RuntimeException e) {
+                System.err.println("colossus: final snapshot failed (the journal is intact): " + e.getMessage());
+            }
+        }
         store.close();
     }
 }

@@ -137,6 +137,19 @@ public final class Engine implements AutoCloseable {
         return running && fatal == null && thread.isAlive();
     }
 
+    private Consumer<ControlState> afterCommit = s -> {
+    };
+
+    /** A hook run on the engine thread after every commit (snapshots). Set before {@link #start()}. */
+    public void setAfterCommit(Consumer<ControlState> hook) {
+        this.afterCommit = hook;
+    }
+
+    /** The state once the engine has stopped (for a final snapshot); null while it runs. */
+    public ControlState stoppedState() {
+        return thread.isAlive() ? null : state;
+    }
+
     /** For request threads: the verifier of an API key id, or null. */
     public org.colossus.server.state.Credential credential(String keyId) {
         return state.credential(keyId);
@@ -294,6 +307,7 @@ public final class Engine implements AutoCloseable {
         if (!entries.isEmpty()) {
             drive(applied.decided, now);
             published.accept(List.copyOf(entries));
+            afterCommit.accept(state);
         }
         afterNanos.addAndGet(System.nanoTime() - t2);
     }

@@ -32,9 +32,12 @@ public final class Canonical {
         }
     }
 
+    private static final java.util.Map<Class<?>, com.fasterxml.jackson.databind.ObjectReader> READERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return READERS.computeIfAbsent(type, MAPPER::readerFor).readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("journal payload is not a valid " + type.getSimpleName() + ": " + json, e);
         }

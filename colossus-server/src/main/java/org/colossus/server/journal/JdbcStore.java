@@ -170,22 +170,28 @@ public final class JdbcStore implements Store {
 
     @Override
     public void readAfter(long afterSeq, Consumer<Entry> sink) {
-        // Streamed with a fetch size inside a transaction (PostgreSQL uses a cursor only then): a million entries
-        // never sit in memory at once.
-        jdbi.useTransaction(h -> {
-            h.createQuery("SELECT seq, time_millis, type, actor, tenant, payload FROM journal WHERE seq > ? ORDER BY seq")
-                    .bind(0, afterSeq)
-                    .setFetchSize(4096)
-                    .map((rs, ctx) -> new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)))
-                    .forEach(sink);
-        });
+        // In pages by primary key: neither database materializes a million-row result (H2 would spill it to a
+        // temporary file), and memory stays flat.
+        long after = afterSeq;
+        while (true) {
+            List<Entry> page = range(after + 1, PAGE);
+            for (Entry e : page) {
+                sink.accept(e);
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).seq();
+        }
     }
+
+    private static final int PAGE = 10_000;
 
     @Override
     public List<Entry> range(long fromSeq, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT seq, time_millis, type, actor, tenant, payload FROM journal"
                         + " WHERE seq >= ? ORDER BY seq LIMIT ?")
+                .setFetchSize(Math.min(limit, PAGE))
                 .bind(0, fromSeq).bind(1, limit)
                 .map((rs, ctx) -> new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6)))

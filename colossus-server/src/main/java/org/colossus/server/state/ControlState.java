@@ -117,9 +117,13 @@ public final class ControlState {
     }
 
     public ControlState(Fleet fleet, SchedulerConfig config) {
+        this(fleet, config, new Scheduler(fleet, config));
+    }
+
+    private ControlState(Fleet fleet, SchedulerConfig config, Scheduler scheduler) {
         this.fleet = fleet;
         this.config = config;
-        this.scheduler = new Scheduler(fleet, config);
+        this.scheduler = scheduler;
         Set<String> models = new TreeSet<>();
         for (int n = 0; n < fleet.nodeCount(); n++) {
             models.add(fleet.nodeType(n).gpu().id());
@@ -706,6 +710,82 @@ public final class ControlState {
         return new Views.Usage(tenant, iso(nowMillis), totalMillis / 3.6e6,
                 total.setScale(2, RoundingMode.HALF_EVEN).toPlainString(), "USD", byClass, scheduler.usedGpus(tenant),
                 running, queued, t.completed);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Snapshots
+
+    /** The state as values; only between batches (no decision is awaiting its entry). */
+    public StateSnapshot snapshot() {
+        if (!expected.isEmpty()) {
+            throw new IllegalStateException("snapshot in the middle of a batch: decision " + expected.peek().type() + " pending");
+        }
+        List<StateSnapshot.Tenant> ts = new ArrayList<>();
+        for (TenantRecord t : tenants.values()) {
+            Map<String, Long> ms = new TreeMap<>();
+            t.gpuMillis.forEach((k, v) -> ms.put(k.key(), v[0]));
+            Map<String, String> cs = new TreeMap<>();
+            t.cost.forEach((k, v) -> cs.put(k.key(), v.toPlainString()));
+            ts.add(new StateSnapshot.Tenant(t.name, t.createdMillis, t.completed, ms, cs));
+        }
+        List<StateSnapshot.Contract> cs = new ArrayList<>();
+        for (ContractRecord c : contracts.values()) {
+            cs.add(new StateSnapshot.Contract(c.signed, c.status.name(), c.endedMillis, c.endReason));
+        }
+        List<StateSnapshot.Job> js = new ArrayList<>(jobs.size());
+        for (JobRecord r : jobs.values()) {
+            js.add(new StateSnapshot.Job(r.spec, r.tenant, r.submittedMillis, r.runStartMillis, r.lastStartMillis,
+                    r.endedMillis, r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis, r.price.toPlainString(),
+                    r.restarts, r.nodes, r.failureReason));
+        }
+        return new StateSnapshot(lastSeq, lastTimeMillis, originMillis, ts, new ArrayList<>(new TreeMap<>(credentials).values()),
+                cs, js, scheduler.snapshot());
+    }
+
+    /** A state equal to the one that took {@code s}. */
+    public static ControlState restore(Fleet fleet, SchedulerConfig config, StateSnapshot s) {
+        ControlState c = new ControlState(fleet, config, Scheduler.restore(fleet, config, s.scheduler()));
+        c.lastSeq = s.seq();
+        c.lastTimeMillis = s.timeMillis();
+        c.originMillis = s.originMillis();
+        for (StateSnapshot.Tenant t : s.tenants()) {
+            TenantRecord r = new TenantRecord(t.name(), t.createdMillis());
+            r.completed = t.completed();
+            t.gpuMillis().forEach((k, v) -> r.gpuMillis.put(JobClass.parse(k), new long[] {v}));
+            t.cost().forEach((k, v) -> r.cost.put(JobClass.parse(k), new BigDecimal(v)));
+            c.tenants.put(t.name(), r);
+        }
+        for (Credential cr : s.credentials()) {
+            c.credentials.put(cr.keyId(), cr);
+        }
+        for (StateSnapshot.Contract x : s.contracts()) {
+            ContractRecord r = new ContractRecord(x.signed());
+            r.status = ContractStatus.valueOf(x.status());
+            r.endedMillis = x.endedMillis();
+            r.endReason = x.endReason();
+            c.contracts.put(x.signed().id(), r);
+        }
+        for (StateSnapshot.Job j : s.jobs()) {
+            JobRecord r = new JobRecord(j.spec(), j.tenant(), j.submittedMillis());
+            r.runStartMillis = j.runStartMillis();
+            r.lastStartMillis = j.lastStartMillis();
+            r.endedMillis = j.endedMillis();
+            r.workDoneMillis = j.workDoneMillis();
+            r.workAtRunStartMillis = j.workAtRunStartMillis();
+            r.gpuMillis = j.gpuMillis();
+            r.price = new BigDecimal(j.price());
+            r.restarts = j.restarts();
+            r.nodes = List.copyOf(j.nodes());
+            r.failureReason = j.failureReason();
+            c.jobs.put(j.spec().id(), r);
+            c.tenants.get(r.tenant).jobIds.add(j.spec().id());
+            if (r.runStartMillis >= 0) {
+                for (int n : r.nodes) {
+                    c.jobsOnNode.computeIfAbsent(n, k -> new TreeSet<>()).add(j.spec().id());
+                }
+            }
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
