@@ -194,8 +194,10 @@ public final class ApiResource implements AutoCloseable {
             }
         }
         config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+        config.http.prefer405over404 = true;
         config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, new Problem(e.getStatus(),
-                statusTitle(e.getStatus()), e.getStatus() == 413 ? "the body is larger than 1 MiB" : e.getMessage(),
+                statusTitle(e.getStatus()), e.getStatus() == 413 ? "the body is larger than 1 MiB"
+                : e.getStatus() == 404 || e.getStatus() == 405 ? e.getMessage() + "; see /openapi.json" : e.getMessage(),
                 e.getStatus() == 413 ? "body" : null, null, e.getStatus() == 413 ? "at most 1 MiB" : null)));
         config.routes.exception(Exception.class, (e, ctx) -> {
             String path = pathOf(ctx);
@@ -220,6 +222,8 @@ public final class ApiResource implements AutoCloseable {
     private static String statusTitle(int status) {
         return switch (status) {
             case 400 -> "Malformed request";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
             case 413 -> "Request body too large";
             case 415 -> "Unsupported media type";
             default -> "HTTP " + status;

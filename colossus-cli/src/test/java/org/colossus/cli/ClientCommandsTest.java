@@ -1,0 +1,124 @@
+package org.colossus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.colossus.server.ColossusServer;
+import org.colossus.server.ServerConfig;
+import org.colossus.sim.FailureModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands against a real server: tables, JSON, and server problems as one-line errors. */
+class ClientCommandsTest {
+    @TempDir
+    Path dir;
+    ColossusServer server;
+    String op;
+
+    @BeforeEach
+    void start() {
+        server = ColossusServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1", 0)
+                .withFleet("uniform:16x8").withFailures(FailureModel.OFF), System.out);
+        op = server.operatorToken();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private ColossusCliTest.Result as(String token, String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--url";
+        all[args.length + 1] = server.url();
+        all[args.length + 2] = "--token";
+        all[args.length + 3] = token;
+        return ColossusCliTest.run(all);
+    }
+
+    @Test
+    void operatorAndTenantFlow_throughTheCli() throws Exception {
+        var created = as(op, "tenant", "create", "lab-a");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("tenant lab-a created", "api key (shown once): colossus_");
+        String key = created.out().replaceAll("(?s).*api key \\(shown once\\): (\\S+).*", "$1");
+
+        var contract = as(op, "contract", "create", "--tenant", "lab-a", "--class", "on-demand", "--gpu", "H100",
+                "--gpus", "64", "--start", "now", "--end", "+30d", "--price-per-gpu-hour", "2.10");
+        assertThat(contract.exitCode()).as(contract.err()).isZero();
+        assertThat(contract.out()).contains("lab-a", "on-demand", "64", "2.1", "active");
+
+        var submit = as(key, "job", "submit", "--name", "pretrain", "--gpu", "H100", "--gpus", "16", "--class",
+                "on-demand", "--duration", "6h", "--constraint", "max-racks=1");
+        assertThat(submit.exitCode()).as(submit.err()).isZero();
+        assertThat(submit.out()).contains("pretrain", "running", "16 GPUs on 2 nodes", "max-racks=1", "6.0h");
+
+        var list = as(key, "job", "list", "--format", "json");
+        JsonNode jobs = new ObjectMapper().readTree(list.out());
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).get("name").asText()).isEqualTo("pretrain");
+        assertThat(as(op, "job", "list").out()).contains("ID", "TENANT", "pretrain", "lab-a");
+
+        var cancel = as(key, "job", "cancel", "1");
+        assertThat(cancel.exitCode()).isZero();
+        assertThat(cancel.out()).contains("cancelled");
+
+        var again = as(key, "job", "cancel", "1");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("error: job 1 is cancelled; only queued or running jobs can be cancelled (HTTP 409)");
+
+        var forbidden = as(key, "node", "list");
+        assertThat(forbidden.exitCode()).isEqualTo(1);
+        assertThat(forbidden.err()).contains("is for the operator").contains("(HTTP 403)");
+
+        var drain = as(op, "node", "drain", "3");
+        assertThat(drain.out()).contains("drained");
+        assertThat(as(op, "node", "list", "--state", "drained").out()).contains("node-03");
+        assertThat(as(key, "usage").out()).contains("lab-a", "on-demand", "total");
+        assertThat(as(op, "tenant", "list").out()).contains("lab-a");
+    }
+
+    @Test
+    void badInput_isCaughtBeforeOrByTheServer() {
+        var noDuration = as(op, "job", "submit", "--name", "x", "--gpu", "H100", "--gpus", "8", "--class", "on-demand");
+        assertThat(noDuration.exitCode()).isEqualTo(1);
+        assertThat(noDuration.err()).contains("give --duration");
+        var badTime = as(op, "contract", "create", "--tenant", "x", "--class", "reserved", "--gpu", "H100", "--gpus", "8",
+                "--end", "next week", "--price-per-gpu-hour", "1");
+        assertThat(badTime.err()).contains("--end 'next week'");
+        var operatorSubmits = as(op, "job", "submit", "--name", "x", "--gpu", "H100", "--gpus", "8", "--class",
+                "on-demand", "--duration", "1h");
+        assertThat(operatorSubmits.exitCode()).isEqualTo(1);
+        assertThat(operatorSubmits.err()).contains("the operator cannot act as a tenant");
+    }
+
+    @Test
+    void unreachableServer_saysSo() {
+        var r = ColossusCliTest.run("job", "list", "--url", "http://127.0.0.1:1", "--token", "t");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot reach the server at http://127.0.0.1:1");
+    }
+
+    @Test
+    void demo_once_createsTenantsContractsAndJobs(@TempDir Path demoDir) throws Exception {
+        var r = ColossusCliTest.run("demo", "--once", "--port", "0", "--data-dir", demoDir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Colossus demo is running at http://127.0.0.1:", "operator token: colossus_",
+                "tenant aurora-labs key: colossus_", "tenant basilisk-ai key", "tenant cobalt-research key");
+        assertThat(Files.exists(demoDir.resolve("demo.marker"))).isTrue();
+        // A second demo replaces the first one's directory.
+        var again = ColossusCliTest.run("demo", "--once", "--port", "0", "--data-dir", demoDir.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        // ... but never a directory that holds something else.
+        var refused = ColossusCliTest.run("demo", "--once", "--port", "0", "--data-dir", dir.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("not a previous demo's");
+    }
+}
