@@ -65,7 +65,7 @@ final class ClientCommands {
     }
 
     @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Tenants (operator).",
-            subcommands = {TenantCreate.class, TenantList.class})
+            subcommands = {TenantCreate.class, TenantList.class, TenantKey.class})
     static final class Tenant {
     }
 
@@ -80,6 +80,20 @@ final class ClientCommands {
             JsonNode r = api.post("/api/v1/tenants", ApiClient.MAPPER.createObjectNode().put("name", name));
             print(r, j -> "tenant " + j.get("name").asText() + " created\napi key (shown once): "
                     + j.get("apiKey").asText() + "\n");
+            return 0;
+        }
+    }
+
+    @Command(name = "key", mixinStandardHelpOptions = true,
+            description = "Issue another API key for a tenant (shown only this once; earlier keys stay valid).")
+    static final class TenantKey extends Base {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            JsonNode r = api.post("/api/v1/tenants/" + q(name) + "/keys", null);
+            print(r, j -> "new api key for " + j.get("name").asText() + " (shown once): " + j.get("apiKey").asText() + "\n");
             return 0;
         }
     }

@@ -82,15 +82,29 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Blocks until SIGTERM/SIGINT, then closes the server cleanly (the engine finishes its batch first). */
+    /**
+     * Blocks until SIGTERM or SIGINT, then closes the server cleanly (the engine finishes its batch, a final
+     * snapshot is written) and returns, so that the process exits 0. Falls back to a shutdown hook where signals
+     * cannot be handled.
+     */
+    @SuppressWarnings("removal")
     static void runUntilTerminated(ColossusServer server) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            System.out.println("shutting down");
-            server.close();
-            stopped.countDown();
-        }, "colossus-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        stopped.await();
+        CountDownLatch signalled = new CountDownLatch(1);
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> signalled.countDown());
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> signalled.countDown());
+        } catch (RuntimeException | LinkageError e) {
+            CountDownLatch closed = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                closed.countDown();
+            }, "colossus-shutdown"));
+            closed.await();
+            return;
+        }
+        signalled.await();
+        System.out.println("shutting down");
+        server.close();
+        System.out.println("stopped");
     }
 }

@@ -87,6 +87,14 @@ class ServerApiTest {
         assertThat(who.json().get("tenant").asText()).isEqualTo("lab-a");
         Api.Response dup = api.post("/api/v1/tenants", operator, "{\"name\":\"lab-a\"}");
         assertThat(dup.status()).isEqualTo(409);
+        Api.Response second = api.post("/api/v1/tenants/lab-a/keys", operator, null);
+        assertThat(second.status()).isEqualTo(201);
+        String key2 = second.json().get("apiKey").asText();
+        assertThat(key2).isNotEqualTo(key);
+        assertThat(api.get("/api/v1/whoami", key2).json().get("tenant").asText()).isEqualTo("lab-a");
+        assertThat(api.get("/api/v1/whoami", key).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/tenants/lab-z/keys", operator, null).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/tenants/lab-a/keys", key, null).status()).isEqualTo(403);
     }
 
     @Test

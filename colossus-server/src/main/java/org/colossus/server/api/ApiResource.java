@@ -87,6 +87,9 @@ public final class ApiResource implements AutoCloseable {
         r.add(new Route("POST", "/api/v1/tenants", Route.Role.OPERATOR, 201,
                 "Create a tenant; the reply holds its API key, shown only this once.",
                 Bodies.CreateTenant.class, Bodies.TenantCreated.class, Route.Shape.ONE, this::createTenant));
+        r.add(new Route("POST", "/api/v1/tenants/{name}/keys", Route.Role.OPERATOR, 201,
+                "Issue another API key for a tenant (shown only this once; its earlier keys stay valid).",
+                null, Bodies.TenantCreated.class, Route.Shape.ONE, this::issueKey));
         r.add(new Route("GET", "/api/v1/tenants", Route.Role.OPERATOR, 200, "List tenants.",
                 null, Views.Tenant.class, Route.Shape.LIST, ctx -> json(ctx, 200, read(s -> s.tenants()))));
         r.add(new Route("POST", "/api/v1/contracts", Route.Role.OPERATOR, 201,
@@ -315,6 +318,16 @@ public final class ApiResource implements AutoCloseable {
         ApiKeys.Issued key = keys.issue();
         Views.Tenant t = write(Commands.createTenant(name, key.keyId(), key.salt(), key.hash()));
         ctx.header("Location", "/api/v1/tenants/" + name);
+        json(ctx, 201, new Bodies.TenantCreated(t.name(), key.token(), t.created()));
+    }
+
+    private void issueKey(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (name.length() > 63) {
+            throw Problem.notFound("tenant", Bodies.clip(name));
+        }
+        ApiKeys.Issued key = keys.issue();
+        Views.Tenant t = write(Commands.issueTenantKey(name, key.keyId(), key.salt(), key.hash()));
         json(ctx, 201, new Bodies.TenantCreated(t.name(), key.token(), t.created()));
     }
 

@@ -43,7 +43,7 @@ final class EventHub implements AutoCloseable {
     }
 
     static boolean visible(Entry e, Principal p) {
-        if (e.type().equals("tenant.created") || e.type().startsWith("operator.") || e.type().equals("scheduler.pass")
+        if (e.type().startsWith("tenant.") || e.type().startsWith("operator.") || e.type().equals("scheduler.pass")
                 || e.type().startsWith("control-plane.")) {
             return false;
         }

@@ -55,7 +55,7 @@ final class OpenApi {
                 p.put("name", m.group(1));
                 p.put("in", "path");
                 p.put("required", true);
-                p.putObject("schema").put("type", "integer");
+                p.putObject("schema").put("type", m.group(1).equals("name") ? "string" : "integer");
             }
             if (r.shape() == Route.Shape.PAGE) {
                 query(params, "after", "integer", "Return items with ids after this one (the previous page's 'next').");

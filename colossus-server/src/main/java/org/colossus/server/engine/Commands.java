@@ -70,6 +70,15 @@ public final class Commands {
         }, (s, c) -> s.tenants().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
     }
 
+    public static Command<Views.Tenant> issueTenantKey(String name, String keyId, String salt, String hash) {
+        return command((s, now) -> {
+            if (!s.hasTenant(name)) {
+                throw Problem.notFound("tenant", name);
+            }
+            return List.of(draft(new Payload.TenantKeyIssued(name, keyId, salt, hash), OPERATOR, name));
+        }, (s, c) -> s.tenants().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
+    }
+
     /** A contract request after field checks; {@code gpuModel} is a catalog id. */
     public record ContractRequest(String tenant, JobClass jobClass, String gpuModel, int gpus, long startMillis,
                                   long endMillis, BigDecimal pricePerGpuHour) {

@@ -43,6 +43,13 @@ public sealed interface Payload {
         }
     }
 
+    /** Another API key for an existing tenant (a lost or rotated key); earlier keys stay valid. */
+    record TenantKeyIssued(String name, String keyId, String salt, String hash) implements Payload {
+        public String type() {
+            return "tenant.key-issued";
+        }
+    }
+
     /** @param pricePerGpuHour a decimal string in the contract currency (USD), e.g. "2.10" */
     record ContractSigned(long id, String tenant, String jobClass, String gpuModel, int gpus, long startMillis,
                           long endMillis, String pricePerGpuHour) implements Payload {

@@ -329,6 +329,10 @@ public final class ControlState {
                 credentials.put(c.keyId(), new Credential(c.keyId(), c.name(), c.salt(), c.hash()));
                 yield List.of();
             }
+            case Payload.TenantKeyIssued k -> {
+                credentials.put(k.keyId(), new Credential(k.keyId(), k.name(), k.salt(), k.hash()));
+                yield List.of();
+            }
             case Payload.ContractSigned c -> {
                 contracts.put(c.id(), new ContractRecord(c));
                 yield List.of();
