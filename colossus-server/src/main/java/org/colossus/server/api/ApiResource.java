@@ -166,29 +166,39 @@ public final class ApiResource implements AutoCloseable {
     /** Registers the routes, authentication, error handling and metrics on a Javalin configuration. */
     public void register(JavalinConfig config) {
         config.http.maxRequestSize = RequestJson.MAX_BODY_BYTES;
-        config.routes.before("/api/v1/*", this::authenticate);
-        config.routes.before(ctx -> ctx.attribute("colossus.start", System.nanoTime()));
-        config.routes.after(ctx -> {
-            Long start = ctx.attribute("colossus.start");
-            String route = ctx.attribute("colossus.route");
-            if (start != null) {
-                metrics.record(ctx.method().name(), route == null ? "unmatched" : route, ctx.statusCode(),
-                        (System.nanoTime() - start) / 1e9);
-            }
-        });
+        // Authentication, authorization, problems and metrics wrap each handler directly rather than through
+        // before/after handlers: the router then matches each request once (measurably less CPU per request).
         for (Route r : routes) {
             if (r.shape() == Route.Shape.EVENTS) {
                 config.routes.sse(r.path(), client -> {
-                    client.ctx().attribute("colossus.route", r.path());
+                    try {
+                        authenticate(client.ctx());
+                    } catch (Problem p) {
+                        problem(client.ctx(), p);
+                        client.close();
+                        return;
+                    }
                     events.subscribe(client, principal(client.ctx()));
                 });
                 continue;
             }
             Handler h = r.handler();
+            String label = r.path();
+            boolean secured = r.role() != Route.Role.PUBLIC;
             Handler guarded = ctx -> {
-                ctx.attribute("colossus.route", r.path());
-                authorize(ctx, r.role());
-                h.handle(ctx);
+                long start = System.nanoTime();
+                ctx.attribute("colossus.route", label);
+                try {
+                    if (secured) {
+                        authenticate(ctx);
+                    }
+                    authorize(ctx, r.role());
+                    h.handle(ctx);
+                } catch (Problem p) {
+                    problem(ctx, p);
+                } finally {
+                    metrics.record(r.method(), label, ctx.statusCode(), (System.nanoTime() - start) / 1e9);
+                }
             };
             switch (r.method()) {
                 case "GET" -> config.routes.get(r.path(), guarded);
