@@ -23,14 +23,20 @@ import java.util.HexFormat;
  */
 public final class NoteKey {
     static final byte ED25519 = 0x01;
+    /** C2SP tlog-cosignature: timestamped Ed25519 cosignatures use signature type 0x04 in their key id. */
+    static final byte COSIGNATURE = 0x04;
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
     private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
 
     /** A public key that verifies signatures of {@code name}. */
-    public record Verifier(String name, int keyId, byte[] publicKey) {
+    public record Verifier(String name, int keyId, byte[] publicKey, byte type) {
+        public Verifier(String name, int keyId, byte[] publicKey) {
+            this(name, keyId, publicKey, ED25519);
+        }
+
         public String encode() {
             byte[] typed = new byte[33];
-            typed[0] = ED25519;
+            typed[0] = type;
             System.arraycopy(publicKey, 0, typed, 1, 32);
             return name + "+" + String.format("%08x", keyId) + "+" + Base64.getEncoder().encodeToString(typed);
         }
@@ -49,9 +55,18 @@ public final class NoteKey {
     }
 
     /** A private key that signs as {@code name}. */
-    public record Signer(String name, int keyId, byte[] seed, byte[] publicKey) {
+    public record Signer(String name, int keyId, byte[] seed, byte[] publicKey, byte type) {
+        public Signer(String name, int keyId, byte[] seed, byte[] publicKey) {
+            this(name, keyId, seed, publicKey, ED25519);
+        }
+
         public Verifier verifier() {
-            return new Verifier(name, keyId, publicKey);
+            return new Verifier(name, keyId, publicKey, type);
+        }
+
+        /** The same key as a tlog-cosignature (witness) key: type 0x04 and its own key id. */
+        public Signer asCosigner() {
+            return new Signer(name, NoteKey.keyId(name, COSIGNATURE, publicKey), seed, publicKey, COSIGNATURE);
         }
 
         public byte[] sign(byte[] message) {
@@ -69,7 +84,7 @@ public final class NoteKey {
         /** {@code PRIVATE+KEY+name+keyid+base64(0x01 || seed)}, the signer-key form of golang.org/x/mod/sumdb/note. */
         public String encode() {
             byte[] typed = new byte[33];
-            typed[0] = ED25519;
+            typed[0] = type;
             System.arraycopy(seed, 0, typed, 1, 32);
             return "PRIVATE+KEY+" + name + "+" + String.format("%08x", keyId) + "+" + Base64.getEncoder().encodeToString(typed);
         }
@@ -117,16 +132,17 @@ public final class NoteKey {
         } catch (IllegalArgumentException e) {
             throw new TrustException("verifier key '" + text.trim() + "': the key is not base64");
         }
-        if (typed.length != 33 || typed[0] != ED25519) {
-            throw new TrustException("verifier key '" + text.trim() + "': expected an Ed25519 key (type 0x01, 32 bytes)");
+        if (typed.length != 33 || (typed[0] != ED25519 && typed[0] != COSIGNATURE)) {
+            throw new TrustException("verifier key '" + text.trim() + "': expected an Ed25519 key (type 0x01, or 0x04 for a"
+                    + " cosigner, and 32 bytes)");
         }
         byte[] pub = Arrays.copyOfRange(typed, 1, 33);
         int id = parseKeyId(parts[1], text);
-        if (id != keyId(parts[0], ED25519, pub)) {
+        if (id != keyId(parts[0], typed[0], pub)) {
             throw new TrustException("verifier key '" + text.trim() + "': the key id does not match the name and key");
         }
         checkName(parts[0]);
-        return new Verifier(parts[0], id, pub);
+        return new Verifier(parts[0], id, pub, typed[0]);
     }
 
     public static Signer parseSigner(String text) {
@@ -139,15 +155,15 @@ public final class NoteKey {
             throw new TrustException("signer key: expected PRIVATE+KEY+name+keyid+base64");
         }
         byte[] typed = Base64.getDecoder().decode(parts[2]);
-        if (typed.length != 33 || typed[0] != ED25519) {
-            throw new TrustException("signer key: expected an Ed25519 seed (type 0x01, 32 bytes)");
+        if (typed.length != 33 || (typed[0] != ED25519 && typed[0] != COSIGNATURE)) {
+            throw new TrustException("signer key: expected an Ed25519 seed (type 0x01 or 0x04, 32 bytes)");
         }
         byte[] seed = Arrays.copyOfRange(typed, 1, 33);
         try {
             PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, seed)));
             // The public key: sign nothing and derive it via a key pair is not exposed; recompute from a signature check.
             byte[] pub = publicFromPrivate(key, seed);
-            Signer s = new Signer(parts[0], keyId(parts[0], ED25519, pub), seed, pub);
+            Signer s = new Signer(parts[0], keyId(parts[0], typed[0], pub), seed, pub, typed[0]);
             if (s.keyId() != parseKeyId(parts[1], t)) {
                 throw new TrustException("signer key: the key id does not match the name and key");
             }
