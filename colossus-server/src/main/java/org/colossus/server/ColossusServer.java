@@ -42,11 +42,17 @@ public final class ColossusServer implements AutoCloseable {
     private final long replayedEntries;
     private final SimulatedFleet dataPlane;
     private final Snapshots snapshots;
+    private final org.colossus.server.audit.AuditLog audit;
+
+    public org.colossus.server.audit.AuditLog audit() {
+        return audit;
+    }
 
     private ColossusServer(ServerConfig config, Store store, Engine engine, ApiResource api, Javalin http, String url,
                            String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane,
-                           Snapshots snapshots) {
+                           Snapshots snapshots, org.colossus.server.audit.AuditLog audit) {
         this.snapshots = snapshots;
+        this.audit = audit;
         this.config = config;
         this.store = store;
         this.engine = engine;
@@ -109,9 +115,12 @@ public final class ColossusServer implements AutoCloseable {
         SimulatedFleet dataPlane = new SimulatedFleet(state.fleet(), config.failures(),
                 new SplittableRandom(config.seed() ^ state.lastSeq()));
         ApiResource[] apiRef = new ApiResource[1];
+        org.colossus.server.audit.AuditLog audit = org.colossus.server.audit.AuditLog.open(store, config.dataDir(),
+                config.keyRandom(), state.lastSeq());
         final ControlState initial = state;
         Engine engine = new Engine(store, initial, () -> Snapshots.load(store, catalog, Replay.definition(store), log),
                 dataPlane, clock, entries -> {
+                    audit.published(entries);
                     if (apiRef[0] != null) {
                         apiRef[0].published(entries);
                     }
@@ -145,9 +154,11 @@ public final class ColossusServer implements AutoCloseable {
             }
         } catch (Exception e) {
             engine.close();
+            audit.close();
             throw new ServerException("start-up failed: " + e.getMessage(), e);
         }
-        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), config.clock());
+        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), config.clock(),
+                audit, store);
         apiRef[0] = api;
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -159,6 +170,7 @@ public final class ColossusServer implements AutoCloseable {
             http.start();
         } catch (RuntimeException e) {
             engine.close();
+            audit.close();
             api.close();
             throw new ServerException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
@@ -175,7 +187,7 @@ public final class ColossusServer implements AutoCloseable {
         log.println("listening on " + url);
         log.flush();
         return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane,
-                snapshots);
+                snapshots, audit);
     }
 
     static void writeOwnerOnly(Path file, String text) {
@@ -253,6 +265,7 @@ public final class ColossusServer implements AutoCloseable {
         api.close(); // ends the event streams first: Jetty recycles their requests when it stops
         http.stop();
         engine.close();
+        audit.close();
         snapshots.close();
         ControlState last = engine.stoppedState();
         if (config.snapshotEvery() > 0 && last != null

@@ -47,8 +47,14 @@ public final class ApiResource implements AutoCloseable {
     /** Tokens already checked (keys are never revoked yet): saves a regex and a SHA-256 per request. */
     private final java.util.Map<String, Credential> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, org.colossus.fleet.Fleet fleet, InstantSource realClock) {
+    private final org.colossus.server.audit.AuditLog audit;
+    private final org.colossus.server.journal.Store store;
+
+    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, org.colossus.fleet.Fleet fleet, InstantSource realClock,
+                       org.colossus.server.audit.AuditLog audit, org.colossus.server.journal.Store store) {
         this.engine = engine;
+        this.audit = audit;
+        this.store = store;
         this.keys = keys;
         this.catalog = catalog;
         this.planning = new JobPlanning(fleet, catalog);
@@ -157,6 +163,38 @@ public final class ApiResource implements AutoCloseable {
                         return s.tenants().stream().map(t -> s.usage(t.name(), now)).toList();
                     }));
                 }));
+        r.add(new Route("GET", "/api/v1/audit/checkpoint", Route.Role.ANY, 200,
+                "The latest signed checkpoint of the journal's transparency log (C2SP tlog-checkpoint in a signed note).",
+                null, null, Route.Shape.TEXT, ctx -> ctx.contentType("text/plain; charset=utf-8")
+                        .result(audit().checkpoint(false).encode())));
+        r.add(new Route("GET", "/api/v1/audit/key", Route.Role.ANY, 200,
+                "The log's verifier key (C2SP signed-note vkey): pin it once, verify every checkpoint with it.",
+                null, null, Route.Shape.TEXT, ctx -> ctx.contentType("text/plain; charset=utf-8")
+                        .result(audit().verifier().encode() + "\n")));
+        r.add(new Route("GET", "/api/v1/audit/proof/inclusion", Route.Role.ANY, 200,
+                "RFC 9162 inclusion proof of leaf ?index=I (journal entry I+1) in the tree of ?size=N.",
+                null, InclusionProof.class, Route.Shape.ONE, ctx -> {
+                    long size = queryLong(ctx, "size", 1, Long.MAX_VALUE, audit().checkpointSize());
+                    long index = queryLong(ctx, "index", 0, size - 1, -1);
+                    if (index < 0) {
+                        throw Problem.invalid("index", null, "a leaf index below the tree size (required)");
+                    }
+                    json(ctx, 200, new InclusionProof(index, size, b64(audit().inclusionProof(index, size))));
+                }));
+        r.add(new Route("GET", "/api/v1/audit/proof/consistency", Route.Role.ANY, 200,
+                "RFC 9162 consistency proof from the tree of ?from=M to the tree of ?to=N.",
+                null, ConsistencyProof.class, Route.Shape.ONE, ctx -> {
+                    long to = queryLong(ctx, "to", 1, Long.MAX_VALUE, audit().checkpointSize());
+                    long from = queryLong(ctx, "from", 1, to, -1);
+                    if (from < 0) {
+                        throw Problem.invalid("from", null, "a tree size from 1 to " + to + " (required)");
+                    }
+                    json(ctx, 200, new ConsistencyProof(from, to, b64(audit().consistencyProof(from, to))));
+                }));
+        r.add(new Route("GET", "/api/v1/audit/entries", Route.Role.ANY, 200,
+                "Journal entries in their canonical form with their leaf index: a tenant's own (the operator: all),"
+                        + " after ?after=SEQ, at most ?limit=N.",
+                null, AuditEntry.class, Route.Shape.PAGE, this::auditEntries));
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));
@@ -196,6 +234,8 @@ public final class ApiResource implements AutoCloseable {
                     h.handle(ctx);
                 } catch (Problem p) {
                     problem(ctx, p);
+                } catch (org.colossus.trust.TrustException t) {
+                    problem(ctx, new Problem(422, "Invalid field value", t.getMessage(), null, null, null));
                 } finally {
                     metrics.record(r.method(), label, ctx.statusCode(), (System.nanoTime() - start) / 1e9);
                 }
@@ -303,6 +343,60 @@ public final class ApiResource implements AutoCloseable {
     // Handlers
 
     record Health(String status) {
+    }
+
+    /** RFC 9162 inclusion proof: base64 hashes of the audit path. */
+    record InclusionProof(long index, long treeSize, List<String> proof) {
+    }
+
+    /** RFC 9162 consistency proof between two tree sizes. */
+    record ConsistencyProof(long from, long to, List<String> proof) {
+    }
+
+    /** A journal entry as hashed into the log: leaf {@code index} = SHA-256(0x00 || {@code canonical} as UTF-8). */
+    record AuditEntry(long index, long seq, String canonical) {
+    }
+
+    private org.colossus.server.audit.AuditLog audit() {
+        if (audit == null) {
+            throw Problem.unavailable("the audit log is not running");
+        }
+        return audit;
+    }
+
+    private static List<String> b64(List<byte[]> hashes) {
+        return hashes.stream().map(h -> java.util.Base64.getEncoder().encodeToString(h)).toList();
+    }
+
+    private void auditEntries(Context ctx) {
+        Principal p = principal(ctx);
+        long after = queryLong(ctx, "after", 0, Long.MAX_VALUE, 0);
+        int limit = (int) queryLong(ctx, "limit", 1, 10_000, 1000);
+        long end = audit().checkpointSize();
+        List<AuditEntry> out = new ArrayList<>();
+        long next = after;
+        Long more = null;
+        // Scans the journal in pages; a per-tenant index comes with the commitments of docs/audit-log.md.
+        while (next < end && more == null) {
+            var page = store.range(next + 1, (int) Math.min(10_000, end - next));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (var e : page) {
+                if (e.seq() > end) {
+                    break;
+                }
+                next = e.seq();
+                if (p.operator() || p.tenant().equals(e.tenant())) {
+                    if (out.size() == limit) {
+                        more = out.get(out.size() - 1).seq();
+                        break;
+                    }
+                    out.add(new AuditEntry(e.seq() - 1, e.seq(), e.canonicalJson()));
+                }
+            }
+        }
+        json(ctx, 200, new Views.Page<>(out, more));
     }
 
     record WhoAmI(String role, String tenant) {

@@ -225,6 +225,33 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public byte[] merkleNode(int level, long index) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT hash FROM merkle_node WHERE level = ? AND idx = ?")
+                .bind(0, level).bind(1, index).mapTo(byte[].class).findOne().orElse(null));
+    }
+
+    @Override
+    public void putMerkleNodes(List<MerkleNode> nodes) {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            PreparedBatch b = h.prepareBatch("INSERT INTO merkle_node (level, idx, hash) VALUES (?, ?, ?)");
+            for (MerkleNode n : nodes) {
+                b.add(n.level(), n.index(), n.hash());
+            }
+            b.execute();
+        });
+    }
+
+    @Override
+    public long merkleLeaves() {
+        Long max = jdbi.withHandle(h -> h.createQuery("SELECT MAX(idx) FROM merkle_node WHERE level = 0")
+                .mapTo(Long.class).one());
+        return max == null ? 0 : max + 1;
+    }
+
+    @Override
     public String describe() {
         return description;
     }
@@ -233,6 +260,7 @@ public final class JdbcStore implements Store {
     public void truncateForTests() {
         jdbi.useHandle(h -> {
             h.execute("DELETE FROM snapshot");
+            h.execute("DELETE FROM merkle_node");
             h.execute("DELETE FROM journal");
         });
         lastSeq = 0;

@@ -27,6 +27,18 @@ public interface Store extends AutoCloseable {
 
     Optional<Snapshot> latestSnapshot();
 
+    /** A Merkle node written by the audit log, or null. */
+    byte[] merkleNode(int level, long index);
+
+    /** Writes Merkle nodes (level, index, hash) in one transaction. */
+    void putMerkleNodes(List<MerkleNode> nodes);
+
+    /** The number of leaves the stored tree has. */
+    long merkleLeaves();
+
+    record MerkleNode(int level, long index, byte[] hash) {
+    }
+
     /** e.g. "H2 2.5.252 (file ./colossus-data/colossus)". */
     String describe();
 

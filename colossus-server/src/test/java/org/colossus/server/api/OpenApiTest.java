@@ -48,7 +48,7 @@ class OpenApiTest {
                     .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
             // What the router really serves: a Javalin configured by the same resource, inspected.
             ApiResource resource = new ApiResource(server.engine(), null, org.colossus.fleet.Catalog.standard(),
-                    org.colossus.sim.Fleets.resolve("uniform:4x8", org.colossus.fleet.Catalog.standard()), null);
+                    org.colossus.sim.Fleets.resolve("uniform:4x8", org.colossus.fleet.Catalog.standard()), null, null, null);
             Javalin app = Javalin.create(resource::register);
             Set<String> served = app.unsafe.internalRouter.allHttpHandlers().stream()
                     .filter(h -> !h.endpoint.method.name().matches("BEFORE|AFTER|BEFORE_MATCHED|AFTER_MATCHED|HEAD|OPTIONS"))
