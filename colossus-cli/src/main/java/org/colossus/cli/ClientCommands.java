@@ -64,6 +64,64 @@ final class ClientCommands {
         }
     }
 
+    /** A paged list with an optional --state filter: GET {@link #path()}, every page, printed as a table. */
+    abstract static class PagedList extends Base {
+        @Option(names = "--state", description = "Only those in this state (see the command's description).")
+        String state;
+
+        @Option(names = "--limit", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        private final String path;
+        private final java.util.function.Function<JsonNode, String> table;
+
+        PagedList(String path, java.util.function.Function<JsonNode, String> table) {
+            this.path = path;
+            this.table = table;
+        }
+
+        @Override
+        public Integer call() {
+            print(all(path + (state == null ? "" : "?state=" + q(state)), limit), table);
+            return 0;
+        }
+    }
+
+    /**
+     * One object by id: GET {@code base/ID}, or POST {@code base/ID/action} when the command changes it; the reply is
+     * printed with {@link #text}.
+     */
+    abstract static class ById extends Base {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        private final String base;
+        private final String action;
+        private final java.util.function.Function<JsonNode, String> text;
+
+        /** @param action null for a GET of the object itself */
+        ById(String base, String action, java.util.function.Function<JsonNode, String> text) {
+            this.base = base;
+            this.action = action;
+            this.text = text;
+        }
+
+        @Override
+        public Integer call() {
+            String path = base + "/" + id;
+            print(action == null ? api.get(path) : api.post(path + "/" + action, null), text);
+            return 0;
+        }
+    }
+
+    static String oneContract(JsonNode j) {
+        return ClientText.contracts(ApiClient.MAPPER.createArrayNode().add(j));
+    }
+
+    static String oneNode(JsonNode j) {
+        return ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j));
+    }
+
     @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Tenants (operator).",
             subcommands = {TenantCreate.class, TenantList.class, TenantKey.class})
     static final class Tenant {
@@ -156,7 +214,7 @@ final class ClientCommands {
             b.put("tenant", tenant).put("class", jobClass).put("gpuModel", gpu).put("gpus", gpus)
                     .put("start", ClientText.instant("--start", start, serverNow))
                     .put("end", ClientText.instant("--end", end, serverNow)).put("pricePerGpuHour", price);
-            print(api.post("/api/v1/contracts", b), j -> ClientText.contracts(ApiClient.MAPPER.createArrayNode().add(j)));
+            print(api.post("/api/v1/contracts", b), ClientCommands::oneContract);
             return 0;
         }
     }
@@ -171,15 +229,9 @@ final class ClientCommands {
     }
 
     @Command(name = "end", mixinStandardHelpOptions = true, description = "End a contract now.")
-    static final class ContractEnd extends Base {
-        @Parameters(paramLabel = "ID")
-        long id;
-
-        @Override
-        public Integer call() {
-            print(api.post("/api/v1/contracts/" + id + "/end", null),
-                    j -> ClientText.contracts(ApiClient.MAPPER.createArrayNode().add(j)));
-            return 0;
+    static final class ContractEnd extends ById {
+        ContractEnd() {
+            super("/api/v1/contracts", "end", ClientCommands::oneContract);
         }
     }
 
@@ -296,43 +348,25 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs (a tenant sees its own).")
-    static final class JobList extends Base {
-        @Option(names = "--state", description = "queued, running, preempting, completed, cancelled or failed.")
-        String state;
-
-        @Option(names = "--limit", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
-        int limit;
-
-        @Override
-        public Integer call() {
-            String path = "/api/v1/jobs" + (state == null ? "" : "?state=" + q(state));
-            print(all(path, limit), ClientText::jobs);
-            return 0;
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List jobs (a tenant sees its own); --state: queued, running, preempting, completed, cancelled, failed.")
+    static final class JobList extends PagedList {
+        JobList() {
+            super("/api/v1/jobs", ClientText::jobs);
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one job.")
-    static final class JobShow extends Base {
-        @Parameters(paramLabel = "ID")
-        long id;
-
-        @Override
-        public Integer call() {
-            print(api.get("/api/v1/jobs/" + id), ClientText::job);
-            return 0;
+    static final class JobShow extends ById {
+        JobShow() {
+            super("/api/v1/jobs", null, ClientText::job);
         }
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel one of your jobs.")
-    static final class JobCancel extends Base {
-        @Parameters(paramLabel = "ID")
-        long id;
-
-        @Override
-        public Integer call() {
-            print(api.post("/api/v1/jobs/" + id + "/cancel", null), ClientText::job);
-            return 0;
+    static final class JobCancel extends ById {
+        JobCancel() {
+            super("/api/v1/jobs", "cancel", ClientText::job);
         }
     }
 
@@ -384,55 +418,32 @@ final class ClientCommands {
     static final class Node {
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List nodes.")
-    static final class NodeList extends Base {
-        @Option(names = "--state", description = "free, partial, full, down or drained.")
-        String state;
-
-        @Option(names = "--limit", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
-        int limit;
-
-        @Override
-        public Integer call() {
-            String path = "/api/v1/nodes" + (state == null ? "" : "?state=" + q(state));
-            print(all(path, limit), ClientText::nodes);
-            return 0;
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List nodes; --state: free, partial, full, down, drained.")
+    static final class NodeList extends PagedList {
+        NodeList() {
+            super("/api/v1/nodes", ClientText::nodes);
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one node.")
-    static final class NodeShow extends Base {
-        @Parameters(paramLabel = "ID")
-        int id;
-
-        @Override
-        public Integer call() {
-            print(api.get("/api/v1/nodes/" + id), j -> ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j)));
-            return 0;
+    static final class NodeShow extends ById {
+        NodeShow() {
+            super("/api/v1/nodes", null, ClientCommands::oneNode);
         }
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true, description = "Drain a node: running jobs finish, no new ones start.")
-    static final class NodeDrain extends Base {
-        @Parameters(paramLabel = "ID")
-        int id;
-
-        @Override
-        public Integer call() {
-            print(api.post("/api/v1/nodes/" + id + "/drain", null), j -> ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j)));
-            return 0;
+    static final class NodeDrain extends ById {
+        NodeDrain() {
+            super("/api/v1/nodes", "drain", ClientCommands::oneNode);
         }
     }
 
     @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Return a drained node to service.")
-    static final class NodeUndrain extends Base {
-        @Parameters(paramLabel = "ID")
-        int id;
-
-        @Override
-        public Integer call() {
-            print(api.post("/api/v1/nodes/" + id + "/undrain", null), j -> ClientText.nodes(ApiClient.MAPPER.createArrayNode().add(j)));
-            return 0;
+    static final class NodeUndrain extends ById {
+        NodeUndrain() {
+            super("/api/v1/nodes", "undrain", ClientCommands::oneNode);
         }
     }
 

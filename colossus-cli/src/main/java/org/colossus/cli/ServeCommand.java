@@ -65,9 +65,7 @@ final class ServeCommand implements Callable<Integer> {
         };
         ServerConfig c = ServerConfig.defaults().withDataDir(dataDir).withListen(host, port).withFleet(fleet)
                 .withSpeed(speed).withFailures(fail ? FailureModel.DEFAULT : FailureModel.OFF).withSeed(seed);
-        c = new ServerConfig(c.dataDir(), c.dbUrl(), c.dbUser(), c.dbPassword(), c.host(), c.port(), c.fleet(),
-                QueuePolicy.parse(policy), c.placement(), Isolation.parse(isolation), c.speed(), c.failures(), c.seed(),
-                c.clock(), c.keyRandom(), c.snapshotEvery());
+        c = c.withScheduling(QueuePolicy.parse(policy), c.placement(), Isolation.parse(isolation));
         if (db != null) {
             String user = dbUser != null ? dbUser : System.getenv("COLOSSUS_DB_USER");
             c = c.withDb(db, user, System.getenv("COLOSSUS_DB_PASSWORD"));

@@ -44,48 +44,105 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
                 100_000);
     }
 
+    /** Every field, mutable: each {@code with...} copies the record into one, changes a field, and builds. */
+    private static final class Builder {
+        Path dataDir;
+        String dbUrl;
+        String dbUser;
+        String dbPassword;
+        String host;
+        int port;
+        String fleet;
+        QueuePolicy policy;
+        String placement;
+        Isolation isolation;
+        double speed;
+        FailureModel failures;
+        long seed;
+        InstantSource clock;
+        SecureRandom keyRandom;
+        int snapshotEvery;
+
+        Builder(ServerConfig c) {
+            dataDir = c.dataDir;
+            dbUrl = c.dbUrl;
+            dbUser = c.dbUser;
+            dbPassword = c.dbPassword;
+            host = c.host;
+            port = c.port;
+            fleet = c.fleet;
+            policy = c.policy;
+            placement = c.placement;
+            isolation = c.isolation;
+            speed = c.speed;
+            failures = c.failures;
+            seed = c.seed;
+            clock = c.clock;
+            keyRandom = c.keyRandom;
+            snapshotEvery = c.snapshotEvery;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
+                    speed, failures, seed, clock, keyRandom, snapshotEvery);
+        }
+    }
+
+    private ServerConfig with(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(dir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation, speed,
-                failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> b.dataDir = dir);
     }
 
     public ServerConfig withDb(String url, String user, String password) {
-        return new ServerConfig(dataDir, url, user, password, host, port, fleet, policy, placement, isolation, speed,
-                failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> {
+            b.dbUrl = url;
+            b.dbUser = user;
+            b.dbPassword = password;
+        });
     }
 
     public ServerConfig withListen(String host, int port) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> {
+            b.host = host;
+            b.port = port;
+        });
     }
 
     public ServerConfig withFleet(String fleet) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> b.fleet = fleet);
+    }
+
+    /** Scheduler policy, placement and isolation of a new journal (an existing one keeps its own). */
+    public ServerConfig withScheduling(QueuePolicy policy, String placement, Isolation isolation) {
+        return with(b -> {
+            b.policy = policy;
+            b.placement = placement;
+            b.isolation = isolation;
+        });
     }
 
     public ServerConfig withSpeed(double speed) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> b.speed = speed);
     }
 
     public ServerConfig withFailures(FailureModel failures) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> b.failures = failures);
     }
 
     public ServerConfig withClock(InstantSource clock) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> b.clock = clock);
     }
 
     public ServerConfig withSnapshotEvery(int entries) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, entries);
+        return with(b -> b.snapshotEvery = entries);
     }
 
     public ServerConfig withSeed(long seed) {
-        return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                speed, failures, seed, clock, keyRandom, snapshotEvery);
+        return with(b -> b.seed = seed);
     }
 }

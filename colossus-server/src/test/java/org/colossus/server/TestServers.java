@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
@@ -18,8 +17,9 @@ final class TestServers {
     }
 
     static ServerConfig config(Path dir, ManualClock clock) {
-        return new ServerConfig(dir, null, null, null, "127.0.0.1", 0, "uniform:16x8", QueuePolicy.FAIR, "topology",
-                Isolation.NODE, 1, FailureModel.OFF, 7, clock, new SecureRandom(), 0);
+        return ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1", 0).withFleet("uniform:16x8")
+                .withScheduling(QueuePolicy.FAIR, "topology", Isolation.NODE).withSpeed(1).withFailures(FailureModel.OFF)
+                .withSeed(7).withClock(clock).withSnapshotEvery(0);
     }
 
     static ColossusServer start(ServerConfig config) {

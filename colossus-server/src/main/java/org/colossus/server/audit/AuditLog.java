@@ -280,8 +280,8 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
+        // No interrupt: an interrupted thread inside H2's file I/O closes the channel, and H2 the whole database.
         running = false;
-        thread.interrupt();
         try {
             thread.join(5000);
         } catch (InterruptedException e) {
