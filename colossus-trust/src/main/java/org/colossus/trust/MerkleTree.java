@@ -130,6 +130,39 @@ public final class MerkleTree {
         }
     }
 
+    /**
+     * A proof that the leaves at {@code indices} (ascending, distinct) are in the tree of size {@code n}: the hashes
+     * of the maximal subtrees of the RFC's recursion that contain none of them, in depth-first order. For many
+     * leaves of one tenant this is far smaller than one audit path each, since shared path nodes appear once.
+     * {@link ProofVerifier#rootFromMultiProof} recomputes the root.
+     */
+    public List<byte[]> multiProof(long[] indices, long n) {
+        check(n);
+        ProofVerifier.checkIndices(indices, n);
+        List<byte[]> out = new ArrayList<>();
+        if (indices.length > 0) {
+            multi(indices, 0, indices.length, 0, n, out);
+        }
+        return out;
+    }
+
+    private void multi(long[] idx, int lo, int hi, long start, long end, List<byte[]> out) {
+        if (lo == hi) {
+            out.add(hash(start, end));
+            return;
+        }
+        if (end - start == 1) {
+            return;
+        }
+        long mid = start + Long.highestOneBit(end - start - 1);
+        int split = lo;
+        while (split < hi && idx[split] < mid) {
+            split++;
+        }
+        multi(idx, lo, split, start, mid, out);
+        multi(idx, split, hi, mid, end, out);
+    }
+
     private void check(long n) {
         if (n < 0 || n > size) {
             throw new TrustException("tree size " + n + " is not between 0 and the log's size " + size);

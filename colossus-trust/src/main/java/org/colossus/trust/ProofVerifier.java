@@ -132,6 +132,64 @@ public final class ProofVerifier {
         }
     }
 
+    /**
+     * The root of the tree of size {@code n} computed from the leaf hashes at {@code indices} (ascending, distinct)
+     * and a {@link MerkleTree#multiProof}; compare it with a signed checkpoint's root.
+     */
+    public static byte[] rootFromMultiProof(long n, long[] indices, List<byte[]> leafHashes, List<byte[]> proof) {
+        checkIndices(indices, n);
+        if (leafHashes.size() != indices.length) {
+            throw new TrustException(indices.length + " leaf indices but " + leafHashes.size() + " leaf hashes");
+        }
+        if (indices.length == 0) {
+            throw new TrustException("a multi-leaf proof needs at least one leaf");
+        }
+        int[] next = {0};
+        byte[] root = multi(indices, leafHashes, 0, indices.length, 0, n, proof, next);
+        if (next[0] != proof.size()) {
+            throw new TrustException("multi-leaf proof has " + proof.size() + " hashes, more than the " + next[0]
+                    + " the tree needs");
+        }
+        return root;
+    }
+
+    private static byte[] multi(long[] idx, List<byte[]> leaves, int lo, int hi, long start, long end,
+                                List<byte[]> proof, int[] next) {
+        if (lo == hi) {
+            if (next[0] == proof.size()) {
+                throw new TrustException("multi-leaf proof has " + proof.size() + " hashes, fewer than the tree needs");
+            }
+            byte[] h = proof.get(next[0]++);
+            hashLength(h, "proof element");
+            return h;
+        }
+        if (end - start == 1) {
+            byte[] h = leaves.get(lo);
+            hashLength(h, "leaf hash");
+            return h;
+        }
+        long mid = start + Long.highestOneBit(end - start - 1);
+        int split = lo;
+        while (split < hi && idx[split] < mid) {
+            split++;
+        }
+        byte[] left = multi(idx, leaves, lo, split, start, mid, proof, next);
+        byte[] right = multi(idx, leaves, split, hi, mid, end, proof, next);
+        return Hashes.node(left, right);
+    }
+
+    static void checkIndices(long[] indices, long n) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= n) {
+                throw new TrustException("leaf index " + indices[i] + " is not in a tree of size " + n);
+            }
+            if (i > 0 && indices[i] <= indices[i - 1]) {
+                throw new TrustException("leaf indices must ascend without repeats; " + indices[i] + " follows "
+                        + indices[i - 1]);
+            }
+        }
+    }
+
     private static void hashLength(byte[] h, String what) {
         if (h == null || h.length != Hashes.SIZE) {
             throw new TrustException(what + " has " + (h == null ? 0 : h.length) + " bytes; expected " + Hashes.SIZE);

@@ -1,0 +1,151 @@
+package org.colossus.trust;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The leaves of Colossus's audit log (docs/audit-log.md). Two kinds, both hiding what a rival must not learn from
+ * sibling hashes in its own proofs:
+ * <ul>
+ *   <li>an <em>entry leaf</em> per journal entry: {@code "colossus-audit/v1 entry\nopening <b64 r>\n"} followed by the
+ *   canonical entry bytes, where {@code r} is a 32-byte opening secret only the entry's tenant receives. Without
+ *   {@code r} the leaf hash of a guessable entry ("tenant X submitted 'pretrain'") cannot be confirmed;</li>
+ *   <li>a <em>node leaf</em> per node and placement or release, right after its entry's leaf: the node, the time,
+ *   the event, the leaf index of the previous event on that node ({@code prev}, chaining every node's history so a
+ *   listing cannot omit one), the number of jobs holding the node after the event, and a commitment to the holder
+ *   that only the holder (who has {@code r}) can open.</li>
+ * </ul>
+ */
+public final class AuditLeaf {
+    public static final String ENTRY_HEADER = "colossus-audit/v1 entry\n";
+    public static final String NODE_HEADER = "colossus-audit/v1 node\n";
+    public static final int OPENING_BYTES = 32;
+
+    private AuditLeaf() {
+    }
+
+    /** The leaf data of a journal entry. */
+    public static byte[] entry(byte[] opening, byte[] canonical) {
+        checkOpening(opening);
+        byte[] head = (ENTRY_HEADER + "opening " + Base64.getEncoder().encodeToString(opening) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + canonical.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(canonical, 0, out, head.length, canonical.length);
+        return out;
+    }
+
+    /** SHA-256("colossus-holder/v1\n" || tenant || "\n" || r): opens only with the entry's opening secret. */
+    public static byte[] holderCommitment(String tenant, byte[] opening) {
+        checkOpening(opening);
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(("colossus-holder/v1\n" + tenant + "\n").getBytes(StandardCharsets.UTF_8));
+            return md.digest(opening);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The opening secret of entry {@code seq}: HMAC-SHA-256 under the log's secret, so none is ever stored. */
+    public static byte[] opening(byte[] logSecret, long seq) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(logSecret, "HmacSHA256"));
+            return mac.doFinal(("colossus-opening/v1 " + seq).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void checkOpening(byte[] opening) {
+        if (opening == null || opening.length != OPENING_BYTES) {
+            throw new TrustException("an opening secret has " + OPENING_BYTES + " bytes, not "
+                    + (opening == null ? "none" : opening.length));
+        }
+    }
+
+    public enum Event {
+        PLACE, RELEASE;
+
+        String word() {
+            return this == PLACE ? "place" : "release";
+        }
+    }
+
+    /**
+     * One node's event. {@code prev} is the leaf index of the node's previous event, or -1 for its first;
+     * {@code holders} the number of jobs on the node after this event.
+     */
+    public record Node(int node, long seq, long timeMillis, Event event, long prev, int holders, byte[] holder) {
+        public Node {
+            if (holder == null || holder.length != Hashes.SIZE) {
+                throw new TrustException("a holder commitment is a " + Hashes.SIZE + "-byte hash");
+            }
+        }
+
+        public String text() {
+            return NODE_HEADER
+                    + "node " + node + "\n"
+                    + "seq " + seq + "\n"
+                    + "time " + timeMillis + "\n"
+                    + "event " + event.word() + "\n"
+                    + "prev " + prev + "\n"
+                    + "holders " + holders + "\n"
+                    + "holder " + Base64.getEncoder().encodeToString(holder) + "\n";
+        }
+
+        public byte[] data() {
+            return text().getBytes(StandardCharsets.UTF_8);
+        }
+
+        public byte[] leafHash() {
+            return Hashes.leaf(data());
+        }
+
+        /** True if this event is {@code tenant}'s, given the opening secret of its entry. */
+        public boolean opensTo(String tenant, byte[] opening) {
+            return MessageDigest.isEqual(holder, holderCommitment(tenant, opening));
+        }
+
+        /** Parses exactly the form {@link #text()} writes; anything else is refused. */
+        public static Node parse(String text) {
+            if (!text.startsWith(NODE_HEADER) || !text.endsWith("\n")) {
+                throw new TrustException("not a colossus-audit/v1 node leaf");
+            }
+            String[] lines = text.substring(NODE_HEADER.length(), text.length() - 1).split("\n", -1);
+            String[] keys = {"node", "seq", "time", "event", "prev", "holders", "holder"};
+            if (lines.length != keys.length) {
+                throw new TrustException("a node leaf has " + keys.length + " lines after its header, not " + lines.length);
+            }
+            String[] v = new String[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                if (!lines[i].startsWith(keys[i] + " ")) {
+                    throw new TrustException("node leaf line " + (i + 2) + ": expected '" + keys[i] + " ...', got '"
+                            + lines[i] + "'");
+                }
+                v[i] = lines[i].substring(keys[i].length() + 1);
+            }
+            Event event = switch (v[3]) {
+                case "place" -> Event.PLACE;
+                case "release" -> Event.RELEASE;
+                default -> throw new TrustException("node leaf event '" + v[3] + "': expected place or release");
+            };
+            try {
+                Node n = new Node(Integer.parseInt(v[0]), Long.parseLong(v[1]), Long.parseLong(v[2]), event,
+                        Long.parseLong(v[4]), Integer.parseInt(v[5]), Base64.getDecoder().decode(v[6]));
+                if (!n.text().equals(text)) {
+                    throw new TrustException("node leaf is not in canonical form");
+                }
+                return n;
+            } catch (IllegalArgumentException e) {
+                throw new TrustException("node leaf: " + e.getMessage());
+            }
+        }
+    }
+}
