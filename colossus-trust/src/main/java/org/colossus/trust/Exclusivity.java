@@ -26,8 +26,16 @@ public final class Exclusivity {
      * @return what is wrong, one line each; empty if the tenant held the node alone whenever it held it
      */
     public static List<String> check(int node, List<Indexed> chain, Set<Long> own) {
+        return check(node, chain, own, 0);
+    }
+
+    /**
+     * As {@link #check(int, List, Set)}, where the chain may start at an event checked before (then not in
+     * {@code own}) after which the tenant held the node {@code mineAtStart} times.
+     */
+    public static List<String> check(int node, List<Indexed> chain, Set<Long> own, int mineAtStart) {
         List<String> problems = new ArrayList<>();
-        if (own.isEmpty()) {
+        if (own.isEmpty() && mineAtStart == 0) {
             return problems;
         }
         if (chain.isEmpty()) {
@@ -69,7 +77,7 @@ public final class Exclusivity {
             from = 1;
             holders = chain.get(0).leaf().holders();
         }
-        int mine = 0;
+        int mine = from == 1 ? mineAtStart : 0;
         for (int i = from; i < chain.size(); i++) {
             Indexed e = chain.get(i);
             AuditLeaf.Node n = e.leaf();

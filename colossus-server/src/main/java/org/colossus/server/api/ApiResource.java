@@ -164,17 +164,28 @@ public final class ApiResource implements AutoCloseable {
                     }));
                 }));
         r.add(new Route("GET", "/api/v1/audit/checkpoint", Route.Role.ANY, 200,
-                "The latest signed checkpoint of the journal's transparency log (C2SP tlog-checkpoint in a signed note).",
-                null, null, Route.Shape.TEXT, ctx -> ctx.contentType("text/plain; charset=utf-8")
-                        .result(audit().checkpoint(false).encode())));
+                "The latest signed checkpoint of the journal's transparency log (C2SP tlog-checkpoint in a signed"
+                        + " note); ?fresh=true first integrates and signs everything committed so far.",
+                null, null, Route.Shape.TEXT, ctx -> {
+                    boolean fresh = "true".equals(ctx.queryParam("fresh"));
+                    if (ctx.queryParam("fresh") != null && !fresh && !"false".equals(ctx.queryParam("fresh"))) {
+                        throw Problem.invalid("fresh", Bodies.clip(ctx.queryParam("fresh")), "true or false");
+                    }
+                    try {
+                        ctx.contentType("text/plain; charset=utf-8").result(audit().checkpoint(fresh).encode());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw Problem.unavailable("interrupted while waiting for a fresh checkpoint");
+                    }
+                }));
         r.add(new Route("GET", "/api/v1/audit/key", Route.Role.ANY, 200,
                 "The log's verifier key (C2SP signed-note vkey): pin it once, verify every checkpoint with it.",
                 null, null, Route.Shape.TEXT, ctx -> ctx.contentType("text/plain; charset=utf-8")
                         .result(audit().verifier().encode() + "\n")));
         r.add(new Route("GET", "/api/v1/audit/proof/inclusion", Route.Role.ANY, 200,
-                "RFC 9162 inclusion proof of leaf ?index=I (journal entry I+1) in the tree of ?size=N.",
+                "RFC 9162 inclusion proof of leaf ?index=I in the tree of ?size=N (default: the latest checkpoint).",
                 null, InclusionProof.class, Route.Shape.ONE, ctx -> {
-                    long size = queryLong(ctx, "size", 1, Long.MAX_VALUE, audit().checkpointSize());
+                    long size = queryLong(ctx, "size", 1, audit().checkpointSize(), audit().checkpointSize());
                     long index = queryLong(ctx, "index", 0, size - 1, -1);
                     if (index < 0) {
                         throw Problem.invalid("index", null, "a leaf index below the tree size (required)");
@@ -184,7 +195,7 @@ public final class ApiResource implements AutoCloseable {
         r.add(new Route("GET", "/api/v1/audit/proof/consistency", Route.Role.ANY, 200,
                 "RFC 9162 consistency proof from the tree of ?from=M to the tree of ?to=N.",
                 null, ConsistencyProof.class, Route.Shape.ONE, ctx -> {
-                    long to = queryLong(ctx, "to", 1, Long.MAX_VALUE, audit().checkpointSize());
+                    long to = queryLong(ctx, "to", 1, audit().checkpointSize(), audit().checkpointSize());
                     long from = queryLong(ctx, "from", 1, to, -1);
                     if (from < 0) {
                         throw Problem.invalid("from", null, "a tree size from 1 to " + to + " (required)");
@@ -192,9 +203,15 @@ public final class ApiResource implements AutoCloseable {
                     json(ctx, 200, new ConsistencyProof(from, to, b64(audit().consistencyProof(from, to))));
                 }));
         r.add(new Route("GET", "/api/v1/audit/entries", Route.Role.ANY, 200,
-                "Journal entries in their canonical form with their leaf index: a tenant's own (the operator: all),"
-                        + " after ?after=SEQ, at most ?limit=N.",
-                null, AuditEntry.class, Route.Shape.PAGE, this::auditEntries));
+                "The caller's own journal entries (the operator: all) in canonical form, each with its opening secret,"
+                        + " leaf index and node leaves, after ?after=SEQ, at most ?limit=N, and one multi-leaf proof of"
+                        + " the page in the tree of ?size=N (a recent checkpoint's; default the latest).",
+                null, AuditEntryPage.class, Route.Shape.ONE, this::auditEntries));
+        r.add(new Route("GET", "/api/v1/audit/nodes/{id}", Route.Role.ANY, 200,
+                "A node's assignment history: its node leaves (node, time, place or release, previous event, holders,"
+                        + " holder commitment) with leaf index in [?from, ?to] and time in [?since, ?until] (epoch ms),"
+                        + " with one multi-leaf proof in the tree of ?size=N (a recent checkpoint's; default the latest).",
+                null, NodeHistory.class, Route.Shape.ONE, this::auditNode));
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));
@@ -353,8 +370,22 @@ public final class ApiResource implements AutoCloseable {
     record ConsistencyProof(long from, long to, List<String> proof) {
     }
 
-    /** A journal entry as hashed into the log: leaf {@code index} = SHA-256(0x00 || {@code canonical} as UTF-8). */
-    record AuditEntry(long index, long seq, String canonical) {
+    /** A node leaf: its index in the log and its text (docs/audit-log.md). */
+    record AuditNodeLeaf(long index, String data) {
+    }
+
+    /**
+     * A journal entry as the log holds it: entry leaf {@code index} = SHA-256(0x00 || "colossus-audit/v1 entry\n"
+     * "opening " {@code opening} "\n" || {@code canonical}), followed by its node leaves.
+     */
+    record AuditEntry(long seq, long index, String canonical, String opening, List<AuditNodeLeaf> nodeLeaves) {
+    }
+
+    /** @param proof a multi-leaf proof of every entry and node leaf of the page in the tree of {@code treeSize} */
+    record AuditEntryPage(long treeSize, List<AuditEntry> items, Long next, List<String> proof) {
+    }
+
+    record NodeHistory(int node, long treeSize, List<AuditNodeLeaf> items, Long next, List<String> proof) {
     }
 
     private org.colossus.server.audit.AuditLog audit() {
@@ -372,11 +403,13 @@ public final class ApiResource implements AutoCloseable {
         Principal p = principal(ctx);
         long after = queryLong(ctx, "after", 0, Long.MAX_VALUE, 0);
         int limit = (int) queryLong(ctx, "limit", 1, 10_000, 1000);
-        long end = audit().checkpointSize();
-        List<AuditEntry> out = new ArrayList<>();
+        var log = audit();
+        long treeSize = checkpointSize(ctx, log);
+        long end = log.seqAt(treeSize);
+        List<org.colossus.server.journal.Entry> mine = new ArrayList<>();
         long next = after;
         Long more = null;
-        // Scans the journal in pages; a per-tenant index comes with the commitments of docs/audit-log.md.
+        // Scans the journal in pages by primary key (no per-tenant index: it would cost every append a second write).
         while (next < end && more == null) {
             var page = store.range(next + 1, (int) Math.min(10_000, end - next));
             if (page.isEmpty()) {
@@ -388,15 +421,81 @@ public final class ApiResource implements AutoCloseable {
                 }
                 next = e.seq();
                 if (p.operator() || p.tenant().equals(e.tenant())) {
-                    if (out.size() == limit) {
-                        more = out.get(out.size() - 1).seq();
+                    if (mine.size() == limit) {
+                        more = mine.get(mine.size() - 1).seq();
                         break;
                     }
-                    out.add(new AuditEntry(e.seq() - 1, e.seq(), e.canonicalJson()));
+                    mine.add(e);
                 }
             }
         }
-        json(ctx, 200, new Views.Page<>(out, more));
+        long[] seqs = mine.stream().mapToLong(org.colossus.server.journal.Entry::seq).toArray();
+        var placed = log.leavesOf(seqs);
+        List<AuditEntry> out = new ArrayList<>(mine.size());
+        List<Long> indices = new ArrayList<>();
+        var b64 = java.util.Base64.getEncoder();
+        for (int i = 0; i < mine.size(); i++) {
+            var e = mine.get(i);
+            var pl = placed.get(i);
+            indices.add(pl.leaf());
+            List<AuditNodeLeaf> nodes = new ArrayList<>(pl.nodeLeaves().size());
+            for (var n : pl.nodeLeaves()) {
+                indices.add(n.leaf());
+                nodes.add(new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            out.add(new AuditEntry(e.seq(), pl.leaf(), e.canonicalJson(), b64.encodeToString(log.opening(e.seq())), nodes));
+        }
+        List<String> proof = indices.isEmpty() ? List.of()
+                : b64(log.multiProof(indices.stream().mapToLong(Long::longValue).toArray(), treeSize));
+        json(ctx, 200, new AuditEntryPage(treeSize, out, more, proof));
+    }
+
+    /** ?size=N: a recent checkpoint's tree size (default: the latest), so pages fetched in turn prove one tree. */
+    private static long checkpointSize(Context ctx, org.colossus.server.audit.AuditLog log) {
+        long latest = log.checkpointSize();
+        long size = queryLong(ctx, "size", 1, latest, latest);
+        if (log.seqAt(size) < 0) {
+            throw Problem.invalid("size", size, "the tree size of a recent checkpoint; fetch the latest checkpoint again");
+        }
+        return size;
+    }
+
+    private void auditNode(Context ctx) {
+        int node = nodeId(ctx);
+        int nodes = read(s -> s.fleet().nodeCount());
+        if (node >= nodes) {
+            throw Problem.notFound("node", node);
+        }
+        var log = audit();
+        long treeSize = checkpointSize(ctx, log);
+        long from = queryLong(ctx, "from", 0, Long.MAX_VALUE, 0);
+        long to = queryLong(ctx, "to", 0, Long.MAX_VALUE, Long.MAX_VALUE);
+        long since = queryLong(ctx, "since", Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE);
+        long until = queryLong(ctx, "until", Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+        int limit = (int) queryLong(ctx, "limit", 1, 10_000, 10_000);
+        List<AuditNodeLeaf> items = new ArrayList<>();
+        Long more = null;
+        long cursor = from;
+        while (more == null && cursor < treeSize && cursor <= to) {
+            var page = log.nodeHistory(node, cursor, Math.min(to, treeSize - 1), limit + 1);
+            for (var n : page) {
+                cursor = n.leaf() + 1;
+                if (n.timeMillis() < since || n.timeMillis() > until) {
+                    continue;
+                }
+                if (items.size() == limit) {
+                    more = items.get(items.size() - 1).index();
+                    break;
+                }
+                items.add(new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            if (page.size() <= limit) {
+                break;
+            }
+        }
+        List<String> proof = items.isEmpty() ? List.of()
+                : b64(log.multiProof(items.stream().mapToLong(AuditNodeLeaf::index).toArray(), treeSize));
+        json(ctx, 200, new NodeHistory(node, treeSize, items, more, proof));
     }
 
     record WhoAmI(String role, String tenant) {

@@ -8,26 +8,32 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.colossus.server.ServerException;
 import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
+import org.colossus.trust.AuditLeaf;
 import org.colossus.trust.Checkpoint;
-import org.colossus.trust.Hashes;
 import org.colossus.trust.MerkleTree;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.SignedNote;
 import org.colossus.trust.TrustException;
 
 /**
- * The transparency log over the journal (issue 6, first part): leaf i is SHA-256(0x00 || canonical bytes of journal
- * entry i + 1). An integrator thread follows the committed journal, so the engine's hot path does not wait for it:
- * it appends leaves (O(log n) nodes each, persisted in {@code merkle_node} in one transaction per batch, never
- * rebuilt) and signs a C2SP checkpoint with the log's Ed25519 key at least every second while entries arrive.
- * Proofs are served for any tree size up to the latest checkpoint, from the stored nodes.
+ * The transparency log over the journal (docs/audit-log.md). Every journal entry gets an entry leaf hiding it behind
+ * an opening secret only its tenant receives; every placement and release is followed by one node leaf per node,
+ * chained to the node's previous event and committing to the holder. An integrator thread follows the committed
+ * journal, so the engine's hot path does not wait for it: it appends leaves (O(log n) nodes each, never a rebuild),
+ * writes the new nodes, node leaves and holdings in one transaction every 250 ms, and signs a C2SP checkpoint with
+ * the log's Ed25519 key at least every second while entries arrive. Proofs are served for any tree size up to the
+ * latest checkpoint, from the stored nodes.
  */
 public final class AuditLog implements AutoCloseable {
     private static final long CHECKPOINT_MILLIS = 1000;
@@ -39,6 +45,21 @@ public final class AuditLog implements AutoCloseable {
     private final String origin;
     private final MerkleTree tree;
     private final Frontier frontier;
+    private final byte[] secret;
+    /** Jobs holding nodes: a release names the nodes it frees. */
+    private final Map<Long, Store.Holding> holdings = new HashMap<>();
+    private final Map<Long, int[]> holdingNodes = new HashMap<>();
+    /** Per node: its latest node leaf's index and the jobs on it after it. */
+    private final Map<Integer, long[]> heads = new HashMap<>();
+    private long integratedSeq;
+    private final List<Store.NodeLeaf> pendingNodeLeaves = new ArrayList<>();
+    private final List<Store.AuditEvent> pendingEvents = new ArrayList<>();
+    private final Map<Long, Store.Holding> pendingAdded = new LinkedHashMap<>();
+    private final List<Long> pendingRemoved = new ArrayList<>();
+    private volatile long latestSeq;
+    /** Tree size to journal entries covered, for the checkpoints signed recently: proofs are served at these sizes. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> recent = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private volatile boolean checkpointWanted;
     private final LinkedBlockingQueue<List<Entry>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile SignedNote latest;
@@ -80,8 +101,17 @@ public final class AuditLog implements AutoCloseable {
         }
 
         void flush() {
-            store.putMerkleNodes(pending);
+            store.putAudit(new Store.AuditWrite(pending, pendingNodeLeaves, pendingEvents,
+                    List.copyOf(pendingAdded.values()), pendingRemoved, new Store.AuditProgress(integratedSeq, tree.size())));
             pending.clear();
+            pendingNodeLeaves.clear();
+            pendingEvents.clear();
+            pendingAdded.clear();
+            pendingRemoved.clear();
+        }
+
+        boolean dirty() {
+            return !pending.isEmpty() || integratedSeq != flushedSeq;
         }
     }
 
@@ -104,13 +134,26 @@ public final class AuditLog implements AutoCloseable {
         };
     }
 
-    private AuditLog(Store store, NoteKey.Signer key, String origin) {
+    private long flushedSeq;
+
+    private AuditLog(Store store, NoteKey.Signer key, String origin, byte[] secret) {
         this.store = store;
         this.key = key;
         this.origin = origin;
+        this.secret = secret;
         this.frontier = new Frontier();
-        long leaves = store.merkleLeaves();
+        Store.AuditProgress progress = store.auditProgress();
+        long leaves = progress.leaves();
+        this.integratedSeq = progress.seq();
+        this.flushedSeq = progress.seq();
         this.tree = new MerkleTree(frontier, leaves);
+        for (Store.Holding h : store.auditHoldings()) {
+            holdings.put(h.job(), h);
+            holdingNodes.put(h.job(), java.util.Arrays.stream(h.nodes().split(",")).mapToInt(Integer::parseInt).toArray());
+        }
+        for (Store.NodeLeaf n : store.auditNodeHeads()) {
+            heads.put(n.node(), new long[] {n.leaf(), n.holders()});
+        }
         // Rebuild the frontier (the right edge's complete subtrees) from the store: log n reads.
         long start = 0;
         for (int level = 63; level >= 0; level--) {
@@ -132,31 +175,34 @@ public final class AuditLog implements AutoCloseable {
     public static AuditLog open(Store store, Path dataDir, SecureRandom random, long journalSeq) {
         Path keyFile = dataDir.resolve("audit.key");
         NoteKey.Signer key;
+        byte[] secret;
+        Path secretFile = dataDir.resolve("audit.secret");
         try {
+            if (Files.exists(secretFile)) {
+                secret = java.util.Base64.getDecoder().decode(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
+            } else {
+                secret = new byte[32];
+                random.nextBytes(secret);
+                writeOwnerOnly(secretFile, java.util.Base64.getEncoder().encodeToString(secret));
+            }
             if (Files.exists(keyFile)) {
                 key = NoteKey.parseSigner(Files.readString(keyFile, StandardCharsets.UTF_8).trim());
             } else {
                 String origin = "colossus.log/" + HexFormat.of().formatHex(random.generateSeed(8));
                 key = NoteKey.generate(origin, random);
-                Files.deleteIfExists(keyFile);
-                try {
-                    Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (UnsupportedOperationException e) {
-                    Files.createFile(keyFile);
-                }
-                Files.writeString(keyFile, key.encode() + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+                writeOwnerOnly(keyFile, key.encode());
             }
             Files.writeString(dataDir.resolve("audit.vkey"), key.verifier().encode() + "\n", StandardCharsets.UTF_8);
-        } catch (IOException | TrustException e) {
+        } catch (IOException | TrustException | IllegalArgumentException e) {
             throw new ServerException("audit log key " + keyFile + ": " + e.getMessage(), e);
         }
-        AuditLog log = new AuditLog(store, key, key.name());
-        if (log.tree.size() > journalSeq) {
-            throw new ServerException("the audit log has " + log.tree.size() + " leaves but the journal only " + journalSeq
-                    + " entries: the journal was truncated");
+        AuditLog log = new AuditLog(store, key, key.name(), secret);
+        if (log.integratedSeq > journalSeq) {
+            throw new ServerException("the audit log covers " + log.integratedSeq + " journal entries but the journal only has "
+                    + journalSeq + ": the journal was truncated");
         }
         List<Entry> batch = new ArrayList<>();
-        store.readAfter(log.tree.size(), e -> {
+        store.readAfter(log.integratedSeq, e -> {
             batch.add(e);
             if (batch.size() == 10_000) {
                 log.integrate(batch);
@@ -169,28 +215,123 @@ public final class AuditLog implements AutoCloseable {
         return log;
     }
 
+    private static void writeOwnerOnly(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
     /** Integrates and writes the nodes at once (start-up, shutdown). */
     private void integrate(List<Entry> entries) {
         append(entries);
+        flush();
+    }
+
+    private void flush() {
         frontier.flush();
+        flushedSeq = integratedSeq;
     }
 
     private void append(List<Entry> entries) {
         for (Entry e : entries) {
-            if (e.seq() <= tree.size()) {
+            if (e.seq() <= integratedSeq) {
                 continue; // integrated at start-up already
             }
-            if (e.seq() != tree.size() + 1) {
-                throw new ServerException("audit log at " + tree.size() + " leaves cannot take journal entry " + e.seq());
+            if (e.seq() != integratedSeq + 1) {
+                throw new ServerException("audit log at entry " + integratedSeq + " cannot take journal entry " + e.seq());
             }
-            tree.appendLeafHash(Hashes.leaf(e.canonicalBytes()));
+            byte[] opening = AuditLeaf.opening(secret, e.seq());
+            tree.append(AuditLeaf.entry(opening, e.canonicalBytes()));
+            nodeLeaves(e, opening);
+            integratedSeq = e.seq();
         }
+    }
+
+    private static final java.util.Set<String> RELEASES = java.util.Set.of("job.finished", "job.stopped", "job.cancelled",
+            "job.requeued", "job.failed");
+
+    /** Appends the node leaves of a placement or release. */
+    private void nodeLeaves(Entry e, byte[] opening) {
+        AuditLeaf.Event event;
+        String tenant;
+        int[] nodes;
+        if (e.type().equals("job.placed")) {
+            Payload.JobPlaced p = (Payload.JobPlaced) Payload.of(e);
+            nodes = p.nodes().stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+            tenant = e.tenant() == null ? "" : e.tenant();
+            event = AuditLeaf.Event.PLACE;
+            long job = p.id();
+            if (holdings.containsKey(job)) {
+                removeHolding(job); // placed again without a release: the log says so through the counts
+            }
+            Store.Holding h = new Store.Holding(job, tenant, java.util.Arrays.stream(nodes).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(",")));
+            holdings.put(job, h);
+            holdingNodes.put(job, nodes);
+            pendingAdded.put(job, h);
+        } else if (RELEASES.contains(e.type())) {
+            long job = jobId(Payload.of(e));
+            Store.Holding h = holdings.get(job);
+            if (h == null) {
+                return; // the job held nothing (cancelled while queued, failed before placement)
+            }
+            nodes = holdingNodes.get(job);
+            tenant = h.tenant();
+            event = AuditLeaf.Event.RELEASE;
+            removeHolding(job);
+        } else {
+            return;
+        }
+        if (nodes.length == 0) {
+            return;
+        }
+        byte[] holder = AuditLeaf.holderCommitment(tenant, opening);
+        long first = tree.size();
+        for (int node : nodes) {
+            long[] head = heads.computeIfAbsent(node, k -> new long[] {-1, 0});
+            int holders = (int) head[1] + (event == AuditLeaf.Event.PLACE ? 1 : -1);
+            AuditLeaf.Node leaf = new AuditLeaf.Node(node, e.seq(), e.timeMillis(), event, head[0], holders, holder);
+            byte[] data = leaf.data();
+            long index = tree.append(data);
+            head[0] = index;
+            head[1] = holders;
+            pendingNodeLeaves.add(new Store.NodeLeaf(node, index, e.seq(), e.timeMillis(), holders, data));
+        }
+        pendingEvents.add(new Store.AuditEvent(e.seq(), first, nodes.length));
+    }
+
+    private void removeHolding(long job) {
+        holdings.remove(job);
+        holdingNodes.remove(job);
+        if (pendingAdded.remove(job) == null) {
+            pendingRemoved.add(job);
+        }
+    }
+
+    private static long jobId(Payload p) {
+        return switch (p) {
+            case Payload.JobFinished f -> f.id();
+            case Payload.JobStopped s -> s.id();
+            case Payload.JobCancelled c -> c.id();
+            case Payload.JobRequeued r -> r.id();
+            case Payload.JobFailed f -> f.id();
+            default -> throw new IllegalStateException("not a release: " + p.type());
+        };
     }
 
     private void checkpoint() {
         long size = tree.size();
         latest = SignedNote.sign(new Checkpoint(origin, size, tree.root()).text(), key);
+        latestSeq = integratedSeq;
         latestSize = size;
+        recent.put(size, integratedSeq);
+        while (recent.size() > 100_000) {
+            recent.pollFirstEntry();
+        }
         lastCheckpointNanos = System.nanoTime();
     }
 
@@ -215,14 +356,18 @@ public final class AuditLog implements AutoCloseable {
                 // Nodes are written in one transaction per interval, not per journal batch: under load the engine
                 // commits hundreds of small batches a second, and as many extra commits would halve its throughput.
                 long now = System.nanoTime();
-                if (!frontier.pending.isEmpty() && (now - lastFlushNanos > TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS)
+                boolean wanted = checkpointWanted;
+                if (frontier.dirty() && (wanted || now - lastFlushNanos > TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS)
                         || frontier.pending.size() > 100_000)) {
-                    frontier.flush();
+                    flush();
                     lastFlushNanos = now;
                 }
-                if (frontier.pending.isEmpty() && tree.size() != latestSize
-                        && now - lastCheckpointNanos > TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_MILLIS)) {
+                if (!frontier.dirty() && tree.size() != latestSize
+                        && (wanted || now - lastCheckpointNanos > TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_MILLIS))) {
                     checkpoint();
+                }
+                if (wanted && !frontier.dirty()) {
+                    checkpointWanted = false;
                 }
             } catch (InterruptedException e) {
                 return;
@@ -241,9 +386,110 @@ public final class AuditLog implements AutoCloseable {
         return key.verifier();
     }
 
-    /** The latest signed checkpoint, as a C2SP signed note. */
-    public SignedNote checkpoint(boolean fresh) {
+    /**
+     * The latest signed checkpoint, as a C2SP signed note. {@code fresh}: first integrate and sign everything
+     * committed so far (waits up to two seconds).
+     */
+    public SignedNote checkpoint(boolean fresh) throws InterruptedException {
+        if (fresh && running) {
+            checkpointWanted = true;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (checkpointWanted && running && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+        }
         return latest;
+    }
+
+    /** The journal entries a recent checkpoint of {@code size} covers (1 to this), or -1 if none is known. */
+    public long seqAt(long size) {
+        Long seq = recent.get(size);
+        return seq == null ? -1 : seq;
+    }
+
+    /** The journal entries the latest checkpoint covers: 1 to this. */
+    public long checkpointSeq() {
+        return latestSeq;
+    }
+
+    /** The opening secret of entry {@code seq}, for its tenant only. */
+    public byte[] opening(long seq) {
+        return AuditLeaf.opening(secret, seq);
+    }
+
+    /** Where an entry sits in the log: its leaf index and its node leaves. */
+    public record Placement(long seq, long leaf, List<Store.NodeLeaf> nodeLeaves) {
+    }
+
+    /** The leaf positions of entries {@code seqs} (ascending, all covered by the latest checkpoint). */
+    public List<Placement> leavesOf(long[] seqs) {
+        List<Placement> out = new ArrayList<>(seqs.length);
+        if (seqs.length == 0) {
+            return out;
+        }
+        List<Store.AuditEvent> events = store.auditEvents(seqs[0], seqs[seqs.length - 1]);
+        int ei = 0;
+        long offset = 0;
+        if (!events.isEmpty() && events.get(0).seq() < seqs[0]) {
+            Store.AuditEvent e = events.get(0);
+            offset = e.firstLeaf() - e.seq() + e.count();
+            ei = 1;
+        }
+        for (long seq : seqs) {
+            while (ei < events.size() && events.get(ei).seq() < seq) {
+                Store.AuditEvent e = events.get(ei++);
+                offset = e.firstLeaf() - e.seq() + e.count();
+            }
+            long leaf = seq - 1 + offset;
+            List<Store.NodeLeaf> nodes = List.of();
+            if (ei < events.size() && events.get(ei).seq() == seq) {
+                Store.AuditEvent e = events.get(ei);
+                nodes = store.auditNodeLeavesBetween(e.firstLeaf(), e.firstLeaf() + e.count() - 1);
+            }
+            out.add(new Placement(seq, leaf, nodes));
+        }
+        return out;
+    }
+
+    /** The node leaves of {@code node} with index in [fromLeaf, toLeaf] (within the latest checkpoint). */
+    public List<Store.NodeLeaf> nodeHistory(int node, long fromLeaf, long toLeaf, int limit) {
+        return store.auditNodeLeaves(node, fromLeaf, Math.min(toLeaf, latestSize - 1), limit);
+    }
+
+    /** A proof that the leaves at {@code indices} (ascending) are in the tree of {@code size}; see MerkleTree. */
+    public List<byte[]> multiProof(long[] indices, long size) {
+        checkSize(size);
+        return new MerkleTree(prefetched(indices, size), size).multiProof(indices, size);
+    }
+
+    /** Reads, per level, the stored nodes spanning the proven leaves in one query: a proof then needs no point reads. */
+    private MerkleTree.NodeStore prefetched(long[] indices, long size) {
+        List<Map<Long, byte[]>> levels = new ArrayList<>();
+        if (indices.length > 1) {
+            long lo = indices[0];
+            long hi = indices[indices.length - 1];
+            for (int level = 0; (hi >>> level) > (lo >>> level) + 1; level++) {
+                levels.add(store.merkleNodes(level, (lo >>> level) - 1, (hi >>> level) + 1));
+            }
+        }
+        MerkleTree.NodeStore stored = stored();
+        return new MerkleTree.NodeStore() {
+            @Override
+            public byte[] get(int level, long idx) {
+                if (level < levels.size()) {
+                    byte[] h = levels.get(level).get(idx);
+                    if (h != null) {
+                        return h;
+                    }
+                }
+                return stored.get(level, idx);
+            }
+
+            @Override
+            public void put(int level, long idx, byte[] hash) {
+                throw new UnsupportedOperationException("read-only");
+            }
+        };
     }
 
     public long checkpointSize() {
@@ -273,7 +519,7 @@ public final class AuditLog implements AutoCloseable {
     /** Waits until every published entry is in a signed checkpoint (tests, shutdown). */
     public void awaitCheckpoint(long seq, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (latestSize < seq && System.nanoTime() < deadline && running) {
+        while (latestSeq < seq && System.nanoTime() < deadline && running) {
             Thread.sleep(10);
         }
     }
@@ -293,7 +539,8 @@ public final class AuditLog implements AutoCloseable {
         queue.drainTo(batches);
         batches.forEach(rest::addAll);
         try {
-            integrate(rest);
+            append(rest);
+            flush();
             if (tree.size() != latestSize) {
                 checkpoint();
             }

@@ -231,24 +231,122 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void putMerkleNodes(List<MerkleNode> nodes) {
-        if (nodes.isEmpty()) {
-            return;
-        }
+    public java.util.Map<Long, byte[]> merkleNodes(int level, long from, long to) {
+        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT idx, hash FROM merkle_node WHERE level = ? AND idx BETWEEN ? AND ?")
+                .setFetchSize(PAGE)
+                .bind(0, level).bind(1, from).bind(2, to)
+                .map((rs, ctx) -> out.put(rs.getLong(1), rs.getBytes(2))).forEach(x -> { }));
+        return out;
+    }
+
+    @Override
+    public void putAudit(AuditWrite w) {
         jdbi.useTransaction(h -> {
-            PreparedBatch b = h.prepareBatch("INSERT INTO merkle_node (level, idx, hash) VALUES (?, ?, ?)");
-            for (MerkleNode n : nodes) {
-                b.add(n.level(), n.index(), n.hash());
+            if (!w.nodes().isEmpty()) {
+                PreparedBatch b = h.prepareBatch("INSERT INTO merkle_node (level, idx, hash) VALUES (?, ?, ?)");
+                for (MerkleNode n : w.nodes()) {
+                    b.add(n.level(), n.index(), n.hash());
+                }
+                b.execute();
             }
-            b.execute();
+            if (!w.nodeLeaves().isEmpty()) {
+                PreparedBatch b = h.prepareBatch("INSERT INTO audit_node_leaf (node, leaf, seq, time_millis, holders, data)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)");
+                for (NodeLeaf n : w.nodeLeaves()) {
+                    b.add(n.node(), n.leaf(), n.seq(), n.timeMillis(), n.holders(), n.data());
+                }
+                b.execute();
+            }
+            if (!w.events().isEmpty()) {
+                PreparedBatch b = h.prepareBatch("INSERT INTO audit_event (seq, first_leaf, node_leaves) VALUES (?, ?, ?)");
+                for (AuditEvent e : w.events()) {
+                    b.add(e.seq(), e.firstLeaf(), e.count());
+                }
+                b.execute();
+            }
+            if (!w.holdingsRemoved().isEmpty()) {
+                PreparedBatch b = h.prepareBatch("DELETE FROM audit_holding WHERE job = ?");
+                for (Long job : w.holdingsRemoved()) {
+                    b.add(job);
+                }
+                b.execute();
+            }
+            if (!w.holdingsAdded().isEmpty()) {
+                PreparedBatch b = h.prepareBatch("INSERT INTO audit_holding (job, tenant, nodes) VALUES (?, ?, ?)");
+                for (Holding x : w.holdingsAdded()) {
+                    b.add(x.job(), x.tenant(), x.nodes());
+                }
+                b.execute();
+            }
+            h.execute("UPDATE audit_progress SET seq = ?, leaves = ? WHERE id = 1", w.progress().seq(), w.progress().leaves());
         });
     }
 
     @Override
-    public long merkleLeaves() {
-        Long max = jdbi.withHandle(h -> h.createQuery("SELECT MAX(idx) FROM merkle_node WHERE level = 0")
-                .mapTo(Long.class).one());
-        return max == null ? 0 : max + 1;
+    public AuditProgress auditProgress() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT seq, leaves FROM audit_progress WHERE id = 1")
+                .map((rs, ctx) -> new AuditProgress(rs.getLong(1), rs.getLong(2))).one());
+    }
+
+    @Override
+    public List<Holding> auditHoldings() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT job, tenant, nodes FROM audit_holding ORDER BY job")
+                .map((rs, ctx) -> new Holding(rs.getLong(1), rs.getString(2), rs.getString(3))).list());
+    }
+
+    private static final String NODE_LEAF_COLUMNS = "n.node, n.leaf, n.seq, n.time_millis, n.holders, n.data";
+
+    private static NodeLeaf nodeLeaf(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new NodeLeaf(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBytes(6));
+    }
+
+    @Override
+    public List<NodeLeaf> auditNodeHeads() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n JOIN"
+                        + " (SELECT node, MAX(leaf) AS m FROM audit_node_leaf GROUP BY node) x"
+                        + " ON n.node = x.node AND n.leaf = x.m ORDER BY n.node")
+                .map((rs, ctx) -> nodeLeaf(rs)).list());
+    }
+
+    @Override
+    public List<NodeLeaf> auditNodeLeaves(int node, long fromLeaf, long toLeaf, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                        + " WHERE n.node = ? AND n.leaf BETWEEN ? AND ? ORDER BY n.leaf LIMIT ?")
+                .bind(0, node).bind(1, fromLeaf).bind(2, toLeaf).bind(3, limit)
+                .map((rs, ctx) -> nodeLeaf(rs)).list());
+    }
+
+    @Override
+    public List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                        + " WHERE n.leaf BETWEEN ? AND ? ORDER BY n.leaf")
+                .bind(0, fromLeaf).bind(1, toLeaf)
+                .map((rs, ctx) -> nodeLeaf(rs)).list());
+    }
+
+    @Override
+    public List<AuditEvent> auditEvents(long fromSeq, long toSeq) {
+        return jdbi.withHandle(h -> {
+            List<AuditEvent> out = new java.util.ArrayList<>(h.createQuery(
+                            "SELECT seq, first_leaf, node_leaves FROM audit_event WHERE seq < ? ORDER BY seq DESC LIMIT 1")
+                    .bind(0, fromSeq)
+                    .map((rs, ctx) -> new AuditEvent(rs.getLong(1), rs.getLong(2), rs.getInt(3))).list());
+            out.addAll(h.createQuery("SELECT seq, first_leaf, node_leaves FROM audit_event WHERE seq BETWEEN ? AND ? ORDER BY seq")
+                    .bind(0, fromSeq).bind(1, toSeq)
+                    .map((rs, ctx) -> new AuditEvent(rs.getLong(1), rs.getLong(2), rs.getInt(3))).list());
+            return out;
+        });
+    }
+
+    @Override
+    public void tamper(String... statements) {
+        jdbi.useTransaction(h -> {
+            for (String sql : statements) {
+                h.execute(sql);
+            }
+        });
+        lastSeq = queryLastSeq();
     }
 
     @Override
@@ -261,6 +359,10 @@ public final class JdbcStore implements Store {
         jdbi.useHandle(h -> {
             h.execute("DELETE FROM snapshot");
             h.execute("DELETE FROM merkle_node");
+            h.execute("DELETE FROM audit_node_leaf");
+            h.execute("DELETE FROM audit_event");
+            h.execute("DELETE FROM audit_holding");
+            h.execute("UPDATE audit_progress SET seq = 0, leaves = 0");
             h.execute("DELETE FROM journal");
         });
         lastSeq = 0;

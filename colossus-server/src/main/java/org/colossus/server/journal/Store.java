@@ -30,14 +30,53 @@ public interface Store extends AutoCloseable {
     /** A Merkle node written by the audit log, or null. */
     byte[] merkleNode(int level, long index);
 
-    /** Writes Merkle nodes (level, index, hash) in one transaction. */
-    void putMerkleNodes(List<MerkleNode> nodes);
-
-    /** The number of leaves the stored tree has. */
-    long merkleLeaves();
+    /** Stored Merkle nodes of one level with index in [from, to], by index. */
+    java.util.Map<Long, byte[]> merkleNodes(int level, long from, long to);
 
     record MerkleNode(int level, long index, byte[] hash) {
     }
+
+    /** A node leaf of the audit log (its data is the leaf's text). */
+    record NodeLeaf(int node, long leaf, long seq, long timeMillis, int holders, byte[] data) {
+    }
+
+    /** Entry {@code seq} is followed by node leaves [firstLeaf, firstLeaf + count). */
+    record AuditEvent(long seq, long firstLeaf, int count) {
+    }
+
+    /** A job holding nodes (comma-separated ids), as the audit log tracks it. */
+    record Holding(long job, String tenant, String nodes) {
+    }
+
+    /** How far the audit log has integrated the journal. */
+    record AuditProgress(long seq, long leaves) {
+    }
+
+    /** One integration step of the audit log, written in one transaction. */
+    record AuditWrite(List<MerkleNode> nodes, List<NodeLeaf> nodeLeaves, List<AuditEvent> events,
+                      List<Holding> holdingsAdded, List<Long> holdingsRemoved, AuditProgress progress) {
+    }
+
+    void putAudit(AuditWrite write);
+
+    AuditProgress auditProgress();
+
+    List<Holding> auditHoldings();
+
+    /** The latest node leaf of every node that has one. */
+    List<NodeLeaf> auditNodeHeads();
+
+    /** Node leaves of {@code node} with leaf index in [fromLeaf, toLeaf], in order, at most {@code limit}. */
+    List<NodeLeaf> auditNodeLeaves(int node, long fromLeaf, long toLeaf, int limit);
+
+    /** Node leaves with leaf index in [fromLeaf, toLeaf], in leaf order. */
+    List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf);
+
+    /** The event rows with seq in [fromSeq, toSeq], and the nearest one before fromSeq if any, in seq order. */
+    List<AuditEvent> auditEvents(long fromSeq, long toSeq);
+
+    /** For tests that play a malicious operator: runs SQL statements in one transaction. */
+    void tamper(String... statements);
 
     /** e.g. "H2 2.5.252 (file ./colossus-data/colossus)". */
     String describe();

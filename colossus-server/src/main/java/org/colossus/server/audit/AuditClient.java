@@ -1,0 +1,127 @@
+package org.colossus.server.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.colossus.trust.TenantVerifier;
+import org.colossus.trust.TrustException;
+
+/**
+ * The audit endpoints of a Colossus server as a {@link TenantVerifier.Log}: what {@code colossus audit verify} reads.
+ * Transport errors and problem documents become {@link TrustException}s naming the request.
+ */
+public final class AuditClient implements TenantVerifier.Log {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String baseUrl;
+    private final String token;
+    private final int pageSize;
+
+    public AuditClient(String baseUrl, String token, int pageSize) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+        this.pageSize = pageSize;
+    }
+
+    public String get(String path) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<String> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new TrustException("GET " + path + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustException("GET " + path + ": interrupted");
+        }
+        if (res.statusCode() != 200) {
+            String detail = res.body();
+            try {
+                JsonNode p = MAPPER.readTree(res.body());
+                if (p.hasNonNull("detail")) {
+                    detail = p.get("detail").asText();
+                }
+            } catch (IOException ignored) {
+                // not a problem document
+            }
+            throw new TrustException("GET " + path + ": HTTP " + res.statusCode() + ": " + detail);
+        }
+        return res.body();
+    }
+
+    private JsonNode json(String path) {
+        try {
+            return MAPPER.readTree(get(path));
+        } catch (IOException e) {
+            throw new TrustException("GET " + path + ": not JSON: " + e.getMessage());
+        }
+    }
+
+    private static List<byte[]> hashes(JsonNode arr) {
+        List<byte[]> out = new ArrayList<>();
+        if (arr != null) {
+            arr.forEach(n -> out.add(Base64.getDecoder().decode(n.asText())));
+        }
+        return out;
+    }
+
+    private static Long next(JsonNode page) {
+        JsonNode n = page.get("next");
+        return n == null || n.isNull() ? null : n.asLong();
+    }
+
+    private static List<TenantVerifier.IndexedText> leaves(JsonNode arr) {
+        List<TenantVerifier.IndexedText> out = new ArrayList<>();
+        if (arr != null) {
+            arr.forEach(n -> out.add(new TenantVerifier.IndexedText(n.get("index").asLong(), n.get("data").asText())));
+        }
+        return out;
+    }
+
+    @Override
+    public String checkpoint() {
+        return get("/api/v1/audit/checkpoint?fresh=true");
+    }
+
+    public String key() {
+        return get("/api/v1/audit/key").trim();
+    }
+
+    @Override
+    public List<byte[]> consistencyProof(long from, long to) {
+        return hashes(json("/api/v1/audit/proof/consistency?from=" + from + "&to=" + to).get("proof"));
+    }
+
+    @Override
+    public List<byte[]> inclusionProof(long index, long size) {
+        return hashes(json("/api/v1/audit/proof/inclusion?index=" + index + "&size=" + size).get("proof"));
+    }
+
+    @Override
+    public TenantVerifier.EntryPage entries(long afterSeq, long treeSize) {
+        JsonNode page = json("/api/v1/audit/entries?after=" + afterSeq + "&size=" + treeSize + "&limit=" + pageSize);
+        List<TenantVerifier.OwnEntry> items = new ArrayList<>();
+        for (JsonNode e : page.get("items")) {
+            items.add(new TenantVerifier.OwnEntry(e.get("seq").asLong(), e.get("index").asLong(), e.get("canonical").asText(),
+                    Base64.getDecoder().decode(e.get("opening").asText()), leaves(e.get("nodeLeaves"))));
+        }
+        return new TenantVerifier.EntryPage(page.get("treeSize").asLong(), items, next(page), hashes(page.get("proof")));
+    }
+
+    @Override
+    public TenantVerifier.NodePage nodeHistory(int node, long fromLeaf, long toLeaf, long treeSize) {
+        JsonNode page = json("/api/v1/audit/nodes/" + node + "?from=" + fromLeaf + "&to=" + toLeaf + "&size=" + treeSize);
+        return new TenantVerifier.NodePage(page.get("treeSize").asLong(), leaves(page.get("items")), next(page),
+                hashes(page.get("proof")));
+    }
+}
