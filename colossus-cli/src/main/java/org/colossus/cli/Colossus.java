@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Open control plane for an AI supercluster rented to rival labs.",
         subcommands = {FleetCommand.class, PlanCommand.class, SimulateCommand.class, ServeCommand.class, DemoCommand.class,
                 ClientCommands.Tenant.class, ClientCommands.Contract.class, ClientCommands.Job.class, ClientCommands.Node.class,
-                ClientCommands.Usage.class, CommandLine.HelpCommand.class})
+                ClientCommands.Usage.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Colossus {
     /** Exit code for input the user can fix (a bad fleet file, an unknown name). */
     public static final int EXIT_BAD_INPUT = 1;
@@ -41,7 +41,7 @@ public final class Colossus {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean expected = e instanceof FleetException || e instanceof PerfException || e instanceof SchedulerException
                     || e instanceof SimException || e instanceof CliException
-                    || e instanceof org.colossus.server.ServerException;
+                    || e instanceof org.colossus.server.ServerException || e instanceof org.colossus.trust.TrustException;
             err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             if (root.verbose || !expected) {
                 if (!root.verbose) {

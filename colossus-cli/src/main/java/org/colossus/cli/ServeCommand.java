@@ -87,6 +87,11 @@ final class ServeCommand implements Callable<Integer> {
      */
     @SuppressWarnings("removal")
     static void runUntilTerminated(ColossusServer server) throws InterruptedException {
+        runUntilTerminated((AutoCloseable) server::close);
+    }
+
+    @SuppressWarnings("removal")
+    static void runUntilTerminated(AutoCloseable server) throws InterruptedException {
         CountDownLatch signalled = new CountDownLatch(1);
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> signalled.countDown());
@@ -94,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException | LinkageError e) {
             CountDownLatch closed = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
+                closeQuietly(server);
                 closed.countDown();
             }, "colossus-shutdown"));
             closed.await();
@@ -102,7 +107,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         signalled.await();
         System.out.println("shutting down");
-        server.close();
+        closeQuietly(server);
         System.out.println("stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("colossus: close: " + e.getMessage());
+        }
     }
 }

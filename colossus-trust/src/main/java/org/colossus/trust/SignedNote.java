@@ -14,7 +14,7 @@ public record SignedNote(String text, List<Line> signatures) {
 
     /** One signature line: the key name, the 4-byte key id and the signature bytes after it. */
     public record Line(String name, int keyId, byte[] signature) {
-        String encode() {
+        public String encode() {
             byte[] raw = new byte[4 + signature.length];
             raw[0] = (byte) (keyId >>> 24);
             raw[1] = (byte) (keyId >>> 16);

@@ -98,7 +98,8 @@ public final class TenantVerifier {
     }
 
     /** The verdict: evidence lines, failures (empty if all passed), and the state to keep if it passed. */
-    public record Report(List<String> evidence, List<String> failures, State next, Checkpoint checkpoint) {
+    /** @param note the signed checkpoint as served (for witnesses), or null if none was read */
+    public record Report(List<String> evidence, List<String> failures, State next, Checkpoint checkpoint, String note) {
         public boolean ok() {
             return failures.isEmpty();
         }
@@ -123,35 +124,44 @@ public final class TenantVerifier {
         List<String> evidence = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Checkpoint cp;
+        String noteText = null;
+        SignedNote note;
         try {
-            SignedNote note = SignedNote.parse(log.checkpoint());
-            note.verify(key);
+            noteText = log.checkpoint();
+            note = SignedNote.parse(noteText);
             cp = Checkpoint.parse(note.text());
         } catch (TrustException e) {
             failures.add("checkpoint: " + e.getMessage());
-            return new Report(evidence, failures, null, null);
+            return new Report(evidence, failures, null, null, noteText);
+        }
+        try {
+            note.verify(key);
+        } catch (TrustException e) {
+            failures.add("checkpoint: no valid signature by the pinned log key " + key.name() + "+"
+                    + String.format("%08x", key.keyId()) + " (forged, or signed with another key): " + e.getMessage());
+            return new Report(evidence, failures, null, cp, noteText);
         }
         if (!cp.origin().equals(key.name())) {
             failures.add("checkpoint: origin '" + cp.origin() + "' is not the pinned log '" + key.name() + "'");
-            return new Report(evidence, failures, null, cp);
+            return new Report(evidence, failures, null, cp, noteText);
         }
         evidence.add("checkpoint: " + cp.origin() + " size " + cp.size() + " root "
                 + Base64.getEncoder().encodeToString(cp.root()) + ", signature valid under the pinned key");
         if (previous != null) {
             if (!previous.key().equals(key.encode())) {
                 failures.add("state: it was kept for log key " + previous.key() + ", not the pinned " + key.encode());
-                return new Report(evidence, failures, null, cp);
+                return new Report(evidence, failures, null, cp, noteText);
             }
             if (cp.size() < previous.size()) {
                 failures.add("rollback: the log now has " + cp.size() + " leaves, fewer than the " + previous.size()
                         + " of the checkpoint you verified before");
-                return new Report(evidence, failures, null, cp);
+                return new Report(evidence, failures, null, cp, noteText);
             }
             if (cp.size() == previous.size()) {
                 if (!Arrays.equals(cp.root(), previous.root())) {
                     failures.add("split view: the log shows a different tree of the same size " + cp.size()
                             + " than the checkpoint you verified before");
-                    return new Report(evidence, failures, null, cp);
+                    return new Report(evidence, failures, null, cp, noteText);
                 }
                 evidence.add("consistency: same tree as the checkpoint verified before (size " + cp.size() + ")");
             } else {
@@ -163,7 +173,7 @@ public final class TenantVerifier {
                     failures.add("consistency: the log of size " + cp.size() + " does not extend the one of size "
                             + previous.size() + " you verified before (rewritten, truncated and regrown, or forked): "
                             + e.getMessage());
-                    return new Report(evidence, failures, null, cp);
+                    return new Report(evidence, failures, null, cp, noteText);
                 }
             }
         }
@@ -178,7 +188,7 @@ public final class TenantVerifier {
                 EntryPage page = log.entries(after, cp.size());
                 if (page.treeSize() != cp.size()) {
                     failures.add("entries: served against tree size " + page.treeSize() + ", not " + cp.size());
-                    return new Report(evidence, failures, null, cp);
+                    return new Report(evidence, failures, null, cp, noteText);
                 }
                 List<Long> indices = new ArrayList<>();
                 List<byte[]> hashes = new ArrayList<>();
@@ -205,7 +215,7 @@ public final class TenantVerifier {
                     }
                 }
                 if (!failures.isEmpty()) {
-                    return new Report(evidence, failures, null, cp);
+                    return new Report(evidence, failures, null, cp, noteText);
                 }
                 if (page.next() == null) {
                     break;
@@ -214,7 +224,7 @@ public final class TenantVerifier {
             }
         } catch (TrustException e) {
             failures.add("entries: " + e.getMessage());
-            return new Report(evidence, failures, null, cp);
+            return new Report(evidence, failures, null, cp, noteText);
         }
         evidence.add("inclusion: " + entries + " own entr" + (entries == 1 ? "y" : "ies") + " after entry " + lastSeq
                 + " opened and proven in the tree of size " + cp.size());
@@ -233,7 +243,7 @@ public final class TenantVerifier {
             }
         }
         if (!failures.isEmpty()) {
-            return new Report(evidence, failures, null, cp);
+            return new Report(evidence, failures, null, cp, noteText);
         }
         long held = nodeStates.values().stream().filter(s -> s.mine() > 0).count();
         evidence.add("exclusivity: " + checked + " node" + (checked == 1 ? "" : "s") + " held since the last check,"
@@ -244,7 +254,7 @@ public final class TenantVerifier {
                 keep.put(n, s);
             }
         });
-        return new Report(evidence, failures, new State(key.encode(), cp.size(), cp.root(), after, keep), cp);
+        return new Report(evidence, failures, new State(key.encode(), cp.size(), cp.root(), after, keep), cp, noteText);
     }
 
     /** Checks one own entry and collects its leaves; returns what is wrong, or null. */
