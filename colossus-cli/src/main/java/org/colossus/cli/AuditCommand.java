@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
         description = "Verify the operator's audit log as a tenant, or run a witness.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.WitnessCommand.class, AuditCommand.Key.class})
 final class AuditCommand {
-    /** Exit code when a check fails (1 stays for bad input and unreachable servers). */
-    static final int EXIT_VERIFICATION_FAILED = 2;
+    /** Exit code when a check fails (1 is bad input or an unreachable server, 2 a usage error). */
+    static final int EXIT_VERIFICATION_FAILED = 3;
 
     private AuditCommand() {
     }
@@ -87,7 +87,7 @@ final class AuditCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check, as a tenant, that the operator's log is signed by the pinned key, extends the log you",
                     "verified before, holds every one of your entries since then unaltered, and that nobody else held",
-                    "any node while you did. Exit 0 if all holds, 2 naming what failed, 1 for bad input."})
+                    "any node while you did. Exit 0 if all holds, 3 naming what failed, 1 for bad input or an unreachable server."})
     static final class Verify implements Callable<Integer> {
         @Mixin
         ApiClient api;
@@ -115,7 +115,7 @@ final class AuditCommand {
                 description = "Cosignatures needed (default: every --witness).")
         Integer required;
 
-        @Option(names = "--page", defaultValue = "5000", hidden = true)
+        @Option(names = "--page", defaultValue = "10000", hidden = true)
         int page;
 
         @Override

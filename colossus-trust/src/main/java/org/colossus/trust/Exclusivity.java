@@ -2,14 +2,22 @@ package org.colossus.trust;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * A tenant's check that nobody else held one of its nodes while it did, from the node's chained history in the log
- * (each node leaf names the previous event on its node, so the listing cannot skip one). The operator cannot hide a
- * co-located job: its placement or the count of holders on the tenant's own events gives it away.
+ * A tenant's check that nobody else held one of its nodes while it did, from its own node leaves (which it has
+ * opened and proven with its entries) plus the few leaves they point at. Every node leaf names the node's previous
+ * event ({@code prev}) and the jobs on the node after it ({@code holders}), so:
+ * <ul>
+ *   <li>while the tenant holds the node, the next event on it must be the tenant's own: its own leaf's {@code prev}
+ *   must be its previous own leaf, and the node's first event after its last own leaf must not exist;</li>
+ *   <li>each own leaf's count must follow from the leaf it names (+1 for a placement, -1 for a release);</li>
+ *   <li>whenever the tenant holds the node, the count must equal its own jobs there: a placement onto a node that
+ *   still held another job shows up as one holder too many.</li>
+ * </ul>
+ * The leaf before a holding period (foreign, or the tenant's own last one) is the only foreign fact relied on: its
+ * count is signed into the log, and a lie in it contradicts the other holder's own chain.
  */
 public final class Exclusivity {
     private Exclusivity() {
@@ -19,103 +27,96 @@ public final class Exclusivity {
     public record Indexed(long index, AuditLeaf.Node leaf) {
     }
 
-    /**
-     * @param chain the node's events from the one before the tenant's first (or the tenant's first, if the node had
-     *              no earlier event) to the tenant's last, in log order
-     * @param own   the leaf indices of the tenant's own events on this node (from its own, opened entries)
-     * @return what is wrong, one line each; empty if the tenant held the node alone whenever it held it
-     */
-    public static List<String> check(int node, List<Indexed> chain, Set<Long> own) {
-        return check(node, chain, own, 0);
+    /** Where an earlier check of this node stopped: the tenant's last leaf there, its count, and the tenant's jobs. */
+    public record Start(long lastLeaf, int holders, int mine) {
+    }
+
+    /** What is wrong (empty if nothing), and where to continue next time (null once the tenant left the node). */
+    public record Outcome(List<String> problems, Start next) {
     }
 
     /**
-     * As {@link #check(int, List, Set)}, where the chain may start at an event checked before (then not in
-     * {@code own}) after which the tenant held the node {@code mineAtStart} times.
+     * @param start  where the last check stopped, or null
+     * @param own    the tenant's new leaves on this node, ascending
+     * @param served leaves the log served by index (the leaves own leaves name, when not the tenant's own)
+     * @param next   the node's first event after the tenant's last leaf there, if the log has one
      */
-    public static List<String> check(int node, List<Indexed> chain, Set<Long> own, int mineAtStart) {
+    public static Outcome check(int node, Start start, List<Indexed> own, Map<Long, AuditLeaf.Node> served, Indexed next) {
         List<String> problems = new ArrayList<>();
-        if (own.isEmpty() && mineAtStart == 0) {
-            return problems;
-        }
-        if (chain.isEmpty()) {
-            problems.add("node " + node + ": the log lists no events although you hold " + own.size());
-            return problems;
-        }
-        Set<Long> seen = new HashSet<>();
-        for (int i = 0; i < chain.size(); i++) {
-            Indexed e = chain.get(i);
-            seen.add(e.index());
-            if (e.leaf().node() != node) {
-                problems.add("node " + node + ": leaf " + e.index() + " is about node " + e.leaf().node());
-                return problems;
-            }
-            if (i > 0 && e.leaf().prev() != chain.get(i - 1).index()) {
-                problems.add("node " + node + ": the history is broken at leaf " + e.index() + ": it names leaf "
-                        + e.leaf().prev() + " as the node's previous event, but the log listed leaf " + chain.get(i - 1).index());
-                return problems;
-            }
-        }
-        for (long o : own) {
-            if (!seen.contains(o)) {
-                problems.add("node " + node + ": your event at leaf " + o + " is not in the node's history the log "
-                        + "serves: the history was forked");
-                return problems;
-            }
-        }
-        int from;
-        int holders;
-        if (own.contains(chain.get(0).index())) {
-            if (chain.get(0).leaf().prev() != -1) {
-                problems.add("node " + node + ": the history starts at your leaf " + chain.get(0).index()
-                        + " but that leaf names an earlier event " + chain.get(0).leaf().prev());
-                return problems;
-            }
-            from = 0;
-            holders = 0;
-        } else {
-            from = 1;
-            holders = chain.get(0).leaf().holders();
-        }
-        int mine = from == 1 ? mineAtStart : 0;
-        for (int i = from; i < chain.size(); i++) {
-            Indexed e = chain.get(i);
+        int mine = start == null ? 0 : start.mine();
+        long prevOwn = start == null ? Long.MIN_VALUE : start.lastLeaf();
+        int prevOwnHolders = start == null ? 0 : start.holders();
+        for (Indexed e : own) {
             AuditLeaf.Node n = e.leaf();
-            boolean isMine = own.contains(e.index());
-            int before = holders;
-            int minesBefore = mine;
+            if (n.node() != node) {
+                problems.add("node " + node + ": your leaf " + e.index() + " is about node " + n.node());
+                return new Outcome(problems, null);
+            }
+            int before;
+            AuditLeaf.Node named = null;
+            if (n.prev() == -1) {
+                before = 0;
+            } else if (n.prev() == prevOwn) {
+                before = prevOwnHolders;
+            } else {
+                named = served.get(n.prev());
+                if (named == null) {
+                    problems.add("node " + node + ": the log did not serve leaf " + n.prev() + ", which your leaf "
+                            + e.index() + " names as the node's previous event");
+                    return new Outcome(problems, null);
+                }
+                if (named.node() != node) {
+                    problems.add("node " + node + ": your leaf " + e.index() + " names leaf " + n.prev()
+                            + " as the node's previous event, but that leaf is about node " + named.node());
+                    return new Outcome(problems, null);
+                }
+                before = named.holders();
+            }
+            String when = Instant.ofEpochMilli(n.timeMillis()) + " (leaf " + e.index() + ", entry " + n.seq() + ")";
+            if (mine > 0 && n.prev() != prevOwn) {
+                problems.add("node " + node + ": " + foreign(named, n.prev()) + " while you held it (between your leaves "
+                        + prevOwn + " and " + e.index() + ")");
+            }
             int step = n.event() == AuditLeaf.Event.PLACE ? 1 : -1;
             if (n.holders() != before + step) {
-                problems.add("node " + node + ": the log is inconsistent at leaf " + e.index() + ": a " + word(n)
-                        + " takes the node from " + before + " to " + n.holders() + " holders");
-                return problems;
+                problems.add("node " + node + ": the log is inconsistent at your leaf " + e.index() + ": a "
+                        + (step > 0 ? "placement" : "release") + " takes the node from " + before + " to " + n.holders()
+                        + " holders");
+                return new Outcome(problems, null);
             }
-            holders = n.holders();
-            if (isMine) {
-                mine += step;
+            if (step > 0 && mine == 0 && before > 0) {
+                problems.add("node " + node + ": you were placed on it at " + when + " while " + before
+                        + " other job(s) still held it");
             }
-            if (mine < 0 || holders < mine) {
-                problems.add("node " + node + ": the log is inconsistent at leaf " + e.index() + ": " + holders
-                        + " holders but " + mine + " of your jobs");
-                return problems;
+            mine += step;
+            if (mine < 0) {
+                problems.add("node " + node + ": the log is inconsistent at your leaf " + e.index()
+                        + ": a release of a job you did not hold there");
+                return new Outcome(problems, null);
             }
-            if (mine > 0 && holders > mine) {
-                String when = Instant.ofEpochMilli(n.timeMillis()) + " (leaf " + e.index() + ", entry " + n.seq() + ")";
-                if (!isMine && n.event() == AuditLeaf.Event.PLACE) {
-                    problems.add("node " + node + ": another holder was placed on it at " + when + " while you held it");
-                } else if (isMine && n.event() == AuditLeaf.Event.PLACE && minesBefore < before) {
-                    problems.add("node " + node + ": you were placed on it at " + when + " while " + (before - minesBefore)
-                            + " other job(s) still held it");
-                } else {
-                    problems.add("node " + node + ": at " + when + " it had " + holders + " holders, only " + mine
-                            + " of them yours");
-                }
+            if (mine > 0 && n.holders() != mine && problems.isEmpty()) {
+                problems.add("node " + node + ": at " + when + " it had " + n.holders() + " holders, only " + mine
+                        + " of them yours");
+            }
+            prevOwn = e.index();
+            prevOwnHolders = n.holders();
+        }
+        if (mine > 0 && next != null) {
+            if (next.leaf().node() != node || next.index() <= prevOwn) {
+                problems.add("node " + node + ": the log served leaf " + next.index() + " as the node's next event after "
+                        + "your leaf " + prevOwn + ", but it is not");
+            } else {
+                problems.add("node " + node + ": " + foreign(next.leaf(), next.index()) + " while you held it");
             }
         }
-        return problems;
+        return new Outcome(problems, mine > 0 ? new Start(prevOwn, prevOwnHolders, mine) : null);
     }
 
-    private static String word(AuditLeaf.Node n) {
-        return n.event() == AuditLeaf.Event.PLACE ? "placement" : "release";
+    private static String foreign(AuditLeaf.Node n, long index) {
+        if (n == null) {
+            return "another event (leaf " + index + ") happened on it";
+        }
+        return "another holder was " + (n.event() == AuditLeaf.Event.PLACE ? "placed on" : "released from") + " it at "
+                + Instant.ofEpochMilli(n.timeMillis()) + " (leaf " + index + ", entry " + n.seq() + ")";
     }
 }

@@ -30,7 +30,11 @@ public final class TenantVerifier {
 
         EntryPage entries(long afterSeq, long treeSize);
 
-        NodePage nodeHistory(int node, long fromLeaf, long toLeaf, long treeSize);
+        /**
+         * Node leaves by index, and for each {@code after} pair (node, leaf) the node's first event after that leaf,
+         * with one multi-leaf proof of them all in the tree of {@code treeSize}.
+         */
+        NodePage nodeLeaves(List<Long> indices, List<long[]> after, long treeSize);
     }
 
     public record IndexedText(long index, String text) {
@@ -45,12 +49,8 @@ public final class TenantVerifier {
     public record NodePage(long treeSize, List<IndexedText> items, Long next, List<byte[]> proof) {
     }
 
-    /** Per node the tenant still held at the last check: the last event checked, the holders then, its own jobs. */
-    public record NodeState(long lastLeaf, int mine) {
-    }
-
     /** What the verifier remembers between runs. */
-    public record State(String key, long size, byte[] root, long seq, Map<Integer, NodeState> nodes) {
+    public record State(String key, long size, byte[] root, long seq, Map<Integer, Exclusivity.Start> nodes) {
         public State {
             nodes = Map.copyOf(nodes);
         }
@@ -64,7 +64,7 @@ public final class TenantVerifier {
             b.append("root ").append(Base64.getEncoder().encodeToString(root)).append('\n');
             b.append("seq ").append(seq).append('\n');
             new TreeMap<>(nodes).forEach((n, s) -> b.append("node ").append(n).append(' ').append(s.lastLeaf())
-                    .append(' ').append(s.mine()).append('\n'));
+                    .append(' ').append(s.holders()).append(' ').append(s.mine()).append('\n'));
             return b.toString();
         }
 
@@ -78,10 +78,11 @@ public final class TenantVerifier {
                 long size = Long.parseLong(field(lines[2], "size"));
                 byte[] root = Base64.getDecoder().decode(field(lines[3], "root"));
                 long seq = Long.parseLong(field(lines[4], "seq"));
-                Map<Integer, NodeState> nodes = new LinkedHashMap<>();
+                Map<Integer, Exclusivity.Start> nodes = new LinkedHashMap<>();
                 for (int i = 5; i < lines.length; i++) {
                     String[] f = field(lines[i], "node").split(" ");
-                    nodes.put(Integer.parseInt(f[0]), new NodeState(Long.parseLong(f[1]), Integer.parseInt(f[2])));
+                    nodes.put(Integer.parseInt(f[0]), new Exclusivity.Start(Long.parseLong(f[1]), Integer.parseInt(f[2]),
+                            Integer.parseInt(f[3])));
                 }
                 return new State(key, size, root, seq, nodes);
             } catch (RuntimeException e) {
@@ -178,14 +179,27 @@ public final class TenantVerifier {
             }
         }
         long lastSeq = previous == null ? 0 : previous.seq();
-        Map<Integer, NodeState> nodeStates = new TreeMap<>(previous == null ? Map.of() : previous.nodes());
+        Map<Integer, Exclusivity.Start> nodeStates = new TreeMap<>(previous == null ? Map.of() : previous.nodes());
         // Own node events since the last run, by node.
-        Map<Integer, List<Long>> ownByNode = new TreeMap<>();
+        Map<Integer, List<Exclusivity.Indexed>> ownByNode = new TreeMap<>();
         int entries = 0;
-        long after = lastSeq;
+        long lastEntry = lastSeq;
+        long e0 = System.nanoTime();
+        // The next page is fetched while this one is checked: the server's work and the verifier's overlap.
+        java.util.concurrent.ExecutorService fetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "audit-verify-fetch");
+            t.setDaemon(true);
+            return t;
+        });
         try {
+            final long firstAfter = lastEntry;
+            java.util.concurrent.Future<EntryPage> pending = fetcher.submit(() -> log.entries(firstAfter, cp.size()));
             while (true) {
-                EntryPage page = log.entries(after, cp.size());
+                EntryPage page = await(pending);
+                if (page.next() != null) {
+                    final long nextAfter = page.next();
+                    pending = fetcher.submit(() -> log.entries(nextAfter, cp.size()));
+                }
                 if (page.treeSize() != cp.size()) {
                     failures.add("entries: served against tree size " + page.treeSize() + ", not " + cp.size());
                     return new Report(evidence, failures, null, cp, noteText);
@@ -194,12 +208,12 @@ public final class TenantVerifier {
                 List<byte[]> hashes = new ArrayList<>();
                 Map<Long, OwnEntry> byIndex = new LinkedHashMap<>();
                 for (OwnEntry e : page.items()) {
-                    String problem = checkEntry(e, after, ownByNode, indices, hashes);
+                    String problem = checkEntry(e, lastEntry, ownByNode, indices, hashes);
                     if (problem != null) {
                         failures.add("entry " + e.seq() + ": " + problem);
                     }
                     byIndex.put(e.index(), e);
-                    after = e.seq();
+                    lastEntry = e.seq();
                 }
                 entries += page.items().size();
                 if (!indices.isEmpty() && failures.isEmpty()) {
@@ -220,45 +234,110 @@ public final class TenantVerifier {
                 if (page.next() == null) {
                     break;
                 }
-                after = page.next();
+                lastEntry = page.next();
             }
         } catch (TrustException e) {
             failures.add("entries: " + e.getMessage());
             return new Report(evidence, failures, null, cp, noteText);
+        } finally {
+            fetcher.shutdownNow();
         }
         evidence.add("inclusion: " + entries + " own entr" + (entries == 1 ? "y" : "ies") + " after entry " + lastSeq
-                + " opened and proven in the tree of size " + cp.size());
+                + " opened and proven in the tree of size " + cp.size()
+                + String.format(" (%.2f s)", (System.nanoTime() - e0) / 1e9));
+        long n0 = System.nanoTime();
         Set<Integer> nodes = new java.util.TreeSet<>(ownByNode.keySet());
         nodes.addAll(nodeStates.keySet());
+        // One pass to learn which leaves the own leaves name (when not the tenant's own) and which nodes are still
+        // held at the end (their next event must not exist); then those, in batches, with one proof per batch.
+        List<Long> named = new ArrayList<>();
+        List<long[]> after = new ArrayList<>();
+        for (int node : nodes) {
+            Exclusivity.Start st = nodeStates.get(node);
+            Set<Long> ownIdx = new HashSet<>();
+            List<Exclusivity.Indexed> own = ownByNode.getOrDefault(node, List.of());
+            own.forEach(o -> ownIdx.add(o.index()));
+            int mine = st == null ? 0 : st.mine();
+            long last = st == null ? -1 : st.lastLeaf();
+            for (Exclusivity.Indexed o : own) {
+                long p = o.leaf().prev();
+                if (p >= 0 && !ownIdx.contains(p) && (st == null || p != st.lastLeaf())) {
+                    named.add(p);
+                }
+                mine += o.leaf().event() == AuditLeaf.Event.PLACE ? 1 : -1;
+                last = o.index();
+            }
+            if (mine > 0) {
+                after.add(new long[] {node, last});
+            }
+        }
+        Map<Long, AuditLeaf.Node> served = new java.util.HashMap<>();
+        Map<Integer, Exclusivity.Indexed> nextAfter = new java.util.HashMap<>();
+        try {
+            List<Long> distinct = new ArrayList<>(new java.util.TreeSet<>(named));
+            int batch = 10_000;
+            for (int i = 0; i < Math.max(distinct.size(), after.size()); i += batch) {
+                List<Long> idx = distinct.subList(Math.min(i, distinct.size()), Math.min(i + batch, distinct.size()));
+                List<long[]> aft = after.subList(Math.min(i, after.size()), Math.min(i + batch, after.size()));
+                NodePage page = log.nodeLeaves(idx, aft, cp.size());
+                List<Exclusivity.Indexed> leaves = checked(page, cp);
+                Set<Long> asked = new HashSet<>(idx);
+                for (Exclusivity.Indexed l : leaves) {
+                    if (asked.contains(l.index())) {
+                        served.put(l.index(), l.leaf());
+                    }
+                }
+                for (long[] a : aft) {
+                    for (Exclusivity.Indexed l : leaves) {
+                        if (l.leaf().node() == (int) a[0] && l.index() > a[1]) {
+                            nextAfter.merge((int) a[0], l, (x, y) -> x.index() < y.index() ? x : y);
+                        }
+                    }
+                }
+            }
+        } catch (TrustException e) {
+            failures.add("exclusivity: " + e.getMessage());
+            return new Report(evidence, failures, null, cp, noteText);
+        }
         int checked = 0;
         for (int node : nodes) {
-            try {
-                String problem = checkNode(node, ownByNode.getOrDefault(node, List.of()), nodeStates, cp);
-                if (problem != null) {
-                    failures.add(problem);
-                }
-                checked++;
-            } catch (TrustException e) {
-                failures.add("node " + node + ": " + e.getMessage());
+            Exclusivity.Outcome o = Exclusivity.check(node, nodeStates.get(node), ownByNode.getOrDefault(node, List.of()),
+                    served, nextAfter.get(node));
+            failures.addAll(o.problems());
+            if (o.next() == null) {
+                nodeStates.remove(node);
+            } else {
+                nodeStates.put(node, o.next());
             }
+            checked++;
         }
         if (!failures.isEmpty()) {
             return new Report(evidence, failures, null, cp, noteText);
         }
-        long held = nodeStates.values().stream().filter(s -> s.mine() > 0).count();
+        long held = nodeStates.size();
         evidence.add("exclusivity: " + checked + " node" + (checked == 1 ? "" : "s") + " held since the last check,"
-                + " nobody else on any of them while you held it" + (held > 0 ? " (" + held + " still held)" : ""));
-        Map<Integer, NodeState> keep = new TreeMap<>();
-        nodeStates.forEach((n, s) -> {
-            if (s.mine() > 0) {
-                keep.put(n, s);
+                + " nobody else on any of them while you held it" + (held > 0 ? " (" + held + " still held)" : "")
+                + String.format(" (%.2f s)", (System.nanoTime() - n0) / 1e9));
+        return new Report(evidence, failures, new State(key.encode(), cp.size(), cp.root(), lastEntry, nodeStates), cp,
+                noteText);
+    }
+
+    private static EntryPage await(java.util.concurrent.Future<EntryPage> f) {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof TrustException t) {
+                throw t;
             }
-        });
-        return new Report(evidence, failures, new State(key.encode(), cp.size(), cp.root(), after, keep), cp, noteText);
+            throw new TrustException(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustException("interrupted");
+        }
     }
 
     /** Checks one own entry and collects its leaves; returns what is wrong, or null. */
-    private String checkEntry(OwnEntry e, long after, Map<Integer, List<Long>> ownByNode, List<Long> indices,
+    private String checkEntry(OwnEntry e, long after, Map<Integer, List<Exclusivity.Indexed>> ownByNode, List<Long> indices,
                               List<byte[]> hashes) {
         if (e.seq() <= after) {
             return "served out of order (after entry " + after + ")";
@@ -295,7 +374,7 @@ public final class TenantVerifier {
                 return "node leaf " + t.index() + " says " + n.event() + " for a " + type;
             }
             nodes.add(n.node());
-            ownByNode.computeIfAbsent(n.node(), k -> new ArrayList<>()).add(t.index());
+            ownByNode.computeIfAbsent(n.node(), k -> new ArrayList<>()).add(new Exclusivity.Indexed(t.index(), n));
             indices.add(t.index());
             hashes.add(n.leafHash());
         }
@@ -343,75 +422,8 @@ public final class TenantVerifier {
         return out;
     }
 
-    /** Walks one node's chained history over the tenant's new events; updates the node's state. */
-    private String checkNode(int node, List<Long> own, Map<Integer, NodeState> states, Checkpoint cp) {
-        NodeState before = states.get(node);
-        int mineAtStart = before == null ? 0 : before.mine();
-        long from;
-        if (before != null) {
-            from = before.lastLeaf();
-        } else {
-            from = own.get(0); // replaced by its predecessor below once the leaf is read
-        }
-        int mineAtEnd = mineAtStart;
-        List<Exclusivity.Indexed> chain = new ArrayList<>();
-        if (before == null) {
-            NodePage first = log.nodeHistory(node, from, from, cp.size());
-            List<Exclusivity.Indexed> leaf = checked(first, node, cp);
-            if (leaf.isEmpty() || leaf.get(0).index() != from) {
-                return "node " + node + ": the log does not serve your leaf " + from;
-            }
-            long prev = leaf.get(0).leaf().prev();
-            if (prev >= 0) {
-                from = prev;
-            }
-        }
-        // The tenant's own count at the end decides how far to read: while it still holds the node, to the log's end.
-        Set<Long> ownSet = new HashSet<>(own);
-        for (long o : own) {
-            // the event kind is in the leaf; counted from the chain below
-            ownSet.add(o);
-        }
-        long to = own.isEmpty() ? cp.size() - 1 : own.get(own.size() - 1);
-        long cursor = from;
-        while (true) {
-            NodePage page = log.nodeHistory(node, cursor, to, cp.size());
-            List<Exclusivity.Indexed> items = checked(page, node, cp);
-            chain.addAll(items);
-            if (page.next() == null || items.isEmpty()) {
-                break;
-            }
-            cursor = page.next() + 1;
-        }
-        if (chain.isEmpty() || chain.get(0).index() != from) {
-            return "node " + node + ": the log's history of the node does not start at leaf " + from
-                    + " (the event before yours)";
-        }
-        for (Exclusivity.Indexed e : chain) {
-            if (ownSet.contains(e.index())) {
-                mineAtEnd += e.leaf().event() == AuditLeaf.Event.PLACE ? 1 : -1;
-            }
-        }
-        if (mineAtEnd > 0 && !own.isEmpty() && to != cp.size() - 1) {
-            // Still held: everything after the last own event must be checked too.
-            NodePage page = log.nodeHistory(node, to + 1, cp.size() - 1, cp.size());
-            chain.addAll(checked(page, node, cp));
-        }
-        Set<Long> ownInChain = new HashSet<>(ownSet);
-        if (before != null) {
-            ownInChain.remove(before.lastLeaf());
-        }
-        List<String> problems = Exclusivity.check(node, chain, ownInChain, before == null ? 0 : mineAtStart);
-        if (!problems.isEmpty()) {
-            return String.join("; ", problems);
-        }
-        Exclusivity.Indexed last = chain.get(chain.size() - 1);
-        states.put(node, new NodeState(last.index(), mineAtEnd));
-        return null;
-    }
-
     /** Parses a node page and checks its proof against the checkpoint. */
-    private static List<Exclusivity.Indexed> checked(NodePage page, int node, Checkpoint cp) {
+    private static List<Exclusivity.Indexed> checked(NodePage page, Checkpoint cp) {
         if (page.treeSize() != cp.size()) {
             throw new TrustException("node history served against tree size " + page.treeSize() + ", not " + cp.size());
         }
@@ -421,9 +433,6 @@ public final class TenantVerifier {
         int i = 0;
         for (IndexedText t : page.items()) {
             AuditLeaf.Node n = AuditLeaf.Node.parse(t.text());
-            if (n.node() != node) {
-                throw new TrustException("leaf " + t.index() + " is about node " + n.node());
-            }
             out.add(new Exclusivity.Indexed(t.index(), n));
             hashes.add(n.leafHash());
             idx[i++] = t.index();
@@ -431,8 +440,8 @@ public final class TenantVerifier {
         if (!out.isEmpty()) {
             byte[] root = ProofVerifier.rootFromMultiProof(cp.size(), idx, hashes, page.proof());
             if (!Arrays.equals(root, cp.root())) {
-                throw new TrustException("its history as served (leaves " + idx[0] + " to " + idx[idx.length - 1]
-                        + ") is not in the signed log");
+                throw new TrustException("node leaves as served (" + idx.length + ", leaves " + idx[0] + " to "
+                        + idx[idx.length - 1] + ") are not in the signed log");
             }
         }
         return out;

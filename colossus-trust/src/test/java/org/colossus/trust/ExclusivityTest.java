@@ -34,44 +34,55 @@ class ExclusivityTest {
         return out;
     }
 
+    /** Runs the check as the verifier would: own leaves, everything else served, the next event after the last own. */
+    private static List<String> check(List<Exclusivity.Indexed> history, Set<Long> own) {
+        List<Exclusivity.Indexed> mine = history.stream().filter(e -> own.contains(e.index())).toList();
+        java.util.Map<Long, AuditLeaf.Node> served = new java.util.HashMap<>();
+        history.forEach(e -> served.put(e.index(), e.leaf()));
+        long last = mine.get(mine.size() - 1).index();
+        Exclusivity.Indexed next = history.stream().filter(e -> e.index() > last).findFirst().orElse(null);
+        return Exclusivity.check(3, null, mine, served, next).problems();
+    }
+
     @Test
     void check_othersBeforeAndAfter_exclusive() {
         var h = history(3, new long[][] {{1, 0, 1}, {5, 0, 0}, {9, 1, 1}, {12, 1, 0}, {20, 0, 1}});
-        assertThat(Exclusivity.check(3, h.subList(1, 4), Set.of(9L, 12L))).isEmpty();
+        assertThat(check(h, Set.of(9L, 12L))).isEmpty();
     }
 
     @Test
-    void check_firstEventOnNode_exclusive() {
-        var h = history(3, new long[][] {{9, 1, 1}, {10, 1, 1}, {11, 1, 0}, {12, 1, 0}});
-        assertThat(Exclusivity.check(3, h, Set.of(9L, 10L, 11L, 12L))).isEmpty();
+    void check_firstEventOnNodeAndTwoOwnJobs_exclusive() {
+        var h = history(3, new long[][] {{9, 1, 1}, {10, 1, 1}, {11, 1, 0}, {12, 1, 0}, {13, 0, 1}});
+        assertThat(check(h, Set.of(9L, 10L, 11L, 12L))).isEmpty();
     }
 
     @Test
-    void check_foreignPlacementDuringAllocation_reported() {
+    void check_foreignJobCameAndWentDuringAllocation_reported() {
         var h = history(3, new long[][] {{9, 1, 1}, {10, 0, 1}, {11, 0, 0}, {12, 1, 0}});
-        assertThat(Exclusivity.check(3, h, Set.of(9L, 12L)))
-                .singleElement().asString().contains("another holder was placed on it").contains("leaf 10");
+        assertThat(check(h, Set.of(9L, 12L))).singleElement().asString()
+                .contains("another holder was released from it").contains("leaf 11").contains("while you held it");
+    }
+
+    @Test
+    void check_foreignPlacementWhileStillHeld_reported() {
+        var h = history(3, new long[][] {{9, 1, 1}, {10, 0, 1}});
+        assertThat(check(h, Set.of(9L))).singleElement().asString()
+                .contains("another holder was placed on it").contains("leaf 10").contains("while you held it");
     }
 
     @Test
     void check_placedWhileForeignJobStillHeld_reported() {
         var h = history(3, new long[][] {{2, 0, 1}, {9, 1, 1}, {12, 1, 0}, {13, 0, 0}});
-        assertThat(Exclusivity.check(3, h.subList(0, 3), Set.of(9L, 12L)).get(0))
+        assertThat(check(h.subList(0, 3), Set.of(9L, 12L)).get(0))
                 .contains("you were placed on it").contains("1 other job");
     }
 
     @Test
-    void check_listingSkipsAnEvent_reported() {
-        var h = history(3, new long[][] {{9, 1, 1}, {10, 0, 1}, {11, 0, 0}, {12, 1, 0}});
-        List<Exclusivity.Indexed> skipped = List.of(h.get(0), h.get(3));
-        assertThat(Exclusivity.check(3, skipped, Set.of(9L, 12L))).singleElement().asString()
-                .contains("history is broken at leaf 12").contains("names leaf 11");
-    }
-
-    @Test
-    void check_ownEventMissing_reportedAsFork() {
-        var h = history(3, new long[][] {{9, 1, 1}, {12, 1, 0}});
-        assertThat(Exclusivity.check(3, h, Set.of(9L, 12L, 15L))).singleElement().asString().contains("forked");
+    void check_namedLeafNotServed_reported() {
+        var h = history(3, new long[][] {{2, 0, 1}, {3, 0, 0}, {9, 1, 1}});
+        var mine = List.of(h.get(2));
+        assertThat(Exclusivity.check(3, null, mine, java.util.Map.of(), null).problems()).singleElement().asString()
+                .contains("did not serve leaf 3");
     }
 
     @Test
@@ -80,7 +91,21 @@ class ExclusivityTest {
         AuditLeaf.Node last = h.get(1).leaf();
         h.set(1, new Exclusivity.Indexed(12, new AuditLeaf.Node(3, last.seq(), last.timeMillis(), last.event(),
                 last.prev(), 1, last.holder())));
-        assertThat(Exclusivity.check(3, h, Set.of(9L, 12L))).singleElement().asString().contains("inconsistent");
+        assertThat(check(h, Set.of(9L, 12L))).singleElement().asString().contains("inconsistent");
+    }
+
+    @Test
+    void check_resumedFromAnEarlierRun_continuesTheCount() {
+        var h = history(3, new long[][] {{9, 1, 1}, {12, 1, 0}});
+        var first = Exclusivity.check(3, null, List.of(h.get(0)), java.util.Map.of(), null);
+        assertThat(first.problems()).isEmpty();
+        assertThat(first.next()).isEqualTo(new Exclusivity.Start(9, 1, 1));
+        var second = Exclusivity.check(3, first.next(), List.of(h.get(1)), java.util.Map.of(), null);
+        assertThat(second.problems()).isEmpty();
+        assertThat(second.next()).isNull();
+        var intruded = history(3, new long[][] {{9, 1, 1}, {10, 0, 1}});
+        assertThat(Exclusivity.check(3, first.next(), List.of(), java.util.Map.of(), intruded.get(1)).problems())
+                .singleElement().asString().contains("another holder was placed on it");
     }
 
     @Test

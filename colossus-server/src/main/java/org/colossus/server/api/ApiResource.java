@@ -212,6 +212,11 @@ public final class ApiResource implements AutoCloseable {
                         + " holder commitment) with leaf index in [?from, ?to] and time in [?since, ?until] (epoch ms),"
                         + " with one multi-leaf proof in the tree of ?size=N (a recent checkpoint's; default the latest).",
                 null, NodeHistory.class, Route.Shape.ONE, this::auditNode));
+        r.add(new Route("POST", "/api/v1/audit/node-leaves", Route.Role.ANY, 200,
+                "Node leaves by index, and each given node's next event after a given leaf, in one reply with one"
+                        + " multi-leaf proof in the tree of size (a recent checkpoint's): what audit verify needs to check"
+                        + " exclusivity without one request per node. At most 20,000 of each.",
+                Bodies.NodeLeavesQuery.class, NodeLeaves.class, Route.Shape.ONE, this::auditNodeLeaves));
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));
@@ -388,6 +393,9 @@ public final class ApiResource implements AutoCloseable {
     record NodeHistory(int node, long treeSize, List<AuditNodeLeaf> items, Long next, List<String> proof) {
     }
 
+    record NodeLeaves(long treeSize, List<AuditNodeLeaf> items, List<String> proof) {
+    }
+
     private org.colossus.server.audit.AuditLog audit() {
         if (audit == null) {
             throw Problem.unavailable("the audit log is not running");
@@ -407,27 +415,30 @@ public final class ApiResource implements AutoCloseable {
         long treeSize = checkpointSize(ctx, log);
         long end = log.seqAt(treeSize);
         List<org.colossus.server.journal.Entry> mine = new ArrayList<>();
-        long next = after;
         Long more = null;
-        // Scans the journal in pages by primary key (no per-tenant index: it would cost every append a second write).
-        while (next < end && more == null) {
-            var page = store.range(next + 1, (int) Math.min(10_000, end - next));
-            if (page.isEmpty()) {
-                break;
-            }
-            for (var e : page) {
-                if (e.seq() > end) {
+        if (p.operator()) {
+            long next = after;
+            while (next < end && mine.size() <= limit) {
+                var page = store.range(next + 1, (int) Math.min(10_000, end - next));
+                if (page.isEmpty()) {
                     break;
                 }
-                next = e.seq();
-                if (p.operator() || p.tenant().equals(e.tenant())) {
-                    if (mine.size() == limit) {
-                        more = mine.get(mine.size() - 1).seq();
+                for (var e : page) {
+                    if (e.seq() > end || mine.size() > limit) {
                         break;
                     }
+                    next = e.seq();
                     mine.add(e);
                 }
             }
+        } else {
+            // The database filters by tenant while it reads in key order (no per-tenant index: it would cost every
+            // append a second write).
+            mine.addAll(store.rangeOf(p.tenant(), after + 1, end, limit + 1));
+        }
+        if (mine.size() > limit) {
+            mine = new ArrayList<>(mine.subList(0, limit));
+            more = mine.get(limit - 1).seq();
         }
         long[] seqs = mine.stream().mapToLong(org.colossus.server.journal.Entry::seq).toArray();
         var placed = log.leavesOf(seqs);
@@ -458,6 +469,57 @@ public final class ApiResource implements AutoCloseable {
             throw Problem.invalid("size", size, "the tree size of a recent checkpoint; fetch the latest checkpoint again");
         }
         return size;
+    }
+
+    private void auditNodeLeaves(Context ctx) {
+        Bodies.NodeLeavesQuery q = body(ctx, Bodies.NodeLeavesQuery.class);
+        var log = audit();
+        long latest = log.checkpointSize();
+        long size = q.size() == null ? latest : q.size();
+        if (size < 1 || size > latest || log.seqAt(size) < 0) {
+            throw Problem.invalid("size", q.size(), "the tree size of a recent checkpoint (latest " + latest + ")");
+        }
+        List<Long> indices = q.indices() == null ? List.of() : q.indices();
+        List<Bodies.NodeAfter> after = q.after() == null ? List.of() : q.after();
+        if (indices.size() > 20_000) {
+            throw Problem.invalid("indices", indices.size() + " indices", "at most 20,000");
+        }
+        if (after.size() > 20_000) {
+            throw Problem.invalid("after", after.size() + " nodes", "at most 20,000");
+        }
+        int nodes = read(s -> s.fleet().nodeCount());
+        java.util.TreeMap<Long, AuditNodeLeaf> items = new java.util.TreeMap<>();
+        for (int i = 0; i < indices.size(); i++) {
+            Long idx = indices.get(i);
+            if (idx == null || idx < 0 || idx >= size) {
+                throw Problem.invalid("indices[" + i + "]", idx, "a leaf index below the tree size " + size);
+            }
+        }
+        var found = log.nodeLeavesAt(new java.util.TreeSet<>(indices));
+        if (found.size() != new java.util.HashSet<>(indices).size()) {
+            java.util.Set<Long> have = new java.util.HashSet<>();
+            found.forEach(n -> have.add(n.leaf()));
+            Long missing = indices.stream().filter(i -> !have.contains(i)).findFirst().orElse(null);
+            throw Problem.invalid("indices", missing, "the index of a node leaf");
+        }
+        for (var n : found) {
+            items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i < after.size(); i++) {
+            Bodies.NodeAfter a = after.get(i);
+            if (a == null || a.node() == null || a.node() < 0 || a.node() >= nodes) {
+                throw Problem.invalid("after[" + i + "].node", a == null ? null : a.node(), "a node from 0 to " + (nodes - 1));
+            }
+            if (a.leaf() == null || a.leaf() < -1 || a.leaf() >= size) {
+                throw Problem.invalid("after[" + i + "].leaf", a.leaf(), "a leaf index from -1 to " + (size - 1));
+            }
+            for (var n : log.nodeHistory(a.node(), a.leaf() + 1, size - 1, 1)) {
+                items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        List<String> proof = items.isEmpty() ? List.of()
+                : b64(log.multiProof(items.keySet().stream().mapToLong(Long::longValue).toArray(), size));
+        json(ctx, 200, new NodeLeaves(size, List.copyOf(items.values()), proof));
     }
 
     private void auditNode(Context ctx) {

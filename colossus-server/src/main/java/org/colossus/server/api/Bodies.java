@@ -24,6 +24,17 @@ public final class Bodies {
     public record CreateTenant(String name) {
     }
 
+    /** A node and a leaf index: "the first event on this node after that leaf". */
+    public record NodeAfter(Integer node, Long leaf) {
+    }
+
+    /**
+     * Node leaves a verifier needs at once: {@code indices} by leaf index, and for each {@code after} the node's next
+     * event, all proven in the tree of {@code size}.
+     */
+    public record NodeLeavesQuery(Long size, java.util.List<Long> indices, java.util.List<NodeAfter> after) {
+    }
+
     /** @param pricePerGpuHour a JSON number or a decimal string ("2.50"); strings keep exact decimals */
     public record CreateContract(String tenant, @JsonProperty("class") String jobClass, String gpuModel, Integer gpus,
                                  String start, String end,

@@ -33,16 +33,24 @@ public final class AuditClient implements TenantVerifier.Log {
     }
 
     public String get(String path) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).GET().build();
+        return send("GET", path, HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    private String post(String path, String json) {
+        return send("POST", path, HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    private String send(String method, String path, HttpRequest.Builder b) {
+        HttpRequest req = b.timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token).build();
         HttpResponse<String> res;
         try {
             res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new TrustException("GET " + path + ": " + e.getMessage());
+            throw new TrustException(method + " " + path + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TrustException("GET " + path + ": interrupted");
+            throw new TrustException(method + " " + path + ": interrupted");
         }
         if (res.statusCode() != 200) {
             String detail = res.body();
@@ -54,7 +62,7 @@ public final class AuditClient implements TenantVerifier.Log {
             } catch (IOException ignored) {
                 // not a problem document
             }
-            throw new TrustException("GET " + path + ": HTTP " + res.statusCode() + ": " + detail);
+            throw new TrustException(method + " " + path + ": HTTP " + res.statusCode() + ": " + detail);
         }
         return res.body();
     }
@@ -119,9 +127,22 @@ public final class AuditClient implements TenantVerifier.Log {
     }
 
     @Override
-    public TenantVerifier.NodePage nodeHistory(int node, long fromLeaf, long toLeaf, long treeSize) {
-        JsonNode page = json("/api/v1/audit/nodes/" + node + "?from=" + fromLeaf + "&to=" + toLeaf + "&size=" + treeSize);
-        return new TenantVerifier.NodePage(page.get("treeSize").asLong(), leaves(page.get("items")), next(page),
+    public TenantVerifier.NodePage nodeLeaves(List<Long> indices, List<long[]> after, long treeSize) {
+        var body = MAPPER.createObjectNode();
+        body.put("size", treeSize);
+        var idx = body.putArray("indices");
+        indices.forEach(idx::add);
+        var aft = body.putArray("after");
+        for (long[] a : after) {
+            aft.addObject().put("node", (int) a[0]).put("leaf", a[1]);
+        }
+        JsonNode page;
+        try {
+            page = MAPPER.readTree(post("/api/v1/audit/node-leaves", MAPPER.writeValueAsString(body)));
+        } catch (IOException e) {
+            throw new TrustException("POST /api/v1/audit/node-leaves: not JSON: " + e.getMessage());
+        }
+        return new TenantVerifier.NodePage(page.get("treeSize").asLong(), leaves(page.get("items")), null,
                 hashes(page.get("proof")));
     }
 }

@@ -435,6 +435,27 @@ public final class AuditLog implements AutoCloseable {
             offset = e.firstLeaf() - e.seq() + e.count();
             ei = 1;
         }
+        // The node leaves of the whole page in one range read (other tenants' among them are dropped below).
+        Map<Long, Store.NodeLeaf> byLeaf = new HashMap<>();
+        long lo = Long.MAX_VALUE;
+        long hi = -1;
+        java.util.Set<Long> wantedSeqs = new java.util.HashSet<>();
+        for (long seq : seqs) {
+            wantedSeqs.add(seq);
+        }
+        for (Store.AuditEvent e : events) {
+            if (wantedSeqs.contains(e.seq())) {
+                lo = Math.min(lo, e.firstLeaf());
+                hi = Math.max(hi, e.firstLeaf() + e.count() - 1);
+            }
+        }
+        if (hi >= 0) {
+            for (Store.NodeLeaf n : store.auditNodeLeavesBetween(lo, hi)) {
+                if (wantedSeqs.contains(n.seq())) {
+                    byLeaf.put(n.leaf(), n);
+                }
+            }
+        }
         for (long seq : seqs) {
             while (ei < events.size() && events.get(ei).seq() < seq) {
                 Store.AuditEvent e = events.get(ei++);
@@ -444,7 +465,14 @@ public final class AuditLog implements AutoCloseable {
             List<Store.NodeLeaf> nodes = List.of();
             if (ei < events.size() && events.get(ei).seq() == seq) {
                 Store.AuditEvent e = events.get(ei);
-                nodes = store.auditNodeLeavesBetween(e.firstLeaf(), e.firstLeaf() + e.count() - 1);
+                nodes = new ArrayList<>(e.count());
+                for (long l = e.firstLeaf(); l < e.firstLeaf() + e.count(); l++) {
+                    Store.NodeLeaf n = byLeaf.get(l);
+                    if (n == null) {
+                        throw new ServerException("node leaf " + l + " of entry " + seq + " is missing from the store");
+                    }
+                    nodes.add(n);
+                }
             }
             out.add(new Placement(seq, leaf, nodes));
         }
@@ -456,28 +484,50 @@ public final class AuditLog implements AutoCloseable {
         return store.auditNodeLeaves(node, fromLeaf, Math.min(toLeaf, latestSize - 1), limit);
     }
 
+    /** The node leaves at these indices (within the latest checkpoint; others are left out). */
+    public List<Store.NodeLeaf> nodeLeavesAt(java.util.Collection<Long> leaves) {
+        return store.auditNodeLeavesAt(leaves.stream().filter(l -> l >= 0 && l < latestSize).toList());
+    }
+
     /** A proof that the leaves at {@code indices} (ascending) are in the tree of {@code size}; see MerkleTree. */
     public List<byte[]> multiProof(long[] indices, long size) {
         checkSize(size);
         return new MerkleTree(prefetched(indices, size), size).multiProof(indices, size);
     }
 
-    /** Reads, per level, the stored nodes spanning the proven leaves in one query: a proof then needs no point reads. */
+    /**
+     * The stored nodes a multi-leaf proof needs, read in a few batched queries instead of one query per node: a dry
+     * run of the proof over a recording store names them (complete subtrees only; the right edge is recomputed).
+     */
     private MerkleTree.NodeStore prefetched(long[] indices, long size) {
-        List<Map<Long, byte[]>> levels = new ArrayList<>();
-        if (indices.length > 1) {
-            long lo = indices[0];
-            long hi = indices[indices.length - 1];
-            for (int level = 0; (hi >>> level) > (lo >>> level) + 1; level++) {
-                levels.add(store.merkleNodes(level, (lo >>> level) - 1, (hi >>> level) + 1));
+        java.util.List<java.util.Set<Long>> wanted = new ArrayList<>();
+        byte[] dummy = new byte[32];
+        new MerkleTree(new MerkleTree.NodeStore() {
+            @Override
+            public byte[] get(int level, long idx) {
+                while (wanted.size() <= level) {
+                    wanted.add(new java.util.HashSet<>());
+                }
+                wanted.get(level).add(idx);
+                return dummy;
             }
+
+            @Override
+            public void put(int level, long idx, byte[] hash) {
+                throw new UnsupportedOperationException("read-only");
+            }
+        }, size).multiProof(indices, size);
+        @SuppressWarnings("unchecked")
+        Map<Long, byte[]>[] levels = new Map[wanted.size()];
+        for (int level = 0; level < wanted.size(); level++) {
+            levels[level] = wanted.get(level).isEmpty() ? Map.of() : store.merkleNodes(level, wanted.get(level));
         }
         MerkleTree.NodeStore stored = stored();
         return new MerkleTree.NodeStore() {
             @Override
             public byte[] get(int level, long idx) {
-                if (level < levels.size()) {
-                    byte[] h = levels.get(level).get(idx);
+                if (level < levels.length) {
+                    byte[] h = levels[level].get(idx);
                     if (h != null) {
                         return h;
                     }

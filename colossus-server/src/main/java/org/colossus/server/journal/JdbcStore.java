@@ -199,6 +199,17 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public List<Entry> rangeOf(String tenant, long fromSeq, long toSeq, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT seq, time_millis, type, actor, tenant, payload FROM journal"
+                        + " WHERE seq BETWEEN ? AND ? AND tenant = ? ORDER BY seq LIMIT ?")
+                .setFetchSize(Math.min(limit, PAGE))
+                .bind(0, fromSeq).bind(1, toSeq).bind(2, tenant).bind(3, limit)
+                .map((rs, ctx) -> new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)))
+                .list());
+    }
+
+    @Override
     public long lastSeq() {
         return queryLastSeq();
     }
@@ -231,13 +242,47 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public java.util.Map<Long, byte[]> merkleNodes(int level, long from, long to) {
+    public java.util.Map<Long, byte[]> merkleNodes(int level, java.util.Collection<Long> indices) {
         java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT idx, hash FROM merkle_node WHERE level = ? AND idx BETWEEN ? AND ?")
-                .setFetchSize(PAGE)
-                .bind(0, level).bind(1, from).bind(2, to)
-                .map((rs, ctx) -> out.put(rs.getLong(1), rs.getBytes(2))).forEach(x -> { }));
+        Long[] all = indices.toArray(Long[]::new);
+        try {
+            jdbi.useHandle(h -> readNodes(h.getConnection(), level, all, out));
+        } catch (java.sql.SQLException e) {
+            throw new ServerException("reading merkle nodes: " + e.getMessage(), e);
+        }
         return out;
+    }
+
+    private static void readNodes(java.sql.Connection c, int level, Long[] all, java.util.Map<Long, byte[]> out)
+            throws java.sql.SQLException {
+        if (c.getMetaData().getDatabaseProductName().startsWith("H2")) {
+            // H2 evaluates "= ANY(array)" and long IN lists by scanning; embedded point reads are microseconds.
+            try (var ps = c.prepareStatement("SELECT hash FROM merkle_node WHERE level = ? AND idx = ?")) {
+                ps.setInt(1, level);
+                for (Long idx : all) {
+                    ps.setLong(2, idx);
+                    try (var rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            out.put(idx, rs.getBytes(1));
+                        }
+                    }
+                }
+            }
+        } else {
+            // PostgreSQL: one index lookup per element, one round trip per 10,000.
+            try (var ps = c.prepareStatement("SELECT idx, hash FROM merkle_node WHERE level = ? AND idx = ANY(?)")) {
+                for (int from = 0; from < all.length; from += 10_000) {
+                    ps.setInt(1, level);
+                    ps.setArray(2, c.createArrayOf("BIGINT", java.util.Arrays.copyOfRange(all, from,
+                            Math.min(all.length, from + 10_000))));
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getLong(1), rs.getBytes(2));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -315,6 +360,40 @@ public final class JdbcStore implements Store {
                         + " WHERE n.node = ? AND n.leaf BETWEEN ? AND ? ORDER BY n.leaf LIMIT ?")
                 .bind(0, node).bind(1, fromLeaf).bind(2, toLeaf).bind(3, limit)
                 .map((rs, ctx) -> nodeLeaf(rs)).list());
+    }
+
+    @Override
+    public List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves) {
+        List<NodeLeaf> out = new java.util.ArrayList<>();
+        Long[] all = leaves.toArray(Long[]::new);
+        try {
+            jdbi.useHandle(h -> {
+                var c = h.getConnection();
+                boolean h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
+                String sql = "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n WHERE n.leaf " + (h2 ? "= ?" : "= ANY(?)");
+                try (var ps = c.prepareStatement(sql)) {
+                    // See readNodes: point reads on H2, arrays on PostgreSQL.
+                    int step = h2 ? 1 : 10_000;
+                    for (int from = 0; from < all.length; from += step) {
+                        if (h2) {
+                            ps.setLong(1, all[from]);
+                        } else {
+                            ps.setArray(1, c.createArrayOf("BIGINT", java.util.Arrays.copyOfRange(all, from,
+                                    Math.min(all.length, from + step))));
+                        }
+                        try (var rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(nodeLeaf(rs));
+                            }
+                        }
+                    }
+                }
+            });
+        } catch (java.sql.SQLException e) {
+            throw new ServerException("reading node leaves: " + e.getMessage(), e);
+        }
+        out.sort(java.util.Comparator.comparingLong(NodeLeaf::leaf));
+        return out;
     }
 
     @Override

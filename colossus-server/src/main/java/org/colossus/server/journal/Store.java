@@ -17,6 +17,9 @@ public interface Store extends AutoCloseable {
 
     List<Entry> range(long fromSeq, int limit);
 
+    /** Entries of {@code tenant} with seq in [fromSeq, toSeq], in order, at most {@code limit}. */
+    List<Entry> rangeOf(String tenant, long fromSeq, long toSeq, int limit);
+
     long lastSeq();
 
     /** A serialized projection valid after entry {@code seq}. */
@@ -30,8 +33,8 @@ public interface Store extends AutoCloseable {
     /** A Merkle node written by the audit log, or null. */
     byte[] merkleNode(int level, long index);
 
-    /** Stored Merkle nodes of one level with index in [from, to], by index. */
-    java.util.Map<Long, byte[]> merkleNodes(int level, long from, long to);
+    /** Stored Merkle nodes of one level with the given indices (those that exist), by index. */
+    java.util.Map<Long, byte[]> merkleNodes(int level, java.util.Collection<Long> indices);
 
     record MerkleNode(int level, long index, byte[] hash) {
     }
@@ -68,6 +71,9 @@ public interface Store extends AutoCloseable {
 
     /** Node leaves of {@code node} with leaf index in [fromLeaf, toLeaf], in order, at most {@code limit}. */
     List<NodeLeaf> auditNodeLeaves(int node, long fromLeaf, long toLeaf, int limit);
+
+    /** The node leaves with these leaf indices (those that are node leaves), in leaf order. */
+    List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves);
 
     /** Node leaves with leaf index in [fromLeaf, toLeaf], in leaf order. */
     List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf);
