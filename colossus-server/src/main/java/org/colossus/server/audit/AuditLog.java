@@ -347,7 +347,7 @@ public final class AuditLog implements AutoCloseable {
                 List<Entry> first = queue.poll(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batches.add(first);
-                    queue.drainTo(batches);
+                    queue.drainTo(batches, 1000);
                     for (List<Entry> b : batches) {
                         append(b);
                     }
@@ -579,9 +579,15 @@ public final class AuditLog implements AutoCloseable {
         // No interrupt: an interrupted thread inside H2's file I/O closes the channel, and H2 the whole database.
         running = false;
         try {
-            thread.join(5000);
+            // The integrator finishes the batch it holds (a large backlog and its flush can take seconds on
+            // PostgreSQL); integrating the rest here while it still runs would append and write the same leaves twice.
+            thread.join(120_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            System.err.println("colossus: audit log integrator still busy after 120 s; the next start integrates the rest");
+            return;
         }
         // What the integrator had not taken yet: integrate it now so the stored tree matches the journal.
         List<Entry> rest = new ArrayList<>();
