@@ -492,17 +492,17 @@ public final class AuditLog implements AutoCloseable {
     /** A proof that the leaves at {@code indices} (ascending) are in the tree of {@code size}; see MerkleTree. */
     public List<byte[]> multiProof(long[] indices, long size) {
         checkSize(size);
-        return new MerkleTree(prefetched(indices, size), size).multiProof(indices, size);
+        return new MerkleTree(prefetched(size, t -> t.multiProof(indices, size)), size).multiProof(indices, size);
     }
 
     /**
      * The stored nodes a multi-leaf proof needs, read in a few batched queries instead of one query per node: a dry
      * run of the proof over a recording store names them (complete subtrees only; the right edge is recomputed).
      */
-    private MerkleTree.NodeStore prefetched(long[] indices, long size) {
+    private MerkleTree.NodeStore prefetched(long size, java.util.function.Consumer<MerkleTree> dryRun) {
         java.util.List<java.util.Set<Long>> wanted = new ArrayList<>();
         byte[] dummy = new byte[32];
-        new MerkleTree(new MerkleTree.NodeStore() {
+        dryRun.accept(new MerkleTree(new MerkleTree.NodeStore() {
             @Override
             public byte[] get(int level, long idx) {
                 while (wanted.size() <= level) {
@@ -516,18 +516,14 @@ public final class AuditLog implements AutoCloseable {
             public void put(int level, long idx, byte[] hash) {
                 throw new UnsupportedOperationException("read-only");
             }
-        }, size).multiProof(indices, size);
-        @SuppressWarnings("unchecked")
-        Map<Long, byte[]>[] levels = new Map[wanted.size()];
-        for (int level = 0; level < wanted.size(); level++) {
-            levels[level] = wanted.get(level).isEmpty() ? Map.of() : store.merkleNodes(level, wanted.get(level));
-        }
+        }, size));
+        List<Map<Long, byte[]>> levels = store.merkleNodes(wanted);
         MerkleTree.NodeStore stored = stored();
         return new MerkleTree.NodeStore() {
             @Override
             public byte[] get(int level, long idx) {
-                if (level < levels.length) {
-                    byte[] h = levels[level].get(idx);
+                if (level < levels.size()) {
+                    byte[] h = levels.get(level).get(idx);
                     if (h != null) {
                         return h;
                     }
@@ -552,12 +548,12 @@ public final class AuditLog implements AutoCloseable {
 
     public List<byte[]> inclusionProof(long index, long size) {
         checkSize(size);
-        return new MerkleTree(stored(), size).inclusionProof(index, size);
+        return new MerkleTree(prefetched(size, t -> t.inclusionProof(index, size)), size).inclusionProof(index, size);
     }
 
     public List<byte[]> consistencyProof(long from, long to) {
         checkSize(to);
-        return new MerkleTree(stored(), to).consistencyProof(from, to);
+        return new MerkleTree(prefetched(to, t -> t.consistencyProof(from, to)), to).consistencyProof(from, to);
     }
 
     private void checkSize(long size) {

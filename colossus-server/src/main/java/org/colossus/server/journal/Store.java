@@ -33,8 +33,8 @@ public interface Store extends AutoCloseable {
     /** A Merkle node written by the audit log, or null. */
     byte[] merkleNode(int level, long index);
 
-    /** Stored Merkle nodes of one level with the given indices (those that exist), by index. */
-    java.util.Map<Long, byte[]> merkleNodes(int level, java.util.Collection<Long> indices);
+    /** Stored Merkle nodes: for each level (list position), those of the given indices that exist, by index. */
+    List<java.util.Map<Long, byte[]>> merkleNodes(List<? extends java.util.Collection<Long>> perLevel);
 
     record MerkleNode(int level, long index, byte[] hash) {
     }
