@@ -21,7 +21,9 @@ import org.colossus.trust.TrustException;
  */
 public final class AuditClient implements TenantVerifier.Log {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the default (HTTP/2) makes the JDK client offer an h2c upgrade on cleartext connections.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final String baseUrl;
     private final String token;
     private final int pageSize;

@@ -100,14 +100,17 @@ public final class AuditLog implements AutoCloseable {
             pending.add(new Store.MerkleNode(level, idx, h));
         }
 
-        void flush() {
-            store.putAudit(new Store.AuditWrite(pending, pendingNodeLeaves, pendingEvents,
-                    List.copyOf(pendingAdded.values()), pendingRemoved, new Store.AuditProgress(integratedSeq, tree.size())));
+        /** Everything integrated since the last write, as one write; the pending lists start over. */
+        Store.AuditWrite take() {
+            Store.AuditWrite w = new Store.AuditWrite(List.copyOf(pending), List.copyOf(pendingNodeLeaves),
+                    List.copyOf(pendingEvents), List.copyOf(pendingAdded.values()), List.copyOf(pendingRemoved),
+                    new Store.AuditProgress(integratedSeq, tree.size()));
             pending.clear();
             pendingNodeLeaves.clear();
             pendingEvents.clear();
             pendingAdded.clear();
             pendingRemoved.clear();
+            return w;
         }
 
         boolean dirty() {
@@ -147,6 +150,7 @@ public final class AuditLog implements AutoCloseable {
         this.integratedSeq = progress.seq();
         this.flushedSeq = progress.seq();
         this.tree = new MerkleTree(frontier, leaves);
+        this.durable = null;
         for (Store.Holding h : store.auditHoldings()) {
             holdings.put(h.job(), h);
             holdingNodes.put(h.job(), java.util.Arrays.stream(h.nodes().split(",")).mapToInt(Integer::parseInt).toArray());
@@ -210,6 +214,7 @@ public final class AuditLog implements AutoCloseable {
             }
         });
         log.integrate(batch);
+        log.awaitWrite();
         log.checkpoint();
         log.thread.start();
         return log;
@@ -231,9 +236,49 @@ public final class AuditLog implements AutoCloseable {
         flush();
     }
 
+    /** What the store durably holds: checkpoints are signed only for it, so every proof they allow can be served. */
+    private record Durable(long size, long seq, byte[] root) {
+    }
+
+    private volatile Durable durable;
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "colossus-audit-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    private java.util.concurrent.Future<?> inFlight;
+
+    /**
+     * Hands what was integrated to the writer thread and returns: the next batch is hashed while this one is
+     * written. At most one write is in flight, so memory stays bounded and writes stay in order.
+     */
     private void flush() {
-        frontier.flush();
-        flushedSeq = integratedSeq;
+        awaitWrite();
+        Store.AuditWrite w = frontier.take();
+        long size = tree.size();
+        long seq = integratedSeq;
+        byte[] root = tree.root();
+        flushedSeq = seq;
+        inFlight = writer.submit(() -> {
+            store.putAudit(w);
+            durable = new Durable(size, seq, root);
+        });
+    }
+
+    private void awaitWrite() {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ServerException("audit log write failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerException("interrupted while writing the audit log");
+        } finally {
+            inFlight = null;
+        }
     }
 
     private void append(List<Entry> entries) {
@@ -323,12 +368,17 @@ public final class AuditLog implements AutoCloseable {
         };
     }
 
+    /** Signs the durable tree (no-op if it is already the latest checkpoint). */
     private void checkpoint() {
-        long size = tree.size();
-        latest = SignedNote.sign(new Checkpoint(origin, size, tree.root()).text(), key);
-        latestSeq = integratedSeq;
+        Durable d = durable;
+        if (d == null || (latest != null && d.size() == latestSize)) {
+            return;
+        }
+        long size = d.size();
+        latest = SignedNote.sign(new Checkpoint(origin, size, d.root()).text(), key);
+        latestSeq = d.seq();
         latestSize = size;
-        recent.put(size, integratedSeq);
+        recent.put(size, d.seq());
         while (recent.size() > 100_000) {
             recent.pollFirstEntry();
         }
@@ -362,11 +412,18 @@ public final class AuditLog implements AutoCloseable {
                     flush();
                     lastFlushNanos = now;
                 }
-                if (!frontier.dirty() && tree.size() != latestSize
+                if (wanted) {
+                    awaitWrite();
+                }
+                if (inFlight != null && inFlight.isDone()) {
+                    awaitWrite(); // surfaces a failed write
+                }
+                Durable d = durable;
+                if (d != null && d.size() != latestSize
                         && (wanted || now - lastCheckpointNanos > TimeUnit.MILLISECONDS.toNanos(CHECKPOINT_MILLIS))) {
                     checkpoint();
                 }
-                if (wanted && !frontier.dirty()) {
+                if (wanted && !frontier.dirty() && inFlight == null) {
                     checkpointWanted = false;
                 }
             } catch (InterruptedException e) {
@@ -585,6 +642,11 @@ public final class AuditLog implements AutoCloseable {
             System.err.println("colossus: audit log integrator still busy after 120 s; the next start integrates the rest");
             return;
         }
+        try {
+            awaitWrite();
+        } catch (RuntimeException e) {
+            System.err.println("colossus: audit log close: " + e.getMessage());
+        }
         // What the integrator had not taken yet: integrate it now so the stored tree matches the journal.
         List<Entry> rest = new ArrayList<>();
         List<List<Entry>> batches = new ArrayList<>();
@@ -593,11 +655,11 @@ public final class AuditLog implements AutoCloseable {
         try {
             append(rest);
             flush();
-            if (tree.size() != latestSize) {
-                checkpoint();
-            }
+            awaitWrite();
+            checkpoint();
         } catch (RuntimeException e) {
             System.err.println("colossus: audit log close: " + e.getMessage());
         }
+        writer.shutdown();
     }
 }
