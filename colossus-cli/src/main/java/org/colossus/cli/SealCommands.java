@@ -1,0 +1,326 @@
+package org.colossus.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.colossus.trust.TrustException;
+import org.colossus.trust.seal.Sealer;
+import org.colossus.trust.seal.TenantKeyset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code colossus keys}, {@code seal} and {@code unseal}: a tenant's checkpoint keys, held by the tenant only
+ * (docs/trust.md). The operator never sees the keyset or its passphrase.
+ */
+final class SealCommands {
+    static final String MANIFEST = "manifest.json";
+    private static final ObjectMapper READER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private SealCommands() {
+    }
+
+    /** Where the passphrase comes from: a file, $COLOSSUS_KEYSET_PASSPHRASE, or the terminal. */
+    static final class Passphrase {
+        @Option(names = "--passphrase-file", paramLabel = "FILE",
+                description = "Read the keyset passphrase from this file (default: $COLOSSUS_KEYSET_PASSPHRASE, else a prompt).")
+        Path file;
+
+        char[] read(boolean confirm) {
+            if (file != null) {
+                try {
+                    return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
+                } catch (IOException e) {
+                    throw new CliException("--passphrase-file " + file + ": " + e.getMessage());
+                }
+            }
+            String env = System.getenv("COLOSSUS_KEYSET_PASSPHRASE");
+            if (env != null && !env.isEmpty()) {
+                return env.toCharArray();
+            }
+            Console console = System.console();
+            if (console == null) {
+                throw new CliException("no passphrase: set COLOSSUS_KEYSET_PASSPHRASE, pass --passphrase-file, or run in a terminal");
+            }
+            char[] p = console.readPassword("keyset passphrase: ");
+            if (confirm) {
+                char[] again = console.readPassword("again: ");
+                if (!Arrays.equals(p, again)) {
+                    throw new CliException("the passphrases differ");
+                }
+            }
+            return p;
+        }
+    }
+
+    static TenantKeyset open(Path keysetFile, Passphrase passphrase) {
+        String text;
+        try {
+            text = Files.readString(keysetFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException("--keyset " + keysetFile + ": " + e.getMessage());
+        }
+        char[] p = passphrase.read(false);
+        try {
+            return TenantKeyset.decode(text, p);
+        } catch (TrustException e) {
+            throw new CliException("--keyset " + keysetFile + ": " + e.getMessage());
+        } finally {
+            Arrays.fill(p, '\0');
+        }
+    }
+
+    static void write(Path file, String text, boolean replace) {
+        try {
+            Path abs = file.toAbsolutePath();
+            Files.createDirectories(abs.getParent());
+            if (!replace && Files.exists(abs)) {
+                throw new CliException(file + " exists; a keyset is never overwritten (use 'keys rotate')");
+            }
+            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CliException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "A tenant's checkpoint keyset (Tink).",
+            subcommands = {KeysInit.class, KeysRotate.class, KeysShow.class})
+    static final class Keys {
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create a keyset (streaming AEAD AES256_GCM_HKDF_1MB), encrypted under the passphrase.")
+    static final class KeysInit implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The keyset file to create.")
+        Path out;
+
+        @picocli.CommandLine.Mixin
+        Passphrase passphrase;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (Files.exists(out)) {
+                throw new CliException("--out " + out + " exists; a keyset is never overwritten (use 'keys rotate')");
+            }
+            char[] p = passphrase.read(true);
+            try {
+                TenantKeyset k = TenantKeyset.generate();
+                write(out, k.encode(p, new SecureRandom()), false);
+                spec.commandLine().getOut().println("keyset " + out + " created: key " + Integer.toUnsignedString(k.primaryKeyId())
+                        + " (primary), encrypted under the passphrase (PBKDF2-HMAC-SHA256, "
+                        + TenantKeyset.PBKDF2_ITERATIONS + " iterations). Keep both; the operator has neither.");
+            } catch (TrustException e) {
+                throw new CliException(e.getMessage());
+            } finally {
+                Arrays.fill(p, '\0');
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Add a new primary key; the old ones stay to decrypt what they sealed.")
+    static final class KeysRotate implements Callable<Integer> {
+        @Option(names = "--keyset", required = true, paramLabel = "FILE")
+        Path keyset;
+
+        @picocli.CommandLine.Mixin
+        Passphrase passphrase;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TenantKeyset rotated = open(keyset, passphrase).rotate();
+            char[] p = passphrase.read(false);
+            try {
+                write(keyset, rotated.encode(p, new SecureRandom()), true);
+            } catch (TrustException e) {
+                throw new CliException(e.getMessage());
+            } finally {
+                Arrays.fill(p, '\0');
+            }
+            spec.commandLine().getOut().println("keyset " + keyset + ": new primary key "
+                    + Integer.toUnsignedString(rotated.primaryKeyId()) + "; " + rotated.keyIds().size() + " keys in all");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "List a keyset's key ids (never the keys).")
+    static final class KeysShow implements Callable<Integer> {
+        @Option(names = "--keyset", required = true, paramLabel = "FILE")
+        Path keyset;
+
+        @picocli.CommandLine.Mixin
+        Passphrase passphrase;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TenantKeyset k = open(keyset, passphrase);
+            PrintWriter out = spec.commandLine().getOut();
+            for (int id : k.keyIds()) {
+                out.println(Integer.toUnsignedString(id) + (id == k.primaryKeyId() ? "  primary" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "seal", mixinStandardHelpOptions = true,
+            description = {"Encrypt checkpoint shards (a file or a directory, whole files) with the keyset's primary key;",
+                    "writes NAME.sealed for each and manifest.json (name, length, ciphertext SHA-256, key id,",
+                    "associated data binding tenant/run/step and the name)."})
+    static final class Seal implements Callable<Integer> {
+        @Option(names = "--keyset", required = true, paramLabel = "FILE")
+        Path keyset;
+
+        @Option(names = "--in", required = true, paramLabel = "DIR|FILE")
+        Path in;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Option(names = "--context", required = true, paramLabel = "TENANT/RUN/STEP")
+        String context;
+
+        @picocli.CommandLine.Mixin
+        Passphrase passphrase;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try {
+                Sealer.context(context);
+            } catch (TrustException e) {
+                throw new CliException(e.getMessage());
+            }
+            TenantKeyset k = open(keyset, passphrase);
+            long t0 = System.nanoTime();
+            Sealer.Manifest m;
+            try {
+                m = Sealer.sealAll(k, in, out, context);
+            } catch (TrustException e) {
+                throw new CliException(e.getMessage());
+            }
+            write(out.resolve(MANIFEST), Json.write(m) + "\n", true);
+            long bytes = m.shards().stream().mapToLong(Sealer.Shard::plaintextBytes).sum();
+            double s = (System.nanoTime() - t0) / 1e9;
+            spec.commandLine().getOut().printf(java.util.Locale.ROOT, "sealed %d shard(s), %d bytes, for %s with key %s in"
+                            + " %.2f s (%.0f MB/s); manifest %s%n", m.shards().size(), bytes, context,
+                    Integer.toUnsignedString(k.primaryKeyId()), s, bytes / 1e6 / s, out.resolve(MANIFEST));
+            return 0;
+        }
+    }
+
+    @Command(name = "unseal", mixinStandardHelpOptions = true,
+            description = {"Decrypt a sealed checkpoint after checking it against its manifest; all shards or none.",
+                    "With --shard and --range, decrypt only a byte range of one shard."})
+    static final class Unseal implements Callable<Integer> {
+        @Option(names = "--keyset", required = true, paramLabel = "FILE")
+        Path keyset;
+
+        @Option(names = "--in", required = true, paramLabel = "DIR", description = "The sealed directory (with manifest.json).")
+        Path in;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR|FILE")
+        Path out;
+
+        @Option(names = "--context", paramLabel = "TENANT/RUN/STEP",
+                description = "Refuse a checkpoint of any other context (e.g. an older step served instead).")
+        String context;
+
+        @Option(names = "--shard", paramLabel = "NAME", description = "Only this shard (with --range).")
+        String shard;
+
+        @Option(names = "--range", paramLabel = "OFFSET:LENGTH", description = "Bytes of --shard to decrypt into --out.")
+        String range;
+
+        @picocli.CommandLine.Mixin
+        Passphrase passphrase;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Sealer.Manifest m;
+            Path manifest = in.resolve(MANIFEST);
+            try {
+                m = READER.readValue(manifest.toFile(), Sealer.Manifest.class);
+            } catch (IOException e) {
+                throw new CliException("--in " + in + ": cannot read " + MANIFEST + ": " + e.getMessage());
+            }
+            if (m.shards() == null || m.context() == null) {
+                throw new CliException(manifest + ": no context or shards");
+            }
+            if ((shard == null) != (range == null)) {
+                throw new CliException("--shard and --range go together");
+            }
+            TenantKeyset k = open(keyset, passphrase);
+            try {
+                if (shard != null) {
+                    String[] r = range.split(":");
+                    long off;
+                    int len;
+                    try {
+                        off = Long.parseLong(r[0]);
+                        len = Integer.parseInt(r[1]);
+                    } catch (RuntimeException e) {
+                        throw new CliException("--range " + range + ": expected OFFSET:LENGTH in bytes");
+                    }
+                    Sealer.Shard s = m.shards().stream().filter(x -> x.name().equals(shard)).findFirst()
+                            .orElseThrow(() -> new CliException("--shard " + shard + ": not in the manifest"));
+                    if (context != null && !context.equals(m.context())) {
+                        throw new CliException("the manifest is for " + m.context() + ", not the expected " + context);
+                    }
+                    byte[] bytes = Sealer.readRange(k, in.resolve(s.name() + ".sealed"), s, off, len);
+                    Path abs = out.toAbsolutePath();
+                    Files.createDirectories(abs.getParent());
+                    Files.write(abs, bytes);
+                    spec.commandLine().getOut().println("unsealed bytes " + off + ".." + (off + len) + " of " + shard
+                            + " into " + out);
+                    return 0;
+                }
+                long t0 = System.nanoTime();
+                Sealer.unsealAll(k, m, in, out, context);
+                long bytes = m.shards().stream().mapToLong(Sealer.Shard::plaintextBytes).sum();
+                double s = (System.nanoTime() - t0) / 1e9;
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "unsealed %d shard(s), %d bytes, of %s into %s in"
+                        + " %.2f s (%.0f MB/s); every shard matched the manifest%n", m.shards().size(), bytes, m.context(),
+                        out, s, bytes / 1e6 / s);
+            } catch (TrustException e) {
+                throw new CliException(e.getMessage());
+            } catch (IOException e) {
+                throw new CliException("cannot write " + out + ": " + e.getMessage());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.colossus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** keys, seal and unseal through the command line, as a tenant would run them. */
+class SealCommandsTest {
+    @TempDir
+    Path dir;
+
+    private ColossusCliTest.Result run(String... args) {
+        return ColossusCliTest.run(args);
+    }
+
+    @Test
+    void keysSealUnseal_roundTripRangeRotateAndRefusals() throws Exception {
+        Path pass = dir.resolve("pass");
+        Files.writeString(pass, "a long tenant passphrase\n");
+        Path keys = dir.resolve("lab-a.keyset");
+        var init = run("keys", "init", "--out", keys.toString(), "--passphrase-file", pass.toString());
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        assertThat(init.out()).contains("created", "primary", "600000 iterations");
+        assertThat(Files.readString(keys)).startsWith("colossus-keyset/v1\n").doesNotContain("AES");
+        assertThat(run("keys", "init", "--out", keys.toString(), "--passphrase-file", pass.toString()).err())
+                .contains("exists; a keyset is never overwritten");
+
+        Path ckpt = dir.resolve("ckpt");
+        Files.createDirectories(ckpt);
+        byte[] shard = new byte[(2 << 20) + 999];
+        for (int i = 0; i < shard.length; i++) {
+            shard[i] = (byte) (i * 31 + 7);
+        }
+        Files.write(ckpt.resolve("model.safetensors"), shard);
+        Files.writeString(ckpt.resolve("meta.json"), "{\"step\":1200}");
+        var seal = run("seal", "--keyset", keys.toString(), "--in", ckpt.toString(), "--out", dir.resolve("sealed").toString(),
+                "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
+        assertThat(seal.exitCode()).as(seal.err()).isZero();
+        assertThat(seal.out()).contains("sealed 2 shard(s)", "lab-a/run-7/step-1200");
+        assertThat(Files.readString(dir.resolve("sealed/manifest.json"))).contains("\"ciphertextSha256\"",
+                "\"associatedData\"", "model.safetensors", "\"context\" : \"lab-a/run-7/step-1200\"");
+
+        var unseal = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("out").toString(), "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
+        assertThat(unseal.exitCode()).as(unseal.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("out/model.safetensors"))).isEqualTo(shard);
+
+        var range = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("slice.bin").toString(), "--shard", "model.safetensors", "--range", "2097150:10",
+                "--passphrase-file", pass.toString());
+        assertThat(range.exitCode()).as(range.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("slice.bin"))).isEqualTo(Arrays.copyOfRange(shard, 2097150, 2097160));
+
+        // Another step expected: refused. Wrong passphrase: refused. A flipped byte: refused, nothing written.
+        assertThat(run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("o2").toString(), "--context", "lab-a/run-7/step-1300", "--passphrase-file", pass.toString())
+                .err()).contains("error: the manifest is for lab-a/run-7/step-1200, not the expected lab-a/run-7/step-1300");
+        Path wrong = dir.resolve("wrong");
+        Files.writeString(wrong, "not the passphrase at all");
+        assertThat(run("keys", "show", "--keyset", keys.toString(), "--passphrase-file", wrong.toString()).err())
+                .contains("passphrase does not open this keyset");
+        Path sealed = dir.resolve("sealed/model.safetensors.sealed");
+        byte[] b = Files.readAllBytes(sealed);
+        b[b.length / 2] ^= 0x40;
+        Files.write(sealed, b);
+        var tampered = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("o3").toString(), "--passphrase-file", pass.toString());
+        assertThat(tampered.exitCode()).isEqualTo(1);
+        assertThat(tampered.err()).contains("shard model.safetensors: does not decrypt");
+        try (var left = Files.list(dir.resolve("o3"))) {
+            assertThat(left.toList()).isEmpty();
+        }
+
+        var rotate = run("keys", "rotate", "--keyset", keys.toString(), "--passphrase-file", pass.toString());
+        assertThat(rotate.exitCode()).as(rotate.err()).isZero();
+        assertThat(rotate.out()).contains("new primary key", "2 keys in all");
+        assertThat(run("keys", "show", "--keyset", keys.toString(), "--passphrase-file", pass.toString()).out().lines()
+                .toList()).hasSize(2).anyMatch(l -> l.endsWith("primary"));
+        Files.write(sealed, Arrays.copyOf(b, b.length)); // still tampered: refused under the rotated keyset too
+        b[b.length / 2] ^= 0x40;
+        Files.write(sealed, b);
+        var after = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("o4").toString(), "--passphrase-file", pass.toString());
+        assertThat(after.exitCode()).as("the old key still opens what it sealed: " + after.err()).isZero();
+    }
+}
