@@ -208,6 +208,13 @@ final class SealCommands {
         @Option(names = "--context", required = true, paramLabel = "TENANT/RUN/STEP")
         String context;
 
+        @Option(names = "--record", description = "Also record the manifest's SHA-256 in the operator's journal and audit"
+                + " log (needs the server: --url/--token or $COLOSSUS_URL/$COLOSSUS_TOKEN, a tenant's token).")
+        boolean record;
+
+        @picocli.CommandLine.Mixin
+        ApiClient api;
+
         @picocli.CommandLine.Mixin
         Passphrase passphrase;
 
@@ -235,7 +242,26 @@ final class SealCommands {
             spec.commandLine().getOut().printf(java.util.Locale.ROOT, "sealed %d shard(s), %d bytes, for %s with key %s in"
                             + " %.2f s (%.0f MB/s); manifest %s%n", m.shards().size(), bytes, context,
                     Integer.toUnsignedString(k.primaryKeyId()), s, bytes / 1e6 / s, out.resolve(MANIFEST));
+            if (record) {
+                var body = ApiClient.MAPPER.createObjectNode();
+                body.put("context", context);
+                body.put("manifestSha256", manifestSha256(out.resolve(MANIFEST)));
+                body.put("shards", m.shards().size());
+                body.put("bytes", bytes);
+                var reply = api.post("/api/v1/checkpoints", body);
+                spec.commandLine().getOut().println("recorded in the operator's journal as entry " + reply.path("seq").asLong()
+                        + " (manifest SHA-256 " + body.get("manifestSha256").asText() + ")");
+            }
             return 0;
+        }
+    }
+
+    static String manifestSha256(Path manifest) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(manifest)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new CliException("cannot read " + manifest + ": " + e.getMessage());
         }
     }
 
@@ -262,6 +288,13 @@ final class SealCommands {
         @Option(names = "--range", paramLabel = "OFFSET:LENGTH", description = "Bytes of --shard to decrypt into --out.")
         String range;
 
+        @Option(names = "--check-log", description = "Refuse unless this manifest is the latest one recorded for its run in"
+                + " the operator's journal (seal --record): catches a rollback to an older checkpoint.")
+        boolean checkLog;
+
+        @picocli.CommandLine.Mixin
+        ApiClient api;
+
         @picocli.CommandLine.Mixin
         Passphrase passphrase;
 
@@ -282,6 +315,9 @@ final class SealCommands {
             }
             if ((shard == null) != (range == null)) {
                 throw new CliException("--shard and --range go together");
+            }
+            if (checkLog) {
+                checkLatest(m, manifest);
             }
             TenantKeyset k = open(keyset, passphrase);
             try {
@@ -321,6 +357,53 @@ final class SealCommands {
                 throw new CliException("cannot write " + out + ": " + e.getMessage());
             }
             return 0;
+        }
+
+        /** The tenant's own checkpoint.sealed entries for this run (from the audit endpoint): the last must be this. */
+        private void checkLatest(Sealer.Manifest m, Path manifest) {
+            String hash = manifestSha256(manifest);
+            String run = m.context().substring(0, m.context().lastIndexOf('/') + 1);
+            // Everything committed so far into a checkpoint first: the audit endpoint serves what a checkpoint covers.
+            new org.colossus.server.audit.AuditClient(api.baseUrl(), api.token(), 1).checkpoint();
+            long after = 0;
+            long mineAt = -1;
+            long latestAt = -1;
+            String latestContext = null;
+            while (true) {
+                var page = api.get("/api/v1/audit/entries?limit=10000&after=" + after);
+                for (var e : page.path("items")) {
+                    try {
+                        var entry = ApiClient.MAPPER.readTree(e.get("canonical").asText());
+                        if (!"checkpoint.sealed".equals(entry.path("type").asText())) {
+                            continue;
+                        }
+                        var p = entry.path("payload");
+                        if (!p.path("context").asText().startsWith(run)) {
+                            continue;
+                        }
+                        long seq = entry.path("seq").asLong();
+                        if (p.path("manifestSha256").asText().equals(hash)) {
+                            mineAt = seq;
+                        }
+                        latestAt = seq;
+                        latestContext = p.path("context").asText();
+                    } catch (IOException ex) {
+                        throw new CliException("audit entry " + e.path("seq").asLong() + ": " + ex.getMessage());
+                    }
+                }
+                if (!page.hasNonNull("next")) {
+                    break;
+                }
+                after = page.get("next").asLong();
+            }
+            if (mineAt < 0) {
+                throw new CliException("this checkpoint (" + m.context() + ", manifest SHA-256 " + hash + ") was never"
+                        + " recorded in the journal; refusing (--check-log)");
+            }
+            if (latestAt != mineAt) {
+                throw new CliException("rollback: " + m.context() + " was recorded at entry " + mineAt + ", but a newer"
+                        + " checkpoint of the run, " + latestContext + ", was recorded at entry " + latestAt);
+            }
         }
     }
 }

@@ -87,4 +87,51 @@ class SealCommandsTest {
                 dir.resolve("o4").toString(), "--passphrase-file", pass.toString());
         assertThat(after.exitCode()).as("the old key still opens what it sealed: " + after.err()).isZero();
     }
+
+    @Test
+    void sealRecord_thenUnsealCheckLog_catchesARollback() throws Exception {
+        var server = org.colossus.server.ColossusServer.start(org.colossus.server.ServerConfig.defaults().withDataDir(
+                dir.resolve("data")).withListen("127.0.0.1", 0).withFleet("uniform:4x8")
+                .withFailures(org.colossus.sim.FailureModel.OFF), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try (server) {
+            String url = server.url();
+            var created = run("tenant", "create", "lab-a", "--url", url, "--token", server.operatorToken());
+            String token = created.out().replaceAll("(?s).*api key \\(shown once\\): (\\S+).*", "$1");
+            Path pass = dir.resolve("pass");
+            Files.writeString(pass, "a long tenant passphrase");
+            Path keys = dir.resolve("k");
+            assertThat(run("keys", "init", "--out", keys.toString(), "--passphrase-file", pass.toString()).exitCode()).isZero();
+            Path ckpt = dir.resolve("ckpt");
+            Files.createDirectories(ckpt);
+            for (String step : new String[] {"step-1100", "step-1200"}) {
+                Files.writeString(ckpt.resolve("weights.bin"), "weights at " + step);
+                var seal = run("seal", "--keyset", keys.toString(), "--in", ckpt.toString(), "--out",
+                        dir.resolve(step).toString(), "--context", "lab-a/run-7/" + step, "--record",
+                        "--passphrase-file", pass.toString(), "--url", url, "--token", token);
+                assertThat(seal.exitCode()).as(seal.err()).isZero();
+                assertThat(seal.out()).contains("recorded in the operator's journal as entry");
+            }
+            var old = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("step-1100").toString(), "--out",
+                    dir.resolve("o1").toString(), "--check-log", "--passphrase-file", pass.toString(), "--url", url,
+                    "--token", token);
+            assertThat(old.exitCode()).isEqualTo(1);
+            assertThat(old.err()).contains("rollback: lab-a/run-7/step-1100 was recorded at entry",
+                    "a newer checkpoint of the run, lab-a/run-7/step-1200");
+            var latest = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("step-1200").toString(), "--out",
+                    dir.resolve("o2").toString(), "--check-log", "--passphrase-file", pass.toString(), "--url", url,
+                    "--token", token);
+            assertThat(latest.exitCode()).as(latest.err()).isZero();
+            assertThat(Files.readString(dir.resolve("o2/weights.bin"))).isEqualTo("weights at step-1200");
+            // A context of another tenant is refused and changes nothing.
+            var foreign = run("seal", "--keyset", keys.toString(), "--in", ckpt.toString(), "--out",
+                    dir.resolve("x").toString(), "--context", "lab-b/run-1/step-1", "--record",
+                    "--passphrase-file", pass.toString(), "--url", url, "--token", token);
+            assertThat(foreign.err()).contains("context = 'lab-b/run-1/step-1': expected a context of your own tenant, lab-a/run/step");
+            // The records are the tenant's own audit entries and verify like the rest.
+            var verify = run("audit", "verify", "--log-key", dir.resolve("data/audit.vkey").toString(), "--state",
+                    dir.resolve("a.state").toString(), "--url", url, "--token", token);
+            assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+            assertThat(verify.out()).contains("PASSED");
+        }
+    }
 }

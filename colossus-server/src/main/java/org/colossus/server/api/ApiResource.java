@@ -163,6 +163,10 @@ public final class ApiResource implements AutoCloseable {
                         return s.tenants().stream().map(t -> s.usage(t.name(), now)).toList();
                     }));
                 }));
+        r.add(new Route("POST", "/api/v1/checkpoints", Route.Role.TENANT, 201,
+                "Record a sealed checkpoint: its context (your-tenant/run/step) and the SHA-256 of its manifest go into"
+                        + " the journal and the audit log, so a later rollback to an older checkpoint is provable.",
+                Bodies.RecordSeal.class, SealRecorded.class, Route.Shape.ONE, this::recordSeal));
         r.add(new Route("GET", "/api/v1/audit/checkpoint", Route.Role.ANY, 200,
                 "The latest signed checkpoint of the journal's transparency log (C2SP tlog-checkpoint in a signed"
                         + " note); ?fresh=true first integrates and signs everything committed so far.",
@@ -396,6 +400,9 @@ public final class ApiResource implements AutoCloseable {
     record NodeLeaves(long treeSize, List<AuditNodeLeaf> items, List<String> proof) {
     }
 
+    record SealRecorded(long seq, String context, String manifestSha256) {
+    }
+
     private org.colossus.server.audit.AuditLog audit() {
         if (audit == null) {
             throw Problem.unavailable("the audit log is not running");
@@ -469,6 +476,34 @@ public final class ApiResource implements AutoCloseable {
             throw Problem.invalid("size", size, "the tree size of a recent checkpoint; fetch the latest checkpoint again");
         }
         return size;
+    }
+
+    private static final java.util.regex.Pattern SEAL_CONTEXT =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+");
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    private void recordSeal(Context ctx) {
+        Principal p = principal(ctx);
+        Bodies.RecordSeal b = body(ctx, Bodies.RecordSeal.class);
+        if (b.context() == null || !SEAL_CONTEXT.matcher(b.context()).matches() || b.context().length() > 256) {
+            throw Problem.invalid("context", b.context() == null ? null : Bodies.clip(b.context()), "tenant/run/step");
+        }
+        if (!b.context().startsWith(p.tenant() + "/")) {
+            throw Problem.invalid("context", Bodies.clip(b.context()), "a context of your own tenant, " + p.tenant() + "/run/step");
+        }
+        if (b.manifestSha256() == null || !SHA256_HEX.matcher(b.manifestSha256()).matches()) {
+            throw Problem.invalid("manifestSha256", b.manifestSha256() == null ? null : Bodies.clip(b.manifestSha256()),
+                    "64 lowercase hex digits");
+        }
+        if (b.shards() == null || b.shards() < 1 || b.shards() > 1_000_000) {
+            throw Problem.invalid("shards", b.shards(), "an integer from 1 to 1000000");
+        }
+        if (b.bytes() == null || b.bytes() < 0) {
+            throw Problem.invalid("bytes", b.bytes(), "a non-negative integer");
+        }
+        long seq = write(org.colossus.server.engine.Commands.recordSeal(p.tenant(),
+                new org.colossus.server.journal.Payload.CheckpointSealed(b.context(), b.manifestSha256(), b.shards(), b.bytes())));
+        json(ctx, 201, new SealRecorded(seq, b.context(), b.manifestSha256()));
     }
 
     private void auditNodeLeaves(Context ctx) {

@@ -24,6 +24,10 @@ public final class Bodies {
     public record CreateTenant(String name) {
     }
 
+    /** A sealed checkpoint to record: {@code context} is tenant/run/step and must start with the caller's name. */
+    public record RecordSeal(String context, String manifestSha256, Integer shards, Long bytes) {
+    }
+
     /** A node and a leaf index: "the first event on this node after that leaf". */
     public record NodeAfter(Integer node, Long leaf) {
     }

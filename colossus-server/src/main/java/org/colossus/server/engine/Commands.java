@@ -187,6 +187,12 @@ public final class Commands {
         }, (s, c) -> s.job(id));
     }
 
+    /** A tenant records a sealed checkpoint's manifest hash in the journal (and so in the audit log). */
+    public static Command<Long> recordSeal(String tenant, Payload.CheckpointSealed sealed) {
+        return command((s, now) -> List.of(draft(sealed, tenantActor(tenant), tenant)),
+                (s, c) -> c.get(0).seq());
+    }
+
     public static Command<Views.Node> drainNode(int node, boolean drain) {
         return command((s, now) -> {
             if (node < 0 || node >= s.fleet().nodeCount()) {

@@ -91,6 +91,16 @@ public sealed interface Payload {
         }
     }
 
+    /**
+     * A tenant recorded a sealed checkpoint (issue 7): the SHA-256 of its manifest, so that serving an older
+     * checkpoint later is provable from the audit log. Nothing in it can be decrypted by the operator.
+     */
+    record CheckpointSealed(String context, String manifestSha256, int shards, long bytes) implements Payload {
+        public String type() {
+            return "checkpoint.sealed";
+        }
+    }
+
     record NodeDrain(int node, boolean drain) implements Payload {
         public String type() {
             return "node.drain";

@@ -365,6 +365,7 @@ public final class ControlState {
                 yield scheduler.apply(new Event.JobCancelled(s, c.id()));
             }
             case Payload.NodeDrain d -> scheduler.apply(new Event.DrainRequested(s, d.node(), d.drain()));
+            case Payload.CheckpointSealed ignored -> List.of(); // a record in the log; no state
             case Payload.JobFinished f -> {
                 JobRecord r = jobs.get(f.id());
                 release(r, t);
