@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Reads ../shared/vectors (found by walking up from the working directory). */
-final class Vectors {
+public final class Vectors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Vectors() {
     }
 
-    static Path dir(String relative) {
+    public static Path dir(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path candidate = d.resolve("shared").resolve("vectors").resolve(relative);
             if (Files.exists(candidate)) {
