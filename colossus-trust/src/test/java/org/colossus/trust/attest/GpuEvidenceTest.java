@@ -104,4 +104,26 @@ class GpuEvidenceTest {
         assertThatThrownBy(() -> GpuEvidence.verify(bad, text("hopper_cert_chain_case1.txt"), root(), NONCE, WHEN))
                 .hasMessageContaining("expected SPDM 1.1 GET_MEASUREMENTS");
     }
+
+    @Test
+    void verify_eightGpuSdkEvidence_allVerifyAndReportTheirVersions() throws Exception {
+        JsonNode list = new ObjectMapper().readTree(org.colossus.trust.Vectors.dir("nvidia/nvtrust/evidence")
+                .resolve("gpu_evidence.json").toFile());
+        assertThat(list).hasSize(8);
+        java.util.Set<String> fwids = new java.util.HashSet<>();
+        java.util.Set<String> devices = new java.util.HashSet<>();
+        for (JsonNode gpu : list) {
+            byte[] r = java.util.Base64.getDecoder().decode(gpu.get("evidence").asText());
+            String chain = new String(java.util.Base64.getDecoder().decode(gpu.get("certificate").asText()),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            GpuEvidence.Claims c = GpuEvidence.verify(r, chain, root(), HexFormat.of().parseHex(gpu.get("nonce").asText()),
+                    WHEN);
+            assertThat(c.driverVersion()).isEqualTo(gpu.get("driver_version").asText());
+            assertThat(c.vbiosVersion()).isEqualToIgnoringCase(gpu.get("vbios_version").asText());
+            fwids.add(c.fwid());
+            devices.add(GpuEvidence.certificates(chain).get(1).getSubjectX500Principal().getName());
+        }
+        assertThat(fwids).as("one firmware on all eight").hasSize(1);
+        assertThat(devices).as("eight distinct devices (per-device BROM certificates)").hasSize(8);
+    }
 }
