@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         subcommands = {FleetCommand.class, PlanCommand.class, SimulateCommand.class, ServeCommand.class, DemoCommand.class,
                 ClientCommands.Tenant.class, ClientCommands.Contract.class, ClientCommands.Job.class, ClientCommands.Node.class,
                 ClientCommands.Usage.class, AuditCommand.class, SealCommands.Keys.class, SealCommands.Seal.class,
-                SealCommands.Unseal.class, CommandLine.HelpCommand.class})
+                SealCommands.Unseal.class, BrokerCommand.class, CommandLine.HelpCommand.class})
 public final class Colossus {
     /** Exit code for input the user can fix (a bad fleet file, an unknown name). */
     public static final int EXIT_BAD_INPUT = 1;

@@ -48,6 +48,26 @@ public final class SampleTee {
             return Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
         }
 
+        /** The CA as a file: "colossus-sample-ca/v1", the private key (PKCS#8) and the public key, base64. */
+        public String encode() {
+            return "colossus-sample-ca/v1\n" + Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()) + "\n"
+                    + publicKey() + "\n";
+        }
+
+        public static Ca decode(String text) {
+            String[] l = text.split("\n");
+            if (l.length != 3 || !l[0].equals("colossus-sample-ca/v1")) {
+                throw new TrustException("not a colossus-sample-ca/v1 file");
+            }
+            try {
+                KeyFactory f = KeyFactory.getInstance("Ed25519");
+                return new Ca(new KeyPair(f.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(l[2]))),
+                        f.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(l[1])))));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new TrustException("sample CA file: " + e.getMessage());
+            }
+        }
+
         /** A simulated GPU whose device key this CA endorses. */
         public Device device(SecureRandom random, String ccMode, boolean debug, String driver, String vbios,
                              Map<Integer, String> measurements) {

@@ -56,7 +56,7 @@ public final class KeyBroker {
         private final int status;
         private final String type;
 
-        Refused(int status, String type, String detail) {
+        public Refused(int status, String type, String detail) {
             super(detail);
             this.status = status;
             this.type = type;

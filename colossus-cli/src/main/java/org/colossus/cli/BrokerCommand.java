@@ -1,0 +1,310 @@
+package org.colossus.cli;
+
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.crypto.ECDHDecrypter;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.colossus.trust.TrustException;
+import org.colossus.trust.attest.GpuEvidence;
+import org.colossus.trust.attest.ReleasePolicy;
+import org.colossus.trust.attest.SampleTee;
+import org.colossus.trust.broker.BrokerLog;
+import org.colossus.trust.broker.KeyBroker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code colossus broker}: the tenant's key broker (KBS protocol 0.4.0) and the sample attester's client side. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "The tenant's attestation-gated key broker, and the sample attester of the simulated fleet.",
+        subcommands = {BrokerCommand.Serve.class, BrokerCommand.SampleCa.class, BrokerCommand.Fetch.class})
+final class BrokerCommand {
+    private BrokerCommand() {
+    }
+
+    /** The broker over HTTP: /kbs/v0/auth, /kbs/v0/attest, /kbs/v0/resource/{repo}/{type}/{tag}; RFC 7807 errors. */
+    static final class Server implements AutoCloseable {
+        private static final String COOKIE = "kbs-session-id";
+        private final HttpServer http;
+        private final KeyBroker broker;
+
+        Server(KeyBroker broker, String host, int port) throws IOException {
+            this.broker = broker;
+            this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
+            http.createContext("/kbs/v0/", this::handle);
+            http.setExecutor(Executors.newFixedThreadPool(4));
+            http.start();
+        }
+
+        String url() {
+            return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort();
+        }
+
+        private void handle(HttpExchange ex) throws IOException {
+            try (ex) {
+                String path = ex.getRequestURI().getPath();
+                String method = ex.getRequestMethod();
+                try {
+                    if (path.equals("/kbs/v0/auth") && method.equals("POST")) {
+                        KeyBroker.Challenge c = broker.auth(body(ex));
+                        ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + c.sessionId() + "; Path=/kbs; HttpOnly");
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("nonce", c.nonce());
+                        out.put("extra-params", "");
+                        reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(out));
+                    } else if (path.equals("/kbs/v0/attest") && method.equals("POST")) {
+                        String token = broker.attest(cookie(ex), body(ex));
+                        reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(Map.of("token", token)));
+                    } else if (path.startsWith("/kbs/v0/resource/") && method.equals("GET")) {
+                        String resource = path.substring("/kbs/v0/resource/".length());
+                        reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(broker.resource(cookie(ex), resource)));
+                    } else {
+                        throw new KeyBroker.Refused(404, "NotFound", method + " " + path + " is not a KBS endpoint");
+                    }
+                } catch (KeyBroker.Refused r) {
+                    problem(ex, r.status(), r.type(), r.getMessage());
+                } catch (RuntimeException e) {
+                    problem(ex, 500, "InternalError", "the broker failed: " + e.getClass().getSimpleName());
+                }
+            }
+        }
+
+        private static String body(HttpExchange ex) throws IOException {
+            return new String(ex.getRequestBody().readNBytes(4 << 20), StandardCharsets.UTF_8);
+        }
+
+        private static String cookie(HttpExchange ex) {
+            for (String h : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+                for (String part : h.split(";")) {
+                    String p = part.trim();
+                    if (p.startsWith(COOKIE + "=")) {
+                        return p.substring(COOKIE.length() + 1);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static void problem(HttpExchange ex, int status, String type, String detail) throws IOException {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("type", "https://github.com/confidential-containers/kbs/errors/" + type);
+            p.put("title", type);
+            p.put("status", status);
+            p.put("detail", detail);
+            reply(ex, status, "application/problem+json", JSONObjectUtils.toJSONString(p));
+        }
+
+        private static void reply(HttpExchange ex, int status, String type, String text) throws IOException {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", type);
+            ex.sendResponseHeaders(status, b.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            }
+        }
+
+        @Override
+        public void close() {
+            http.stop(0);
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Run the tenant's key broker: releases a resource only to a workload whose evidence satisfies",
+                    "the policy, as a JWE to the workload's key; every release and refusal goes to --log."})
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--policy", required = true, paramLabel = "FILE", description = "Release policy (JSON, docs/trust.md).")
+        Path policy;
+
+        @Option(names = "--resources", required = true, paramLabel = "DIR",
+                description = "Secrets as files DIR/REPOSITORY/TYPE/TAG.")
+        Path resources;
+
+        @Option(names = "--sample-ca", paramLabel = "FILE", description = "Accept sample evidence endorsed by this CA.")
+        Path sampleCa;
+
+        @Option(names = "--nvidia-root", paramLabel = "PEM", description = "Accept NVIDIA evidence chaining to this root.")
+        Path nvidiaRoot;
+
+        @Option(names = "--log", required = true, paramLabel = "FILE", description = "The broker's append-only log.")
+        Path log;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1")
+        String host;
+
+        @Option(names = "--port", defaultValue = "8091")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Server s = start(this)) {
+                System.out.println("key broker listening on " + s.url() + " (KBS protocol " + KeyBroker.PROTOCOL + ")");
+                ServeCommand.runUntilTerminated(s);
+            }
+            return 0;
+        }
+
+        static Server start(Serve o) throws IOException {
+            ReleasePolicy p;
+            try {
+                p = ReleasePolicy.parse(Files.readString(o.policy));
+            } catch (TrustException e) {
+                throw new CliException("--policy " + o.policy + ": " + e.getMessage());
+            }
+            Map<String, byte[]> secrets = new HashMap<>();
+            if (!Files.isDirectory(o.resources)) {
+                throw new CliException("--resources " + o.resources + ": not a directory");
+            }
+            try (var walk = Files.walk(o.resources)) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    String name = o.resources.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                    if (name.split("/").length == 3) {
+                        secrets.put(name, Files.readAllBytes(f));
+                    }
+                }
+            }
+            String ca = null;
+            if (o.sampleCa != null) {
+                String text = Files.readString(o.sampleCa).strip();
+                ca = text.startsWith("colossus-sample-ca/v1") ? SampleTee.Ca.decode(text + "\n").publicKey() : text;
+            }
+            java.security.cert.X509Certificate root = o.nvidiaRoot == null ? null
+                    : GpuEvidence.certificates(Files.readString(o.nvidiaRoot)).get(0);
+            KeyBroker broker = new KeyBroker(p, secrets, ca, root, null, InstantSource.system(), new SecureRandom(),
+                    new BrokerLog(o.log, InstantSource.system()), Duration.ofMinutes(5), Duration.ofMinutes(30));
+            return new Server(broker, o.host, o.port);
+        }
+    }
+
+    @Command(name = "sample-ca", mixinStandardHelpOptions = true,
+            description = "Create the sample attester's test CA (the simulated fleet's GPU vendor); the broker pins it.")
+    static final class SampleCa implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "FILE")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (Files.exists(out)) {
+                throw new CliException("--out " + out + " exists");
+            }
+            SampleTee.Ca ca = SampleTee.Ca.generate(new SecureRandom());
+            Files.writeString(out, ca.encode());
+            spec.commandLine().getOut().println("sample CA " + out + " created; public key " + ca.publicKey());
+            return 0;
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = {"Act as a confidential workload of the simulated fleet: make an ephemeral key, answer the",
+                    "broker's challenge with sample evidence from a GPU endorsed by --sample-ca, and write the released",
+                    "resource to --out. Without a CA the broker pins, the broker refuses."})
+    static final class Fetch implements Callable<Integer> {
+        @Option(names = "--broker", required = true, paramLabel = "URL")
+        String broker;
+
+        @Option(names = "--resource", required = true, paramLabel = "REPO/TYPE/TAG")
+        String resource;
+
+        @Option(names = "--sample-ca", required = true, paramLabel = "FILE")
+        Path sampleCa;
+
+        @Option(names = "--cc-mode", defaultValue = "on", description = "The simulated GPU's CC mode (on, devtools, off).")
+        String ccMode;
+
+        @Option(names = "--driver", defaultValue = "550.90.07")
+        String driver;
+
+        @Option(names = "--vbios", defaultValue = "96.00.9f.00.01")
+        String vbios;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SampleTee.Ca ca = SampleTee.Ca.decode(Files.readString(sampleCa));
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = broker.replaceAll("/$", "");
+            HttpResponse<String> auth = http.send(HttpRequest.newBuilder(URI.create(base + "/kbs/v0/auth"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"version\":\"0.4.0\",\"tee\":\"sample\",\"extra-params\":\"\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            check(auth);
+            String cookie = auth.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String nonce = (String) JSONObjectUtils.parse(auth.body()).get("nonce");
+            ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+            SampleTee.Device gpu = ca.device(new SecureRandom(), ccMode, false, driver, vbios, Map.of(1, "00"));
+            Map<String, Object> runtime = new LinkedHashMap<>();
+            runtime.put("nonce", nonce);
+            runtime.put("tee-pubkey", key.toPublicJWK().toJSONObject());
+            Map<String, Object> att = new LinkedHashMap<>();
+            att.put("runtime-data", runtime);
+            att.put("tee-evidence", gpu.evidence(Base64.getDecoder().decode(nonce), key.toPublicJWK().computeThumbprint()
+                    .toString(), Instant.now()));
+            HttpResponse<String> attest = http.send(HttpRequest.newBuilder(URI.create(base + "/kbs/v0/attest"))
+                    .header("Cookie", cookie).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(att))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            check(attest);
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(base + "/kbs/v0/resource/" + resource))
+                    .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+            check(res);
+            Map<String, Object> jwe = JSONObjectUtils.parse(res.body());
+            JWEObject o = JWEObject.parse(jwe.get("protected") + "." + jwe.get("encrypted_key") + "." + jwe.get("iv") + "."
+                    + jwe.get("ciphertext") + "." + jwe.get("tag"));
+            o.decrypt(new ECDHDecrypter(key));
+            byte[] secret = o.getPayload().toBytes();
+            Files.write(out, secret);
+            try {
+                Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX
+            }
+            spec.commandLine().getOut().println("attested (sample GPU, CC mode " + ccMode + "); " + resource + " released as"
+                    + " a JWE to this workload's ephemeral key; " + secret.length + " bytes written to " + out);
+            return 0;
+        }
+
+        private static void check(HttpResponse<String> r) {
+            if (r.statusCode() != 200) {
+                String detail = r.body();
+                try {
+                    detail = (String) JSONObjectUtils.parse(r.body()).getOrDefault("detail", detail);
+                } catch (java.text.ParseException ignored) {
+                    // not a problem document
+                }
+                throw new CliException("broker refused (HTTP " + r.statusCode() + "): " + detail);
+            }
+        }
+    }
+}
