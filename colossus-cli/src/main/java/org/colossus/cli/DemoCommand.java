@@ -69,6 +69,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  bin/colossus node list --state down");
             String first = keys.keySet().iterator().next();
             out.println("  COLOSSUS_TOKEN=" + keys.get(first) + " bin/colossus job watch   # as " + first);
+            out.println("  COLOSSUS_TOKEN=" + keys.get(first) + " bin/colossus audit verify --log-key "
+                    + dataDir.resolve("audit.vkey") + "   # the audit log, as " + first);
             out.println("  curl -H \"Authorization: Bearer $(cat " + dataDir.resolve("operator.token") + ")\" "
                     + server.url() + "/api/v1/fleet");
             out.flush();
