@@ -131,4 +131,46 @@ class AuditLogTest {
             assertThat(report.failures()).anyMatch(f -> f.contains("(job.submitted) as served now is not the leaf"));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void auditAndCheckpointEndpoints_badInput_422NamingTheFieldAndNothingJournaled() throws Exception {
+        ManualClock clock = new ManualClock(TestServers.START);
+        try (ColossusServer s = TestServers.start(TestServers.config(dir, clock))) {
+            Api api = new Api(s.url());
+            String a = TestServers.tenant(api, s.operatorToken(), "lab-a");
+            s.audit().awaitCheckpoint(s.engine().committedSeq(), 5000);
+            long before = s.engine().committedSeq();
+            String[][] bad = {
+                {"GET", "/api/v1/audit/entries?size=999999", "size"},
+                {"GET", "/api/v1/audit/nodes/3?limit=0", "limit"},
+                {"GET", "/api/v1/audit/proof/inclusion?index=-1", "index"},
+                {"POST", "/api/v1/audit/node-leaves|{\"indices\":[0]}", "indices"},
+                {"POST", "/api/v1/audit/node-leaves|{\"after\":[{\"node\":99999,\"leaf\":0}]}", "after[0].node"},
+                {"POST", "/api/v1/audit/node-leaves|{\"size\":123456789}", "size"},
+                {"POST", "/api/v1/checkpoints|{\"context\":\"lab-a/run/1\",\"manifestSha256\":\"xyz\",\"shards\":1,\"bytes\":1}",
+                        "manifestSha256"},
+                {"POST", "/api/v1/checkpoints|{\"context\":\"lab-b/run/1\",\"manifestSha256\":\"" + "a".repeat(64)
+                        + "\",\"shards\":1,\"bytes\":1}", "context"},
+                {"POST", "/api/v1/checkpoints|{\"context\":\"lab-a/run\",\"manifestSha256\":\"" + "a".repeat(64)
+                        + "\",\"shards\":1,\"bytes\":1}", "context"},
+                {"POST", "/api/v1/checkpoints|{\"context\":\"lab-a/run/1\",\"manifestSha256\":\"" + "a".repeat(64)
+                        + "\",\"shards\":0,\"bytes\":1}", "shards"},
+            };
+            for (String[] b : bad) {
+                Api.Response r;
+                if (b[0].equals("GET")) {
+                    r = api.get(b[1], a);
+                } else {
+                    String[] pb = b[1].split("\\|", 2);
+                    r = api.post(pb[0], a, pb[1]);
+                }
+                assertThat(r.status()).as(b[1] + ": " + r.body()).isEqualTo(422);
+                assertThat(r.json().get("detail").asText()).as(b[1]).startsWith(b[2]);
+            }
+            assertThat(s.engine().committedSeq()).isEqualTo(before);
+            // The operator cannot record a tenant's checkpoint.
+            assertThat(api.post("/api/v1/checkpoints", s.operatorToken(), "{\"context\":\"lab-a/run/1\"}").status())
+                    .isEqualTo(403);
+        }
+    }
 }
