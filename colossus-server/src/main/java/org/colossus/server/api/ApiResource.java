@@ -540,6 +540,7 @@ public final class ApiResource implements AutoCloseable {
         for (var n : found) {
             items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
         }
+        List<long[]> pairs = new ArrayList<>(after.size());
         for (int i = 0; i < after.size(); i++) {
             Bodies.NodeAfter a = after.get(i);
             if (a == null || a.node() == null || a.node() < 0 || a.node() >= nodes) {
@@ -548,9 +549,10 @@ public final class ApiResource implements AutoCloseable {
             if (a.leaf() == null || a.leaf() < -1 || a.leaf() >= size) {
                 throw Problem.invalid("after[" + i + "].leaf", a.leaf(), "a leaf index from -1 to " + (size - 1));
             }
-            for (var n : log.nodeHistory(a.node(), a.leaf() + 1, size - 1, 1)) {
-                items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
-            }
+            pairs.add(new long[] {a.node(), a.leaf()});
+        }
+        for (var n : log.nextNodeLeaves(pairs, size)) {
+            items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
         }
         List<String> proof = items.isEmpty() ? List.of()
                 : b64(log.multiProof(items.keySet().stream().mapToLong(Long::longValue).toArray(), size));

@@ -541,6 +541,11 @@ public final class AuditLog implements AutoCloseable {
         return store.auditNodeLeaves(node, fromLeaf, Math.min(toLeaf, latestSize - 1), limit);
     }
 
+    /** For each (node, leaf) pair, the node's next leaf in the tree of {@code size}, if any. */
+    public List<Store.NodeLeaf> nextNodeLeaves(List<long[]> after, long size) {
+        return store.auditNextNodeLeaves(after, Math.min(size, latestSize) - 1);
+    }
+
     /** The node leaves at these indices (within the latest checkpoint; others are left out). */
     public List<Store.NodeLeaf> nodeLeavesAt(java.util.Collection<Long> leaves) {
         return store.auditNodeLeavesAt(leaves.stream().filter(l -> l >= 0 && l < latestSize).toList());

@@ -415,6 +415,54 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public List<NodeLeaf> auditNextNodeLeaves(List<long[]> after, long maxLeaf) {
+        List<NodeLeaf> out = new java.util.ArrayList<>();
+        if (after.isEmpty()) {
+            return out;
+        }
+        try {
+            jdbi.useHandle(h -> {
+                var c = h.getConnection();
+                if (c.getMetaData().getDatabaseProductName().startsWith("H2")) {
+                    try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                            + " WHERE n.node = ? AND n.leaf > ? AND n.leaf <= ? ORDER BY n.leaf LIMIT 1")) {
+                        for (long[] a : after) {
+                            ps.setInt(1, (int) a[0]);
+                            ps.setLong(2, a[1]);
+                            ps.setLong(3, maxLeaf);
+                            try (var rs = ps.executeQuery()) {
+                                if (rs.next()) {
+                                    out.add(nodeLeaf(rs));
+                                }
+                            }
+                        }
+                    }
+                    return;
+                }
+                // PostgreSQL: one round trip, an index probe per pair.
+                try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM unnest(?, ?) AS a(node, leaf)"
+                        + " CROSS JOIN LATERAL (SELECT * FROM audit_node_leaf x WHERE x.node = a.node AND x.leaf > a.leaf"
+                        + " AND x.leaf <= ? ORDER BY x.leaf LIMIT 1) n")) {
+                    for (int from = 0; from < after.size(); from += 20_000) {
+                        List<long[]> part = after.subList(from, Math.min(after.size(), from + 20_000));
+                        ps.setArray(1, c.createArrayOf("INTEGER", part.stream().map(a -> (int) a[0]).toArray()));
+                        ps.setArray(2, c.createArrayOf("BIGINT", part.stream().map(a -> a[1]).toArray()));
+                        ps.setLong(3, maxLeaf);
+                        try (var rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(nodeLeaf(rs));
+                            }
+                        }
+                    }
+                }
+            });
+        } catch (java.sql.SQLException e) {
+            throw new ServerException("reading node leaves: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
     public List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
                         + " WHERE n.leaf BETWEEN ? AND ? ORDER BY n.leaf")

@@ -75,6 +75,9 @@ public interface Store extends AutoCloseable {
     /** The node leaves with these leaf indices (those that are node leaves), in leaf order. */
     List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves);
 
+    /** For each (node, leaf) pair, the node's first leaf after that leaf and at most {@code maxLeaf}, if any. */
+    List<NodeLeaf> auditNextNodeLeaves(List<long[]> after, long maxLeaf);
+
     /** Node leaves with leaf index in [fromLeaf, toLeaf], in leaf order. */
     List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf);
 
