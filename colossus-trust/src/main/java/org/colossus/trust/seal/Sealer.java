@@ -37,6 +37,44 @@ public final class Sealer {
     public record Shard(String name, long plaintextBytes, String ciphertextSha256, int keyId, String associatedData) {
     }
 
+    /**
+     * The JDK computes AES-GCM with an AVX intrinsic only once the JIT has compiled its GCM loop with C2, which takes
+     * about 12,000 calls; a checkpoint makes one call per 1 MiB segment, so a multi-GB seal would run most of its way
+     * on the Java fallback (40-400 MB/s instead of over 1 GB/s; docs/performance.md). For large jobs we pay about a
+     * second once per process to warm it up.
+     */
+    private static volatile boolean warm;
+    static final long WARM_UP_ABOVE_BYTES = 256L << 20;
+
+    static void warmUpGcm(long bytesAhead) {
+        if (warm || bytesAhead < WARM_UP_ABOVE_BYTES) {
+            return;
+        }
+        synchronized (Sealer.class) {
+            if (warm) {
+                return;
+            }
+            try {
+                javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+                javax.crypto.spec.SecretKeySpec k = new javax.crypto.spec.SecretKeySpec(new byte[32], "AES");
+                ByteBuffer in = ByteBuffer.allocate(16 << 10);
+                ByteBuffer out = ByteBuffer.allocate((16 << 10) + 16);
+                byte[] iv = new byte[12];
+                for (int i = 0; i < 12_000; i++) {
+                    iv[0] = (byte) i;
+                    iv[1] = (byte) (i >>> 8);
+                    c.init(javax.crypto.Cipher.ENCRYPT_MODE, k, new javax.crypto.spec.GCMParameterSpec(128, iv));
+                    in.rewind();
+                    out.clear();
+                    c.doFinal(in, out);
+                }
+            } catch (GeneralSecurityException e) {
+                // no warm-up: correct, only slower
+            }
+            warm = true;
+        }
+    }
+
     /** A sealed checkpoint: its context and shards (the CLI writes it as manifest.json). */
     public record Manifest(String format, String context, java.util.List<Shard> shards) {
         public static final String FORMAT = "colossus-seal/v1";
@@ -153,6 +191,11 @@ public final class Sealer {
     /** Encrypts {@code in} to {@code out} under the keyset's primary key. */
     public static Shard seal(TenantKeyset keyset, Path in, Path out, String context, String name) {
         String ad = associatedData(context(context), name);
+        try {
+            warmUpGcm(Files.size(in));
+        } catch (IOException e) {
+            throw new TrustException("sealing " + in + ": " + e.getMessage());
+        }
         StreamingAead aead = keyset.streamingAead();
         MessageDigest sha = sha256();
         long bytes = 0;
@@ -178,6 +221,7 @@ public final class Sealer {
      * replaces it at the end; on any failure nothing is left at {@code out}.
      */
     public static void unseal(TenantKeyset keyset, Path sealed, Path out, Shard shard) {
+        warmUpGcm(shard.plaintextBytes());
         StreamingAead aead = keyset.streamingAead();
         MessageDigest sha = sha256();
         Path tmp = out.resolveSibling(out.getFileName() + ".unsealing");
