@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -247,15 +246,7 @@ final class AuditCommand {
         }
 
         private static void save(Path file, String text) {
-            try {
-                Path parent = file.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                Path tmp = parent.resolve(file.getFileName() + ".tmp");
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new CliException("cannot save the verifier state to " + file + ": " + e.getMessage());
-            }
+            OwnerFiles.writeOrFail(file, text, true, "the verifier state");
         }
 
         private void print(String tenant, Path stateFile, List<String> evidence, List<String> failures, double seconds) {
@@ -330,12 +321,7 @@ final class AuditCommand {
                     throw new CliException("--key " + keyFile + " does not exist: pass --name to create a witness key");
                 }
                 key = NoteKey.generate(name, new SecureRandom()).asCosigner();
-                Files.writeString(keyFile, key.encode() + "\n", StandardCharsets.UTF_8);
-                try {
-                    Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
+                OwnerFiles.writeOrFail(keyFile, key.encode() + "\n", false, "--key");
             }
             Map<String, NoteKey.Verifier> followed = new LinkedHashMap<>();
             for (String l : logs) {

@@ -9,7 +9,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,13 +75,13 @@ final class BrokerCommand {
                         Map<String, Object> out = new LinkedHashMap<>();
                         out.put("nonce", c.nonce());
                         out.put("extra-params", "");
-                        reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(out));
+                        JdkHttp.reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(out));
                     } else if (path.equals("/kbs/v0/attest") && method.equals("POST")) {
                         String token = broker.attest(cookie(ex), body(ex));
-                        reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(Map.of("token", token)));
+                        JdkHttp.reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(Map.of("token", token)));
                     } else if (path.startsWith("/kbs/v0/resource/") && method.equals("GET")) {
                         String resource = path.substring("/kbs/v0/resource/".length());
-                        reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(broker.resource(cookie(ex), resource)));
+                        JdkHttp.reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(broker.resource(cookie(ex), resource)));
                     } else {
                         throw new KeyBroker.Refused(404, "NotFound", method + " " + path + " is not a KBS endpoint");
                     }
@@ -116,16 +115,7 @@ final class BrokerCommand {
             p.put("title", type);
             p.put("status", status);
             p.put("detail", detail);
-            reply(ex, status, "application/problem+json", JSONObjectUtils.toJSONString(p));
-        }
-
-        private static void reply(HttpExchange ex, int status, String type, String text) throws IOException {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", type);
-            ex.sendResponseHeaders(status, b.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(b);
-            }
+            JdkHttp.reply(ex, status, "application/problem+json", JSONObjectUtils.toJSONString(p));
         }
 
         @Override
@@ -212,11 +202,8 @@ final class BrokerCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (Files.exists(out)) {
-                throw new CliException("--out " + out + " exists");
-            }
             SampleTee.Ca ca = SampleTee.Ca.generate(new SecureRandom());
-            Files.writeString(out, ca.encode());
+            OwnerFiles.writeOrFail(out, ca.encode(), false, "--out");
             spec.commandLine().getOut().println("sample CA " + out + " created; public key " + ca.publicKey());
             return 0;
         }
@@ -284,12 +271,7 @@ final class BrokerCommand {
                     + jwe.get("ciphertext") + "." + jwe.get("tag"));
             o.decrypt(new ECDHDecrypter(key));
             byte[] secret = o.getPayload().toBytes();
-            Files.write(out, secret);
-            try {
-                Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
-            }
+            OwnerFiles.write(out, secret, true);
             spec.commandLine().getOut().println("attested (sample GPU, CC mode " + ccMode + "); " + resource + " released as"
                     + " a JWE to this workload's ephemeral key; " + secret.length + " bytes written to " + out);
             return 0;

@@ -33,7 +33,7 @@ final class SealCommands {
     }
 
     /** Where the passphrase comes from: a file, $COLOSSUS_KEYSET_PASSPHRASE, or the terminal. */
-    static final class Passphrase {
+    static class Passphrase {
         @Option(names = "--passphrase-file", paramLabel = "FILE",
                 description = "Read the keyset passphrase from this file (default: $COLOSSUS_KEYSET_PASSPHRASE, else a prompt).")
         Path file;
@@ -83,22 +83,19 @@ final class SealCommands {
     }
 
     static void write(Path file, String text, boolean replace) {
-        try {
-            Path abs = file.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            if (!replace && Files.exists(abs)) {
-                throw new CliException(file + " exists; a keyset is never overwritten (use 'keys rotate')");
-            }
-            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new CliException("cannot write " + file + ": " + e.getMessage());
+        if (!replace && Files.exists(file)) {
+            throw new CliException(file + " exists; a keyset is never overwritten (use 'keys rotate')");
+        }
+        OwnerFiles.writeOrFail(file, text, replace, "file");
+    }
+
+    /** The keyset file and its passphrase, shared by every command that opens a keyset. */
+    static class KeysetOptions extends Passphrase {
+        @Option(names = "--keyset", required = true, paramLabel = "FILE", description = "The tenant's keyset file.")
+        Path keyset;
+
+        TenantKeyset open() {
+            return SealCommands.open(keyset, this);
         }
     }
 
@@ -143,27 +140,24 @@ final class SealCommands {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Add a new primary key; the old ones stay to decrypt what they sealed.")
     static final class KeysRotate implements Callable<Integer> {
-        @Option(names = "--keyset", required = true, paramLabel = "FILE")
-        Path keyset;
-
         @picocli.CommandLine.Mixin
-        Passphrase passphrase;
+        KeysetOptions keys;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            TenantKeyset rotated = open(keyset, passphrase).rotate();
-            char[] p = passphrase.read(false);
+            TenantKeyset rotated = keys.open().rotate();
+            char[] p = keys.read(false);
             try {
-                write(keyset, rotated.encode(p, new SecureRandom()), true);
+                write(keys.keyset, rotated.encode(p, new SecureRandom()), true);
             } catch (TrustException e) {
                 throw new CliException(e.getMessage());
             } finally {
                 Arrays.fill(p, '\0');
             }
-            spec.commandLine().getOut().println("keyset " + keyset + ": new primary key "
+            spec.commandLine().getOut().println("keyset " + keys.keyset + ": new primary key "
                     + Integer.toUnsignedString(rotated.primaryKeyId()) + "; " + rotated.keyIds().size() + " keys in all");
             return 0;
         }
@@ -171,18 +165,15 @@ final class SealCommands {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "List a keyset's key ids (never the keys).")
     static final class KeysShow implements Callable<Integer> {
-        @Option(names = "--keyset", required = true, paramLabel = "FILE")
-        Path keyset;
-
         @picocli.CommandLine.Mixin
-        Passphrase passphrase;
+        KeysetOptions keys;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            TenantKeyset k = open(keyset, passphrase);
+            TenantKeyset k = keys.open();
             PrintWriter out = spec.commandLine().getOut();
             for (int id : k.keyIds()) {
                 out.println(Integer.toUnsignedString(id) + (id == k.primaryKeyId() ? "  primary" : ""));
@@ -196,8 +187,8 @@ final class SealCommands {
                     "writes NAME.sealed for each and manifest.json (name, length, ciphertext SHA-256, key id,",
                     "associated data binding tenant/run/step and the name)."})
     static final class Seal implements Callable<Integer> {
-        @Option(names = "--keyset", required = true, paramLabel = "FILE")
-        Path keyset;
+        @picocli.CommandLine.Mixin
+        KeysetOptions keys;
 
         @Option(names = "--in", required = true, paramLabel = "DIR|FILE")
         Path in;
@@ -215,9 +206,6 @@ final class SealCommands {
         @picocli.CommandLine.Mixin
         ApiClient api;
 
-        @picocli.CommandLine.Mixin
-        Passphrase passphrase;
-
         @Spec
         CommandSpec spec;
 
@@ -228,7 +216,7 @@ final class SealCommands {
             } catch (TrustException e) {
                 throw new CliException(e.getMessage());
             }
-            TenantKeyset k = open(keyset, passphrase);
+            TenantKeyset k = keys.open();
             long t0 = System.nanoTime();
             Sealer.Manifest m;
             try {
@@ -269,8 +257,8 @@ final class SealCommands {
             description = {"Decrypt a sealed checkpoint after checking it against its manifest; all shards or none.",
                     "With --shard and --range, decrypt only a byte range of one shard."})
     static final class Unseal implements Callable<Integer> {
-        @Option(names = "--keyset", required = true, paramLabel = "FILE")
-        Path keyset;
+        @picocli.CommandLine.Mixin
+        KeysetOptions keys;
 
         @Option(names = "--in", required = true, paramLabel = "DIR", description = "The sealed directory (with manifest.json).")
         Path in;
@@ -295,9 +283,6 @@ final class SealCommands {
         @picocli.CommandLine.Mixin
         ApiClient api;
 
-        @picocli.CommandLine.Mixin
-        Passphrase passphrase;
-
         @Spec
         CommandSpec spec;
 
@@ -319,7 +304,7 @@ final class SealCommands {
             if (checkLog) {
                 checkLatest(m, manifest);
             }
-            TenantKeyset k = open(keyset, passphrase);
+            TenantKeyset k = keys.open();
             try {
                 if (shard != null) {
                     String[] r = range.split(":");

@@ -3,13 +3,10 @@ package org.colossus.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -90,13 +87,7 @@ final class WitnessServer implements AutoCloseable {
         latest.forEach((o, l) -> b.append(o).append(' ').append(l.size()).append(' ')
                 .append(Base64.getEncoder().encodeToString(l.root())).append('\n'));
         try {
-            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-            Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            OwnerFiles.write(stateFile, b.toString(), true);
         } catch (IOException e) {
             // Cosigning without remembering would let a later rollback through: refuse instead.
             throw new TrustException("cannot save the witness state " + stateFile + ": " + e.getMessage());
@@ -106,13 +97,13 @@ final class WitnessServer implements AutoCloseable {
     private void addCheckpoint(HttpExchange ex) throws IOException {
         try (ex) {
             if (!ex.getRequestMethod().equals("POST")) {
-                reply(ex, 405, "text/plain", "use POST\n");
+                JdkHttp.reply(ex, 405, "text/plain", "use POST\n");
                 return;
             }
             String body = new String(ex.getRequestBody().readNBytes(1 << 20), StandardCharsets.UTF_8);
             int blank = body.indexOf("\n\n");
             if (!body.startsWith("old ") || blank < 0) {
-                reply(ex, 400, "text/plain", "expected 'old <size>', proof lines, a blank line and the checkpoint\n");
+                JdkHttp.reply(ex, 400, "text/plain", "expected 'old <size>', proof lines, a blank line and the checkpoint\n");
                 return;
             }
             String[] head = body.substring(0, blank).split("\n");
@@ -124,7 +115,7 @@ final class WitnessServer implements AutoCloseable {
                     proof.add(Base64.getDecoder().decode(head[i]));
                 }
             } catch (IllegalArgumentException e) {
-                reply(ex, 400, "text/plain", "bad request head: " + e.getMessage() + "\n");
+                JdkHttp.reply(ex, 400, "text/plain", "bad request head: " + e.getMessage() + "\n");
                 return;
             }
             try {
@@ -132,25 +123,16 @@ final class WitnessServer implements AutoCloseable {
                 synchronized (this) {
                     line = witness.addCheckpoint(old, proof, body.substring(blank + 2));
                 }
-                reply(ex, 200, "text/plain; charset=utf-8", line.encode());
+                JdkHttp.reply(ex, 200, "text/plain; charset=utf-8", line.encode());
             } catch (Witness.Refusal r) {
                 if (r.status() == 409 && r.latestSize() != old) {
-                    reply(ex, 409, "text/x.tlog.size", r.latestSize() + "\n");
+                    JdkHttp.reply(ex, 409, "text/x.tlog.size", r.latestSize() + "\n");
                 } else {
-                    reply(ex, r.status(), "text/plain; charset=utf-8", r.getMessage() + "\n");
+                    JdkHttp.reply(ex, r.status(), "text/plain; charset=utf-8", r.getMessage() + "\n");
                 }
             } catch (TrustException e) {
-                reply(ex, 500, "text/plain; charset=utf-8", e.getMessage() + "\n");
+                JdkHttp.reply(ex, 500, "text/plain; charset=utf-8", e.getMessage() + "\n");
             }
-        }
-    }
-
-    private static void reply(HttpExchange ex, int status, String type, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
         }
     }
 

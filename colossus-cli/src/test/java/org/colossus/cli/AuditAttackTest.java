@@ -125,6 +125,13 @@ class AuditAttackTest {
             }
         }
 
+        /** Starts the tampered landlord, runs lab-a's verify against its saved state, expects the failure. */
+        void restartAndVerifyFails(String... messages) {
+            start();
+            failsWith(verify(labA, "a.state"), messages);
+            stop();
+        }
+
         List<Entry> journal() {
             try (JdbcStore s = store()) {
                 return s.range(1, 100_000);
@@ -194,9 +201,7 @@ class AuditAttackTest {
     void entryEditedInTheDatabase_caught(String kind) {
         Landlord l = verifiedThenMore(kind);
         l.tamper("UPDATE journal SET payload = REPLACE(payload, '\"alpha-eval\"', '\"alpha-evil\"') WHERE type = 'job.submitted'");
-        l.start();
-        failsWith(l.verify(l.labA, "a.state"), "(job.submitted) as served now is not the leaf", "signed into the log");
-        l.stop();
+        l.restartAndVerifyFails("(job.submitted) as served now is not the leaf", "signed into the log");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -205,9 +210,7 @@ class AuditAttackTest {
         Landlord l = verifiedThenMore(kind);
         l.tamper(with(REBUILD_LOG,
                 "UPDATE journal SET payload = REPLACE(payload, '\"alpha-pretrain\"', '\"alpha-evil\"') WHERE type = 'job.submitted'"));
-        l.start();
-        failsWith(l.verify(l.labA, "a.state"), "consistency: the log of size", "does not extend the one of size");
-        l.stop();
+        l.restartAndVerifyFails("consistency: the log of size", "does not extend the one of size");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -229,9 +232,7 @@ class AuditAttackTest {
         l.tamper(with(REBUILD_LOG, "DELETE FROM journal WHERE seq = " + k,
                 "UPDATE journal SET seq = -seq WHERE seq > " + k, "UPDATE journal SET seq = -seq - 1 WHERE seq < 0",
                 "DELETE FROM snapshot"));
-        l.start();
-        failsWith(l.verify(l.labA, "a.state"), "does not extend the one of size");
-        l.stop();
+        l.restartAndVerifyFails("does not extend the one of size");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -243,9 +244,7 @@ class AuditAttackTest {
         // Swap the two contracts' positions in the journal (numbering kept), then rebuild the log.
         l.tamper(with(REBUILD_LOG, "UPDATE journal SET seq = -1 WHERE seq = " + a,
                 "UPDATE journal SET seq = " + a + " WHERE seq = " + b, "UPDATE journal SET seq = " + b + " WHERE seq = -1"));
-        l.start();
-        failsWith(l.verify(l.labA, "a.state"), "consistency:", "does not extend");
-        l.stop();
+        l.restartAndVerifyFails("consistency:", "does not extend");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -273,9 +272,7 @@ class AuditAttackTest {
         String name = Files.readString(l.data.resolve("audit.vkey")).split("\\+")[0];
         var forged = org.colossus.trust.NoteKey.generate(name, new java.security.SecureRandom());
         Files.writeString(l.data.resolve("audit.key"), forged.encode() + "\n");
-        l.start();
-        failsWith(l.verify(l.labA, "a.state"), "checkpoint:", "signature");
-        l.stop();
+        l.restartAndVerifyFails("checkpoint:", "signature");
     }
 
     @ParameterizedTest(name = "{0}")
