@@ -255,7 +255,8 @@ final class SealCommands {
 
     @Command(name = "unseal", mixinStandardHelpOptions = true,
             description = {"Decrypt a sealed checkpoint after checking it against its manifest; all shards or none.",
-                    "With --shard and --range, decrypt only a byte range of one shard."})
+                    "With --shard and --range, decrypt only a byte range of one shard; with --verify-only, check every",
+                    "shard without writing any plaintext."})
     static final class Unseal implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         KeysetOptions keys;
@@ -263,8 +264,11 @@ final class SealCommands {
         @Option(names = "--in", required = true, paramLabel = "DIR", description = "The sealed directory (with manifest.json).")
         Path in;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR|FILE")
+        @Option(names = "--out", paramLabel = "DIR|FILE", description = "Where the plaintext goes (not with --verify-only).")
         Path out;
+
+        @Option(names = "--verify-only", description = "Decrypt and check every shard against the manifest, keep nothing.")
+        boolean verifyOnly;
 
         @Option(names = "--context", paramLabel = "TENANT/RUN/STEP",
                 description = "Refuse a checkpoint of any other context (e.g. an older step served instead).")
@@ -301,6 +305,13 @@ final class SealCommands {
             if ((shard == null) != (range == null)) {
                 throw new CliException("--shard and --range go together");
             }
+            if (verifyOnly == (out != null)) {
+                throw new CliException(verifyOnly ? "--verify-only writes nothing: leave out --out"
+                        : "--out is required (or --verify-only)");
+            }
+            if (verifyOnly && shard != null) {
+                throw new CliException("--verify-only checks whole shards: leave out --shard and --range");
+            }
             if (checkLog) {
                 checkLatest(m, manifest);
             }
@@ -330,8 +341,16 @@ final class SealCommands {
                     return 0;
                 }
                 long t0 = System.nanoTime();
-                Sealer.unsealAll(k, m, in, out, context);
                 long bytes = m.shards().stream().mapToLong(Sealer.Shard::plaintextBytes).sum();
+                if (verifyOnly) {
+                    Sealer.verifyAll(k, m, in, context);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    spec.commandLine().getOut().printf(java.util.Locale.ROOT, "verified %d shard(s), %d bytes, of %s in"
+                            + " %.2f s (%.0f MB/s): every shard decrypts and matches the manifest; nothing written%n",
+                            m.shards().size(), bytes, m.context(), s, bytes / 1e6 / s);
+                    return 0;
+                }
+                Sealer.unsealAll(k, m, in, out, context);
                 double s = (System.nanoTime() - t0) / 1e9;
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "unsealed %d shard(s), %d bytes, of %s into %s in"
                         + " %.2f s (%.0f MB/s); every shard matched the manifest%n", m.shards().size(), bytes, m.context(),

@@ -55,6 +55,15 @@ class SealCommandsTest {
         assertThat(range.exitCode()).as(range.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("slice.bin"))).isEqualTo(Arrays.copyOfRange(shard, 2097150, 2097160));
 
+        var check = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--verify-only",
+                "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        assertThat(check.out()).contains("every shard decrypts and matches the manifest; nothing written");
+        assertThat(run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--verify-only",
+                "--out", dir.resolve("o1").toString(), "--passphrase-file", pass.toString()).err())
+                .contains("--verify-only writes nothing: leave out --out");
+        assertThat(dir.resolve("o1")).doesNotExist();
+
         // Another step expected: refused. Wrong passphrase: refused. A flipped byte: refused, nothing written.
         assertThat(run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
                 dir.resolve("o2").toString(), "--context", "lab-a/run-7/step-1300", "--passphrase-file", pass.toString())
@@ -74,6 +83,10 @@ class SealCommandsTest {
         try (var left = Files.list(dir.resolve("o3"))) {
             assertThat(left.toList()).isEmpty();
         }
+        var tamperedCheck = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(),
+                "--verify-only", "--passphrase-file", pass.toString());
+        assertThat(tamperedCheck.exitCode()).isEqualTo(1);
+        assertThat(tamperedCheck.err()).contains("shard model.safetensors: does not decrypt", "does not authenticate");
 
         var rotate = run("keys", "rotate", "--keyset", keys.toString(), "--passphrase-file", pass.toString());
         assertThat(rotate.exitCode()).as(rotate.err()).isZero();

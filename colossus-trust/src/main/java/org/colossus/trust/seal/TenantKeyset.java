@@ -6,6 +6,8 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +89,31 @@ public final class TenantKeyset {
         } catch (GeneralSecurityException e) {
             throw new TrustException("keyset: " + e.getMessage());
         }
+    }
+
+    /**
+     * The keys' material for {@link SegmentPipeline}, primary first (the order Tink's keyset wrapper tries them in
+     * for decryption).
+     */
+    List<SegmentPipeline.StreamingKey> streamingKeys() {
+        List<SegmentPipeline.StreamingKey> keys = new ArrayList<>();
+        for (int i = 0; i < handle.size(); i++) {
+            KeysetHandle.Entry e = handle.getAt(i);
+            if (!(e.getKey() instanceof AesGcmHkdfStreamingKey k)
+                    || k.getParameters().getHkdfHashType() != AesGcmHkdfStreamingParameters.HashType.SHA256) {
+                throw new TrustException("keyset key " + e.getId() + ": expected an AES-GCM-HKDF streaming key with"
+                        + " HKDF-SHA256, found " + e.getKey().getParameters());
+            }
+            var key = new SegmentPipeline.StreamingKey(e.getId(),
+                    k.getInitialKeyMaterial().toByteArray(InsecureSecretKeyAccess.get()),
+                    k.getParameters().getDerivedAesGcmKeySizeBytes(), k.getParameters().getCiphertextSegmentSizeBytes());
+            if (e.isPrimary()) {
+                keys.addFirst(key);
+            } else {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /** A keyset that holds only the primary key (for a test of "the wrong key"). */
