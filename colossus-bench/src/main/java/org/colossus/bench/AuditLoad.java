@@ -180,7 +180,7 @@ public final class AuditLoad {
             String t = tenants[(int) (n % 3)];
             int gpus = sizes[random.nextInt(sizes.length)];
             inFlight.add(engine.submit(Commands.submitJob(t, new Commands.JobRequest("job-" + n++, gpu, gpus,
-                    JobClass.ON_DEMAND, 0, false, 0, false, 1000L * (60 + random.nextInt(3600)), null, null, null))));
+                    JobClass.ON_DEMAND, 0, false, 0, false, 1000L * (60 + random.nextInt(3600)), null, null, null, false))));
             if (inFlight.size() >= 2048) {
                 inFlight.poll().get();
             }

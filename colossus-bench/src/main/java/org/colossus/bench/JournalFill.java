@@ -95,7 +95,7 @@ public final class JournalFill {
             JobClass c = JobClass.values()[random.nextInt(3)];
             int gpus = sizes[random.nextInt(sizes.length)];
             inFlight.add(engine.submit(Commands.submitJob(t, new Commands.JobRequest("job-" + n++, gpu, gpus, c,
-                    random.nextInt(10), false, 0, false, 1000L * (600 + random.nextInt(4 * 3600)), null, null, null))));
+                    random.nextInt(10), false, 0, false, 1000L * (600 + random.nextInt(4 * 3600)), null, null, null, false))));
             if (inFlight.size() >= 2048) {
                 inFlight.poll().get();
             }

@@ -51,12 +51,17 @@ final class BrokerCommand {
         private static final String COOKIE = "kbs-session-id";
         private final HttpServer http;
         private final KeyBroker broker;
+        private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "colossus-broker");
+            t.setDaemon(true);
+            return t;
+        });
 
         Server(KeyBroker broker, String host, int port) throws IOException {
             this.broker = broker;
             this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
             http.createContext("/kbs/v0/", this::handle);
-            http.setExecutor(Executors.newFixedThreadPool(4));
+            http.setExecutor(workers);
             http.start();
         }
 
@@ -121,6 +126,7 @@ final class BrokerCommand {
         @Override
         public void close() {
             http.stop(0);
+            workers.shutdownNow();
         }
     }
 

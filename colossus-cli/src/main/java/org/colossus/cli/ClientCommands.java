@@ -281,10 +281,17 @@ final class ClientCommands {
                 description = "within-pod, whole-racks or max-racks=N (repeatable).")
         List<String> constraints = new ArrayList<>();
 
+        @Option(names = "--confidential", description = {"Run in confidential-computing mode: Hopper or Blackwell GPUs on"
+                + " nodes no other tenant shares; its keys come from the tenant's broker (colossus broker serve)."})
+        boolean confidential;
+
         @Override
         public Integer call() {
             ObjectNode b = ApiClient.MAPPER.createObjectNode();
             b.put("name", name).put("gpuModel", gpu).put("gpus", gpus).put("class", jobClass);
+            if (confidential) {
+                b.put("confidential", true);
+            }
             if (priority != null) {
                 b.put("priority", priority);
             }

@@ -104,7 +104,8 @@ final class ClientText {
         line(b, "state", text(j, "state") + (j.has("pendingReason") ? " (" + j.get("pendingReason").asText() + ")" : "")
                 + (j.has("failureReason") ? " (" + j.get("failureReason").asText() + ")" : ""));
         line(b, "gpus", j.get("gpus").asInt() + " x " + j.get("gpuModel").asText() + ", " + j.get("class").asText()
-                + ", priority " + j.get("priority").asInt());
+                + ", priority " + j.get("priority").asInt()
+                + (j.path("confidential").asBoolean() ? ", confidential computing" : ""));
         JsonNode c = j.get("constraints");
         if (c != null && (c.path("withinPod").asBoolean() || c.path("wholeRacks").asBoolean() || c.path("maxRacks").asInt() > 0)) {
             line(b, "constraints", (c.path("withinPod").asBoolean() ? "within-pod " : "")

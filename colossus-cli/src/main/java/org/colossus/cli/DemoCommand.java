@@ -56,9 +56,16 @@ final class DemoCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults().withDataDir(dataDir).withListen("127.0.0.1", port).withFleet(fleet)
                 .withSpeed(speed);
         ColossusServer server = ColossusServer.start(config, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        BrokerCommand.Server broker = null;
         try {
             Files.writeString(dataDir.resolve(MARKER), "created by colossus demo; the next demo replaces this directory\n");
             Map<String, String> keys = seed(server.url(), server.operatorToken(), server.config().fleet(), out);
+            ApiClient op = client(server.url(), server.operatorToken());
+            JsonNode fleetView = op.get("/api/v1/fleet");
+            String gpu = fleetView.get("gpuModels").get(0).asText();
+            long fleetGpus = fleetView.get("gpus").asLong();
+            broker = ConfidentialDemo.run(server.url(), "aurora-labs", keys.get("aurora-labs"), gpu,
+                    fleetGpus >= 72 * 12 ? 72 : 16, dataDir.resolve("confidential"), out);
             out.println();
             out.println("Colossus demo is running at " + server.url() + " (fleet " + fleet + ", speed " + speed + "x)");
             out.println("operator token: " + server.operatorToken());
@@ -73,19 +80,40 @@ final class DemoCommand implements Callable<Integer> {
                     + dataDir.resolve("audit.vkey") + "   # the audit log, as " + first);
             out.println("  curl -H \"Authorization: Bearer $(cat " + dataDir.resolve("operator.token") + ")\" "
                     + server.url() + "/api/v1/fleet");
+            if (broker != null) {
+                Path c = dataDir.resolve("confidential");
+                out.println("  bin/colossus unseal --keyset " + c.resolve("aurora-labs.keyset") + " --passphrase-file "
+                        + c.resolve("tenant.pass") + " --in " + c.resolve("sealed/step-100") + " --verify-only"
+                        + "   # as aurora-labs");
+                out.println("  bin/colossus broker fetch --broker " + broker.url() + " --resource aurora-labs/keyset-passphrase/"
+                        + ConfidentialDemo.JOB + " --sample-ca " + c.resolve("operator-ca") + " --out /tmp/x"
+                        + "   # as the operator: refused");
+            }
             out.flush();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(broker);
             server.close();
             throw e;
         }
         if (once) {
+            closeQuietly(broker);
             server.close();
             return 0;
         }
         out.println("Ctrl-C stops it.");
         out.flush();
-        ServeCommand.runUntilTerminated(server);
+        try {
+            ServeCommand.runUntilTerminated(server);
+        } finally {
+            closeQuietly(broker);
+        }
         return 0;
+    }
+
+    private static void closeQuietly(BrokerCommand.Server broker) {
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /** Empties a previous demo's directory; refuses a directory that holds something else. */

@@ -113,6 +113,14 @@ class ClientCommandsTest {
         assertThat(r.out()).contains("Colossus demo is running at http://127.0.0.1:", "operator token: colossus_",
                 "tenant aurora-labs key: colossus_", "tenant basilisk-ai key", "tenant cobalt-research key");
         assertThat(Files.exists(demoDir.resolve("demo.marker"))).isTrue();
+        // The confidential walk-through: attested nodes get the key, the tenant unseals, the operator is refused.
+        assertThat(r.out()).contains("confidential computing: aurora-labs submits job", "node(s) of the job attested",
+                "recorded in the operator's journal as entry", "every byte matches what the job wrote",
+                "own CA: broker refused (HTTP 401)", "devtools mode: broker refused (HTTP 403): policy rule ccMode failed",
+                "hash chain intact").doesNotContain("RELEASED (wrong)", "MISMATCH");
+        assertThat(Files.readString(demoDir.resolve("confidential/broker.log")))
+                .doesNotContain(Files.readString(demoDir.resolve("confidential/tenant.pass")).strip());
+        assertThat(demoDir.resolve("confidential/operator-got-this")).doesNotExist();
         // A second demo replaces the first one's directory.
         var again = ColossusCliTest.run("demo", "--once", "--port", "0", "--data-dir", demoDir.toString());
         assertThat(again.exitCode()).as(again.err()).isZero();

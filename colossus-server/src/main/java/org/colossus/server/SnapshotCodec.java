@@ -23,7 +23,7 @@ import org.colossus.server.state.StateSnapshot;
  * second, where JSON data binding took over ten (docs/performance.md). Versioned by a magic number.
  */
 final class SnapshotCodec {
-    private static final int MAGIC = 0x434f4c31; // "COL1"
+    private static final int MAGIC = 0x434f4c32; // "COL2" (COL1 had no confidential flag: replayed from the journal)
 
     private SnapshotCodec() {
     }
@@ -87,6 +87,7 @@ final class SnapshotCodec {
             str(out, p.model());
             str(out, p.tokens());
             str(out, p.parallelism());
+            out.writeBoolean(p.confidentialComputing());
             str(out, j.tenant());
             out.writeLong(j.submittedMillis());
             out.writeLong(j.runStartMillis());
@@ -182,7 +183,8 @@ final class SnapshotCodec {
         List<StateSnapshot.Job> jobs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Payload.JobSubmitted p = new Payload.JobSubmitted(in.readLong(), str(in), str(in), in.readInt(), str(in),
-                    in.readInt(), in.readBoolean(), in.readInt(), in.readBoolean(), in.readLong(), str(in), str(in), str(in));
+                    in.readInt(), in.readBoolean(), in.readInt(), in.readBoolean(), in.readLong(), str(in), str(in), str(in),
+                    in.readBoolean());
             jobs.add(new StateSnapshot.Job(p, str(in), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     in.readLong(), in.readLong(), in.readLong(), str(in), in.readInt(), ints(in), str(in)));
         }

@@ -69,7 +69,10 @@ class BadInputTest {
                 Arguments.of("priority out of range", JOB.replace("}", ",\"priority\":5000}"), 422, "priority"),
                 Arguments.of("negative max racks", JOB.replace("}", ",\"constraints\":{\"maxRacks\":-1}}"), 422, "constraints.maxRacks"),
                 Arguments.of("unknown constraint", JOB.replace("}", ",\"constraints\":{\"samePod\":true}}"), 400, "constraints.samePod"),
-                Arguments.of("string for a boolean", JOB.replace("}", ",\"constraints\":{\"withinPod\":\"yes\"}}"), 400, "constraints.withinPod"));
+                Arguments.of("string for a boolean", JOB.replace("}", ",\"constraints\":{\"withinPod\":\"yes\"}}"), 400, "constraints.withinPod"),
+                Arguments.of("confidential as a string", JOB.replace("}", ",\"confidential\":\"yes\"}"), 400, "confidential"),
+                Arguments.of("confidential on a GPU without CC", JOB.replace("H100", "A100").replace("}",
+                        ",\"confidential\":true}"), 422, "confidential"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -254,4 +254,38 @@ class ServerApiTest {
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.json().get("field").asText()).isEqualTo("parallelism");
     }
+
+    @Test
+    void submitJob_confidential_markedOnTheJobAndInItsJournalEntry() {
+        String lab = TestServers.tenant(api, operator, "lab-a");
+        TestServers.contract(api, operator, "lab-a", "on-demand", 16);
+        Api.Response r = api.post("/api/v1/jobs", lab, "{\"name\":\"cc\",\"gpuModel\":\"H100\",\"gpus\":16,"
+                + "\"class\":\"on-demand\",\"durationSeconds\":3600,\"confidential\":true}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("confidential").asBoolean()).isTrue();
+        long plain = TestServers.job(api, lab, "plain", 8, "on-demand", 60);
+        assertThat(api.get("/api/v1/jobs/" + plain, lab).json().get("confidential").asBoolean()).isFalse();
+        var entries = server.store().range(1, 1000).stream().filter(e -> e.type().equals("job.submitted")).toList();
+        assertThat(entries.get(0).payload()).contains("\"confidential\":true");
+        // Entries of other jobs read exactly as before the field existed.
+        assertThat(entries.get(1).payload()).doesNotContain("confidential");
+    }
+
+    @Test
+    void submitJob_confidentialWithoutNodeIsolation_refusedNamingTheField(@TempDir Path other) {
+        server.close();
+        server = TestServers.start(TestServers.config(other, clock).withScheduling(
+                org.colossus.scheduler.QueuePolicy.FAIR, "topology", org.colossus.scheduler.Isolation.NONE));
+        api = new Api(server.url());
+        operator = server.operatorToken();
+        String lab = TestServers.tenant(api, operator, "lab-a");
+        TestServers.contract(api, operator, "lab-a", "on-demand", 16);
+        long seq = server.store().lastSeq();
+        Api.Response r = api.post("/api/v1/jobs", lab, "{\"name\":\"cc\",\"gpuModel\":\"H100\",\"gpus\":8,"
+                + "\"class\":\"on-demand\",\"durationSeconds\":3600,\"confidential\":true}");
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("field").asText()).isEqualTo("confidential");
+        assertThat(r.body()).contains("whole nodes", "isolation none");
+        assertThat(server.store().lastSeq()).isEqualTo(seq);
+    }
 }

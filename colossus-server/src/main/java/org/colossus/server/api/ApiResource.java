@@ -717,11 +717,29 @@ public final class ApiResource implements AutoCloseable {
             tokens = tokenText;
             parallelism = plan.parallelism();
         }
+        boolean confidential = Boolean.TRUE.equals(b.confidential());
+        if (confidential) {
+            confidentialCapable(g);
+        }
         Views.Job job = write(Commands.submitJob(tenant, new Commands.JobRequest(name, g.id(), gpus, jc, priority,
                 Boolean.TRUE.equals(c.withinPod()), maxRacks, Boolean.TRUE.equals(c.wholeRacks()), durationMillis,
-                model, tokens, parallelism)));
+                model, tokens, parallelism, confidential)));
         ctx.header("Location", "/api/v1/jobs/" + job.id());
         json(ctx, 201, job);
+    }
+
+    /**
+     * A confidential job needs GPUs with confidential computing: NVIDIA Hopper and Blackwell have it, Ampere does not
+     * (NVIDIA, "Confidential Computing on NVIDIA H100 GPUs for Secure and Trustworthy AI", 2023; Blackwell
+     * architecture technical brief, 2024). The isolation half is checked against the journal's state
+     * ({@code Commands.submitJob}).
+     */
+    private static void confidentialCapable(GpuModel g) {
+        String arch = g.architecture() == null ? "" : g.architecture().toLowerCase(Locale.ROOT);
+        if (!arch.equals("hopper") && !arch.startsWith("blackwell")) {
+            throw Problem.invalid("confidential", true, "a GPU model with confidential computing (Hopper or Blackwell);"
+                    + " " + g.id() + " is " + g.architecture());
+        }
     }
 
     private void listJobs(Context ctx) {

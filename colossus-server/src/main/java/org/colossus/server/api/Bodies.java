@@ -76,7 +76,7 @@ public final class Bodies {
 
     public record SubmitJob(String name, String gpuModel, Integer gpus, @JsonProperty("class") String jobClass,
                             Integer priority, JobConstraints constraints, Long durationSeconds, String model,
-                            String tokens, Parallelism parallelism) {
+                            String tokens, Parallelism parallelism, Boolean confidential) {
     }
 
     /** The answer to creating a tenant: its API key, shown this once. */

@@ -143,7 +143,7 @@ public final class Commands {
     /** A job request after field checks and planning; {@code gpuModel} is a catalog id. */
     public record JobRequest(String name, String gpuModel, int gpus, JobClass jobClass, int priority,
                              boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
-                             String tokens, String parallelism) {
+                             String tokens, String parallelism, boolean confidential) {
     }
 
     public static Command<Views.Job> submitJob(String tenant, JobRequest r) {
@@ -154,6 +154,12 @@ public final class Commands {
             }
             if (r.gpus() > s.fleet().gpuCount()) {
                 throw Problem.invalid("gpus", r.gpus(), "at most the fleet's " + s.fleet().gpuCount() + " GPUs");
+            }
+            if (r.confidential() && s.config().isolation() == org.colossus.scheduler.Isolation.NONE) {
+                // Hopper's multi-GPU CC mode protects a whole node and its NVLink traffic is plaintext inside it
+                // (docs/trust.md): a neighbour on the node would be inside the boundary.
+                throw Problem.invalid("confidential", true, "a control plane that gives each tenant whole nodes; this"
+                        + " one runs with isolation none");
             }
             int covered = s.activeContractGpus(tenant, r.jobClass(), r.gpuModel());
             if (covered == 0) {
@@ -168,7 +174,7 @@ public final class Commands {
             submitted[0] = id;
             return List.of(draft(new Payload.JobSubmitted(id, r.name(), r.gpuModel(), r.gpus(), r.jobClass().key(),
                     r.priority(), r.withinPod(), r.maxRacks(), r.wholeRacks(), r.durationMillis(), r.model(), r.tokens(),
-                    r.parallelism()), tenantActor(tenant), tenant));
+                    r.parallelism(), r.confidential()), tenantActor(tenant), tenant));
         }, (s, c) -> s.job(submitted[0]));
     }
 

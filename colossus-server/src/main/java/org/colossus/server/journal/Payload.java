@@ -76,10 +76,24 @@ public sealed interface Payload {
      * @param model the planner's model id, or null for a plain duration job
      * @param tokens training tokens as a decimal string, or null
      * @param parallelism the planner's configuration (e.g. "tp4 pp8 ..."), or null
+     * @param confidential true if the tenant asked for confidential computing, else null: left out of the entry, so
+     *                     that entries written before the field existed read and hash the same
      */
     record JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
                         boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
-                        String tokens, String parallelism) implements Payload {
+                        String tokens, String parallelism,
+                        @com.fasterxml.jackson.annotation.JsonInclude(
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean confidential)
+            implements Payload {
+        public JobSubmitted {
+            confidential = Boolean.TRUE.equals(confidential) ? Boolean.TRUE : null;
+        }
+
+        /** Whether the job runs in confidential-computing mode. */
+        public boolean confidentialComputing() {
+            return confidential != null;
+        }
+
         public String type() {
             return "job.submitted";
         }

@@ -604,7 +604,8 @@ public final class ControlState {
                 new Views.Constraints(s.withinPod(), s.maxRacks(), s.wholeRacks()), s.durationMillis() / 1000,
                 s.model() == null ? null : new Views.Plan(s.model(), s.tokens(), s.parallelism()),
                 v.state().name().toLowerCase(Locale.ROOT), pending, iso(r.submittedMillis),
-                iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000, r.restarts, r.failureReason);
+                iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000, r.restarts, r.failureReason,
+                s.confidentialComputing());
     }
 
     /** Node states: free, partial, full, down, drained. */

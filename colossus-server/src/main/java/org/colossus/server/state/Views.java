@@ -30,7 +30,7 @@ public final class Views {
                       @JsonProperty("class") String jobClass, int priority,
                       Constraints constraints, long durationSeconds, Plan plan, String state, String pendingReason,
                       String submitted, String started, String ended, Placement placement, long workDoneSeconds,
-                      int restarts, String failureReason) {
+                      int restarts, String failureReason, boolean confidential) {
     }
 
     public record Node(int id, String path, String gpuModel, int gpus, int freeGpus, String state, List<Long> jobs,
