@@ -115,7 +115,7 @@ public final class AuditLoad {
         }
         // The integrator's append rate: drop the log, let start-up rebuild it from the journal.
         try (JdbcStore store = db == null ? JdbcStore.h2(dir) : JdbcStore.open(db, null, null)) {
-            store.tamper("DELETE FROM merkle_node", "DELETE FROM audit_node_leaf", "DELETE FROM audit_event",
+            store.tamper("DELETE FROM merkle_tile", "DELETE FROM audit_node_leaf", "DELETE FROM audit_event",
                     "DELETE FROM audit_holding", "UPDATE audit_progress SET seq = 0, leaves = 0");
         }
         try (JdbcStore store = db == null ? JdbcStore.h2(dir) : JdbcStore.open(db, null, null)) {

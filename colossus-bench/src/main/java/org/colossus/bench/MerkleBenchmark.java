@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.colossus.trust.Hashes;
+import org.colossus.trust.MerkleTiles;
 import org.colossus.trust.MerkleTree;
 import org.colossus.trust.ProofVerifier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,8 +56,45 @@ public class MerkleBenchmark {
         }
     }
 
+    /**
+     * The server's layout ({@code MerkleTiles}, C2SP tlog-tiles): only levels 0, 8, 16, ... kept, 256 hashes per tile;
+     * every other node recomputed from its tile on each read, as on a cache miss in the server.
+     */
+    static final class TileStore implements MerkleTree.NodeStore {
+        final java.util.Map<Long, byte[]> tiles = new java.util.HashMap<>();
+
+        TileStore(FlatStore flat, long leaves) {
+            for (int t = 0; MerkleTiles.HEIGHT * t < flat.levels.length && (leaves >> (MerkleTiles.HEIGHT * t)) > 0; t++) {
+                long count = leaves >> (MerkleTiles.HEIGHT * t);
+                for (long n = 0; n * MerkleTiles.WIDTH < count; n++) {
+                    long from = n * MerkleTiles.WIDTH;
+                    long to = Math.min(count, from + MerkleTiles.WIDTH);
+                    tiles.put(key(t, n), java.util.Arrays.copyOfRange(flat.levels[MerkleTiles.HEIGHT * t],
+                            (int) from * 32, (int) to * 32));
+                }
+            }
+        }
+
+        static long key(int tileLevel, long index) {
+            return ((long) tileLevel << 56) | index;
+        }
+
+        @Override
+        public byte[] get(int level, long index) {
+            return MerkleTiles.node(tiles.get(key(MerkleTiles.tileLevel(level), MerkleTiles.tileIndex(level, index))),
+                    level, index);
+        }
+
+        @Override
+        public void put(int level, long index, byte[] hash) {
+            throw new UnsupportedOperationException("read-only");
+        }
+    }
+
     MerkleTree big;
+    MerkleTree bigTiles;
     MerkleTree growing;
+    MerkleTree.NodeStore bigStore;
     byte[] entry = new byte[300];
     SplittableRandom random = new SplittableRandom(1);
     byte[] bigRoot;
@@ -65,7 +103,8 @@ public class MerkleBenchmark {
 
     @Setup(Level.Trial)
     public void build() {
-        big = new MerkleTree(new FlatStore(LEAVES), 0);
+        bigStore = new FlatStore(LEAVES);
+        big = new MerkleTree(bigStore, 0);
         byte[] d = new byte[64];
         for (int i = 0; i < LEAVES; i++) {
             d[0] = (byte) i;
@@ -74,6 +113,8 @@ public class MerkleBenchmark {
             big.append(d);
         }
         bigRoot = big.root();
+        FlatStore flat = (FlatStore) bigStore;
+        bigTiles = new MerkleTree(new TileStore(flat, LEAVES), LEAVES);
         provenLeaf = 7_654_321;
         proof = big.inclusionProof(provenLeaf, LEAVES);
         growing = new MerkleTree(new FlatStore(1L << 24), 0);
@@ -92,6 +133,12 @@ public class MerkleBenchmark {
     @Benchmark
     public List<byte[]> inclusionProofAt10M() {
         return big.inclusionProof(random.nextLong(LEAVES), LEAVES);
+    }
+
+    /** The same proof with its nodes computed from tiles (at most 127 hashes per node; no cache). */
+    @Benchmark
+    public List<byte[]> inclusionProofAt10MFromTiles() {
+        return bigTiles.inclusionProof(random.nextLong(LEAVES), LEAVES);
     }
 
     @Benchmark

@@ -139,7 +139,7 @@ class AuditAttackTest {
         }
     }
 
-    private static final String[] REBUILD_LOG = {"DELETE FROM merkle_node", "DELETE FROM audit_node_leaf",
+    private static final String[] REBUILD_LOG = {"DELETE FROM merkle_tile", "DELETE FROM audit_node_leaf",
             "DELETE FROM audit_event", "DELETE FROM audit_holding", "UPDATE audit_progress SET seq = 0, leaves = 0"};
 
     private static String[] with(String[] first, String... more) {

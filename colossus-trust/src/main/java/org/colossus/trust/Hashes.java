@@ -10,12 +10,19 @@ public final class Hashes {
     private Hashes() {
     }
 
-    private static MessageDigest sha256() {
+    /** One digest per thread: looking one up costs about as much as hashing a node. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static MessageDigest sha256() {
+        MessageDigest md = DIGEST.get();
+        md.reset();
+        return md;
     }
 
     /** MTH of the empty tree: SHA-256 of nothing. */
@@ -34,5 +41,18 @@ public final class Hashes {
         md.update((byte) 1);
         md.update(left);
         return md.digest(right);
+    }
+
+    /** The node over the two hashes at {@code src[leftOffset]} and {@code src[rightOffset]}, into {@code dst[dstOffset]}. */
+    public static void node(byte[] src, int leftOffset, int rightOffset, byte[] dst, int dstOffset) {
+        MessageDigest md = sha256();
+        md.update((byte) 1);
+        md.update(src, leftOffset, SIZE);
+        md.update(src, rightOffset, SIZE);
+        try {
+            md.digest(dst, dstOffset, SIZE);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

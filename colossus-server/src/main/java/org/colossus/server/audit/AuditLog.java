@@ -21,6 +21,7 @@ import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.trust.AuditLeaf;
 import org.colossus.trust.Checkpoint;
+import org.colossus.trust.MerkleTiles;
 import org.colossus.trust.MerkleTree;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.SignedNote;
@@ -67,14 +68,23 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean running = true;
     private long lastCheckpointNanos;
 
-    /** Appends need only the left siblings of the right edge; everything else is read from the store. */
+    /**
+     * Appends need only the left siblings of the right edge; everything else is read from the store. Of the nodes
+     * appended, those of levels 0, 8, 16, ... go into tiles ({@link MerkleTiles}); the others follow from them.
+     */
     private final class Frontier implements MerkleTree.NodeStore {
-        final List<Store.MerkleNode> pending = new ArrayList<>();
         /** Per level, the last two nodes written: an append's left sibling is the one before its own node. */
         final long[] index = new long[64];
         final byte[][] hash = new byte[64][];
         final long[] prevIndex = new long[64];
         final byte[][] prevHash = new byte[64][];
+        /** Per tile level, the rightmost tile as far as it goes (a full one is handed over and a new one begun). */
+        final byte[][] tile = new byte[8][];
+        final long[] tileIndex = new long[8];
+        final int[] tileBytes = new int[8];
+        final boolean[] tileDirty = new boolean[8];
+        final List<Store.MerkleTile> completed = new ArrayList<>();
+        long appendedSinceTake;
 
         @Override
         public byte[] get(int level, long idx) {
@@ -84,11 +94,7 @@ public final class AuditLog implements AutoCloseable {
             if (prevHash[level] != null && prevIndex[level] == idx) {
                 return prevHash[level];
             }
-            byte[] h = store.merkleNode(level, idx);
-            if (h == null) {
-                throw new ServerException("merkle node " + level + "/" + idx + " is missing from the store");
-            }
-            return h;
+            return storedNode(level, idx);
         }
 
         @Override
@@ -97,15 +103,62 @@ public final class AuditLog implements AutoCloseable {
             prevHash[level] = hash[level];
             index[level] = idx;
             hash[level] = h;
-            pending.add(new Store.MerkleNode(level, idx, h));
+            if (level == 0) {
+                appendedSinceTake++;
+            }
+            if (level % MerkleTiles.HEIGHT == 0) {
+                addToTile(level / MerkleTiles.HEIGHT, idx, h);
+            }
+        }
+
+        private void addToTile(int t, long idx, byte[] h) {
+            long n = idx >>> MerkleTiles.HEIGHT;
+            int offset = (int) (idx & (MerkleTiles.WIDTH - 1)) * MerkleTiles.HASH_BYTES;
+            if (tile[t] == null || tileIndex[t] != n) {
+                tile[t] = new byte[MerkleTiles.FULL_BYTES];
+                tileIndex[t] = n;
+                tileBytes[t] = 0;
+                if (offset > 0) {
+                    // after a restart: the stored part of this tile comes first
+                    Store.TileKey key = new Store.TileKey(t, n);
+                    byte[] stored = store.merkleTiles(List.of(key)).get(key);
+                    if (stored == null || stored.length != offset) {
+                        throw new ServerException("merkle tile " + t + "/" + n + " holds " + (stored == null ? 0
+                                : stored.length / MerkleTiles.HASH_BYTES) + " hashes; the tree needs "
+                                + offset / MerkleTiles.HASH_BYTES);
+                    }
+                    System.arraycopy(stored, 0, tile[t], 0, offset);
+                    tileBytes[t] = offset;
+                }
+            }
+            if (tileBytes[t] != offset) {
+                throw new ServerException("merkle tile " + t + "/" + n + ": hash " + offset / MerkleTiles.HASH_BYTES
+                        + " appended after " + tileBytes[t] / MerkleTiles.HASH_BYTES);
+            }
+            System.arraycopy(h, 0, tile[t], offset, MerkleTiles.HASH_BYTES);
+            tileBytes[t] += MerkleTiles.HASH_BYTES;
+            tileDirty[t] = true;
+            if (tileBytes[t] == MerkleTiles.FULL_BYTES) {
+                completed.add(new Store.MerkleTile(t, n, tile[t]));
+                tile[t] = null;
+                tileDirty[t] = false;
+            }
         }
 
         /** Everything integrated since the last write, as one write; the pending lists start over. */
         Store.AuditWrite take() {
-            Store.AuditWrite w = new Store.AuditWrite(List.copyOf(pending), List.copyOf(pendingNodeLeaves),
+            List<Store.MerkleTile> tiles = new ArrayList<>(completed);
+            for (int t = 0; t < tile.length; t++) {
+                if (tileDirty[t]) {
+                    tiles.add(new Store.MerkleTile(t, tileIndex[t], java.util.Arrays.copyOf(tile[t], tileBytes[t])));
+                    tileDirty[t] = false;
+                }
+            }
+            Store.AuditWrite w = new Store.AuditWrite(tiles, List.copyOf(pendingNodeLeaves),
                     List.copyOf(pendingEvents), List.copyOf(pendingAdded.values()), List.copyOf(pendingRemoved),
                     new Store.AuditProgress(integratedSeq, tree.size()));
-            pending.clear();
+            completed.clear();
+            appendedSinceTake = 0;
             pendingNodeLeaves.clear();
             pendingEvents.clear();
             pendingAdded.clear();
@@ -114,8 +167,45 @@ public final class AuditLog implements AutoCloseable {
         }
 
         boolean dirty() {
-            return !pending.isEmpty() || integratedSeq != flushedSeq;
+            return appendedSinceTake > 0 || integratedSeq != flushedSeq;
         }
+    }
+
+    /**
+     * Full tiles never change: they are kept expanded (all 255 inner nodes computed once) for proofs, the most
+     * recently used 1,024 of them (16 MiB).
+     */
+    private final Map<Store.TileKey, byte[][]> fullTiles = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(2048, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Store.TileKey, byte[][]> eldest) {
+                    return size() > 1024;
+                }
+            });
+
+    private static Store.TileKey tileOf(int level, long idx) {
+        return new Store.TileKey(MerkleTiles.tileLevel(level), MerkleTiles.tileIndex(level, idx));
+    }
+
+    /** Node (level, idx) from its tile: the cache, else the store. */
+    private byte[] storedNode(int level, long idx) {
+        Store.TileKey key = tileOf(level, idx);
+        byte[][] expanded = fullTiles.get(key);
+        if (expanded == null) {
+            byte[] bytes = store.merkleTiles(List.of(key)).get(key);
+            if (bytes == null || bytes.length != MerkleTiles.FULL_BYTES) {
+                byte[] h = MerkleTiles.node(bytes, level, idx);
+                if (h == null) {
+                    throw new ServerException("merkle node " + level + "/" + idx + " is missing from the store (tile "
+                            + key.level() + "/" + key.index() + " holds " + (bytes == null ? 0
+                            : bytes.length / MerkleTiles.HASH_BYTES) + " hashes)");
+                }
+                return h;
+            }
+            expanded = MerkleTiles.expand(bytes);
+            fullTiles.put(key, expanded);
+        }
+        return MerkleTiles.node(expanded, level, idx);
     }
 
     /** Read-only access to the stored nodes, for proofs on request threads. */
@@ -123,11 +213,7 @@ public final class AuditLog implements AutoCloseable {
         return new MerkleTree.NodeStore() {
             @Override
             public byte[] get(int level, long idx) {
-                byte[] h = store.merkleNode(level, idx);
-                if (h == null) {
-                    throw new ServerException("merkle node " + level + "/" + idx + " is missing from the store");
-                }
-                return h;
+                return storedNode(level, idx);
             }
 
             @Override
@@ -164,7 +250,7 @@ public final class AuditLog implements AutoCloseable {
             if ((leaves & (1L << level)) != 0) {
                 long idx = start >>> level;
                 frontier.index[level] = idx;
-                frontier.hash[level] = store.merkleNode(level, idx);
+                frontier.hash[level] = storedNode(level, idx);
                 start += 1L << level;
             }
         }
@@ -213,7 +299,8 @@ public final class AuditLog implements AutoCloseable {
                 batch.clear();
             }
         });
-        log.integrate(batch);
+        log.append(batch);
+        log.flush();
         log.awaitWrite();
         log.checkpoint();
         log.thread.start();
@@ -231,9 +318,21 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Integrates and writes the nodes at once (start-up, shutdown). */
+    /**
+     * Appends, and hands the result to the writer unless it is still busy with the previous write: then batches
+     * grow (up to 100,000 leaves) instead of the integrator waiting, and each database commit carries more rows.
+     */
     private void integrate(List<Entry> entries) {
         append(entries);
-        flush();
+        if (writerIdle() || frontier.appendedSinceTake > MAX_PENDING_LEAVES) {
+            flush();
+        }
+    }
+
+    private static final int MAX_PENDING_LEAVES = 100_000;
+
+    private boolean writerIdle() {
+        return inFlight == null || inFlight.isDone();
     }
 
     /** What the store durably holds: checkpoints are signed only for it, so every proof they allow can be served. */
@@ -407,8 +506,8 @@ public final class AuditLog implements AutoCloseable {
                 // commits hundreds of small batches a second, and as many extra commits would halve its throughput.
                 long now = System.nanoTime();
                 boolean wanted = checkpointWanted;
-                if (frontier.dirty() && (wanted || now - lastFlushNanos > TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS)
-                        || frontier.pending.size() > 100_000)) {
+                if (frontier.dirty() && (wanted || frontier.appendedSinceTake > MAX_PENDING_LEAVES
+                        || (now - lastFlushNanos > TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS) && writerIdle()))) {
                     flush();
                     lastFlushNanos = now;
                 }
@@ -579,18 +678,43 @@ public final class AuditLog implements AutoCloseable {
                 throw new UnsupportedOperationException("read-only");
             }
         }, size));
-        List<Map<Long, byte[]>> levels = store.merkleNodes(wanted);
-        MerkleTree.NodeStore stored = stored();
+        // The tiles are pinned for this proof: a cached one may be evicted by a concurrent (or this very) proof.
+        Map<Store.TileKey, byte[][]> expanded = new HashMap<>();
+        java.util.Set<Store.TileKey> missing = new java.util.HashSet<>();
+        for (int level = 0; level < wanted.size(); level++) {
+            for (Long idx : wanted.get(level)) {
+                Store.TileKey key = tileOf(level, idx);
+                if (!expanded.containsKey(key) && !missing.contains(key)) {
+                    byte[][] cached = fullTiles.get(key);
+                    if (cached != null) {
+                        expanded.put(key, cached);
+                    } else {
+                        missing.add(key);
+                    }
+                }
+            }
+        }
+        Map<Store.TileKey, byte[]> partial = new HashMap<>();
+        for (Map.Entry<Store.TileKey, byte[]> e : store.merkleTiles(missing).entrySet()) {
+            if (e.getValue().length == MerkleTiles.FULL_BYTES) {
+                byte[][] x = MerkleTiles.expand(e.getValue());
+                fullTiles.put(e.getKey(), x);
+                expanded.put(e.getKey(), x);
+            } else {
+                partial.put(e.getKey(), e.getValue());
+            }
+        }
         return new MerkleTree.NodeStore() {
             @Override
             public byte[] get(int level, long idx) {
-                if (level < levels.size()) {
-                    byte[] h = levels.get(level).get(idx);
-                    if (h != null) {
-                        return h;
-                    }
+                Store.TileKey key = tileOf(level, idx);
+                byte[][] x = expanded.get(key);
+                if (x != null) {
+                    return MerkleTiles.node(x, level, idx);
                 }
-                return stored.get(level, idx);
+                byte[] bytes = partial.get(key);
+                byte[] h = bytes == null ? null : MerkleTiles.node(bytes, level, idx);
+                return h != null ? h : storedNode(level, idx);
             }
 
             @Override

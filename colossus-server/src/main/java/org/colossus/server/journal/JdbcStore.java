@@ -20,6 +20,7 @@ public final class JdbcStore implements Store {
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final String description;
+    private final boolean h2;
     /** The journal's end as this store last wrote or read it; the engine is the only writer. */
     private long lastSeq;
 
@@ -27,6 +28,7 @@ public final class JdbcStore implements Store {
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
         this.description = description;
+        this.h2 = description.startsWith("H2");
         this.lastSeq = queryLastSeq();
     }
 
@@ -240,63 +242,48 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public byte[] merkleNode(int level, long index) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT hash FROM merkle_node WHERE level = ? AND idx = ?")
-                .bind(0, level).bind(1, index).mapTo(byte[].class).findOne().orElse(null));
-    }
-
-    @Override
-    public List<java.util.Map<Long, byte[]>> merkleNodes(List<? extends java.util.Collection<Long>> perLevel) {
-        List<java.util.Map<Long, byte[]>> out = new java.util.ArrayList<>();
-        for (int i = 0; i < perLevel.size(); i++) {
-            out.add(new java.util.HashMap<>());
+    public java.util.Map<TileKey, byte[]> merkleTiles(java.util.Collection<TileKey> keys) {
+        java.util.Map<TileKey, byte[]> out = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
         }
         try {
-            jdbi.useHandle(h -> readNodes(h.getConnection(), perLevel, out));
+            jdbi.useHandle(h -> readTiles(h.getConnection(), keys, out));
         } catch (java.sql.SQLException e) {
-            throw new ServerException("reading merkle nodes: " + e.getMessage(), e);
+            throw new ServerException("reading merkle tiles: " + e.getMessage(), e);
         }
         return out;
     }
 
-    /** All wanted nodes on one connection: point reads on H2, one query per 20,000 on PostgreSQL. */
-    private static void readNodes(java.sql.Connection c, List<? extends java.util.Collection<Long>> perLevel,
-                                  List<java.util.Map<Long, byte[]>> out) throws java.sql.SQLException {
+    /** All wanted tiles on one connection: point reads on H2, one query per 10,000 on PostgreSQL. */
+    private static void readTiles(java.sql.Connection c, java.util.Collection<TileKey> keys,
+                                  java.util.Map<TileKey, byte[]> out) throws java.sql.SQLException {
         if (c.getMetaData().getDatabaseProductName().startsWith("H2")) {
             // H2 evaluates "= ANY(array)" and long IN lists by scanning; embedded point reads take microseconds.
-            try (var ps = c.prepareStatement("SELECT hash FROM merkle_node WHERE level = ? AND idx = ?")) {
-                for (int level = 0; level < perLevel.size(); level++) {
-                    ps.setInt(1, level);
-                    for (Long idx : perLevel.get(level)) {
-                        ps.setLong(2, idx);
-                        try (var rs = ps.executeQuery()) {
-                            if (rs.next()) {
-                                out.get(level).put(idx, rs.getBytes(1));
-                            }
+            try (var ps = c.prepareStatement("SELECT hashes FROM merkle_tile WHERE level = ? AND idx = ?")) {
+                for (TileKey k : keys) {
+                    ps.setInt(1, k.level());
+                    ps.setLong(2, k.index());
+                    try (var rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            out.put(k, rs.getBytes(1));
                         }
                     }
                 }
             }
             return;
         }
-        List<Integer> levels = new java.util.ArrayList<>();
-        List<Long> indices = new java.util.ArrayList<>();
-        for (int level = 0; level < perLevel.size(); level++) {
-            for (Long idx : perLevel.get(level)) {
-                levels.add(level);
-                indices.add(idx);
-            }
-        }
+        List<TileKey> all = List.copyOf(keys);
         // PostgreSQL: one round trip, an index lookup per (level, idx) pair.
-        try (var ps = c.prepareStatement("SELECT m.level, m.idx, m.hash FROM merkle_node m"
+        try (var ps = c.prepareStatement("SELECT m.level, m.idx, m.hashes FROM merkle_tile m"
                 + " JOIN unnest(?, ?) AS k(level, idx) ON m.level = k.level AND m.idx = k.idx")) {
-            for (int from = 0; from < levels.size(); from += 20_000) {
-                int to = Math.min(levels.size(), from + 20_000);
-                ps.setArray(1, c.createArrayOf("INTEGER", levels.subList(from, to).toArray()));
-                ps.setArray(2, c.createArrayOf("BIGINT", indices.subList(from, to).toArray()));
+            for (int from = 0; from < all.size(); from += 10_000) {
+                List<TileKey> part = all.subList(from, Math.min(all.size(), from + 10_000));
+                ps.setArray(1, c.createArrayOf("INTEGER", part.stream().map(TileKey::level).toArray()));
+                ps.setArray(2, c.createArrayOf("BIGINT", part.stream().map(TileKey::index).toArray()));
                 try (var rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.get(rs.getInt(1)).put(rs.getLong(2), rs.getBytes(3));
+                        out.put(new TileKey(rs.getInt(1), rs.getLong(2)), rs.getBytes(3));
                     }
                 }
             }
@@ -306,10 +293,14 @@ public final class JdbcStore implements Store {
     @Override
     public void putAudit(AuditWrite w) {
         jdbi.useTransaction(h -> {
-            if (!w.nodes().isEmpty()) {
-                PreparedBatch b = h.prepareBatch("INSERT INTO merkle_node (level, idx, hash) VALUES (?, ?, ?)");
-                for (MerkleNode n : w.nodes()) {
-                    b.add(n.level(), n.index(), n.hash());
+            if (!w.tiles().isEmpty()) {
+                // The rightmost tile of each level grows with every write until it holds 256 hashes.
+                PreparedBatch b = h.prepareBatch(h2
+                        ? "MERGE INTO merkle_tile (level, idx, hashes) KEY (level, idx) VALUES (?, ?, ?)"
+                        : "INSERT INTO merkle_tile (level, idx, hashes) VALUES (?, ?, ?)"
+                                + " ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes");
+                for (MerkleTile t : w.tiles()) {
+                    b.add(t.level(), t.index(), t.hashes());
                 }
                 b.execute();
             }
@@ -503,7 +494,7 @@ public final class JdbcStore implements Store {
     public void truncateForTests() {
         jdbi.useHandle(h -> {
             h.execute("DELETE FROM snapshot");
-            h.execute("DELETE FROM merkle_node");
+            h.execute("DELETE FROM merkle_tile");
             h.execute("DELETE FROM audit_node_leaf");
             h.execute("DELETE FROM audit_event");
             h.execute("DELETE FROM audit_holding");

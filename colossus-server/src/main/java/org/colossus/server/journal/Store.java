@@ -30,14 +30,18 @@ public interface Store extends AutoCloseable {
 
     Optional<Snapshot> latestSnapshot();
 
-    /** A Merkle node written by the audit log, or null. */
-    byte[] merkleNode(int level, long index);
-
-    /** Stored Merkle nodes: for each level (list position), those of the given indices that exist, by index. */
-    List<java.util.Map<Long, byte[]>> merkleNodes(List<? extends java.util.Collection<Long>> perLevel);
-
-    record MerkleNode(int level, long index, byte[] hash) {
+    /**
+     * A tile of the audit log's Merkle tree (C2SP tlog-tiles layout, {@code MerkleTiles}): the hashes of tree level
+     * 8 × {@code level} at indices [256 × {@code index}, 256 × {@code index} + hashes / 32).
+     */
+    record MerkleTile(int level, long index, byte[] hashes) {
     }
+
+    record TileKey(int level, long index) {
+    }
+
+    /** The stored tiles among {@code keys}, by key (absent ones left out). */
+    java.util.Map<TileKey, byte[]> merkleTiles(java.util.Collection<TileKey> keys);
 
     /** A node leaf of the audit log (its data is the leaf's text). */
     record NodeLeaf(int node, long leaf, long seq, long timeMillis, int holders, byte[] data) {
@@ -56,7 +60,7 @@ public interface Store extends AutoCloseable {
     }
 
     /** One integration step of the audit log, written in one transaction. */
-    record AuditWrite(List<MerkleNode> nodes, List<NodeLeaf> nodeLeaves, List<AuditEvent> events,
+    record AuditWrite(List<MerkleTile> tiles, List<NodeLeaf> nodeLeaves, List<AuditEvent> events,
                       List<Holding> holdingsAdded, List<Long> holdingsRemoved, AuditProgress progress) {
     }
 
