@@ -35,6 +35,24 @@ final class Api {
         this.base = base;
     }
 
+    /** A binary GET: status, Cache-Control and body bytes. */
+    record Bytes(int status, String cacheControl, byte[] body) {
+    }
+
+    Bytes getBytes(String path, String token) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).GET().build();
+        try {
+            HttpResponse<byte[]> x = CLIENT.send(r, HttpResponse.BodyHandlers.ofByteArray());
+            return new Bytes(x.statusCode(), x.headers().firstValue("Cache-Control").orElse(null), x.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response get(String path, String token) {
         return send("GET", path, token, null, "application/json");
     }

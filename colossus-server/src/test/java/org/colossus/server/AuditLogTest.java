@@ -173,4 +173,77 @@ class AuditLogTest {
                     .isEqualTo(403);
         }
     }
+
+    /** C2SP tlog-tiles path of tile (level, index): the index in 3-digit groups, all but the last prefixed with x. */
+    static String tilePath(int level, long index, int width) {
+        String digits = String.format(java.util.Locale.ROOT, "%03d", index);
+        while (digits.length() % 3 != 0) {
+            digits = "0" + digits;
+        }
+        StringBuilder b = new StringBuilder("/api/v1/audit/tile/" + level + "/");
+        for (int i = 0; i < digits.length(); i += 3) {
+            b.append(i + 3 < digits.length() ? "x" : "").append(digits, i, i + 3).append(i + 3 < digits.length() ? "/" : "");
+        }
+        return b + (width < 256 ? ".p/" + width : "");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void tiles_recomputeTheCheckpointRoot_andRefuseBadPaths(String kind) throws Exception {
+        ManualClock clock = new ManualClock(TestServers.START);
+        try (ColossusServer s = TestServers.start(Databases.configure(TestServers.config(dir, clock), kind, dir))) {
+            Api api = new Api(s.url());
+            String a = TestServers.tenant(api, s.operatorToken(), "lab-a");
+            TestServers.contract(api, s.operatorToken(), "lab-a", "on-demand", 64);
+            for (int i = 0; i < 300; i++) {
+                TestServers.job(api, a, "job-" + i, 8, "on-demand", 3600);
+            }
+            s.audit().awaitCheckpoint(s.engine().committedSeq(), 5000);
+            NoteKey.Verifier key = NoteKey.parseVerifier(api.get("/api/v1/audit/key", a).body());
+            Checkpoint cp = checkpoint(api, a, key);
+            long n = cp.size();
+            assertThat(n).isGreaterThan(256);
+            // Fetch the tiles a client needs for the tree of size n, as a tlog-tiles client would, then recompute
+            // the root from them alone.
+            java.util.Map<String, byte[]> tiles = new java.util.HashMap<>();
+            for (int level = 0; (n >>> (8 * level)) > 0; level++) {
+                long hashes = n >>> (8 * level);
+                for (long t = 0; t * 256 < hashes; t++) {
+                    int width = (int) Math.min(256, hashes - t * 256);
+                    Api.Bytes r = api.getBytes(tilePath(level, t, width), a);
+                    assertThat(r.status()).as(tilePath(level, t, width)).isEqualTo(200);
+                    assertThat(r.body()).hasSize(width * 32);
+                    assertThat(r.cacheControl()).isEqualTo(width == 256 ? "public, max-age=31536000, immutable"
+                            : "public, max-age=60");
+                    tiles.put(level + "/" + t, r.body());
+                }
+            }
+            org.colossus.trust.MerkleTree fromTiles = new org.colossus.trust.MerkleTree(
+                    new org.colossus.trust.MerkleTree.NodeStore() {
+                        @Override
+                        public byte[] get(int level, long index) {
+                            return org.colossus.trust.MerkleTiles.node(tiles.get(
+                                    org.colossus.trust.MerkleTiles.tileLevel(level) + "/"
+                                            + org.colossus.trust.MerkleTiles.tileIndex(level, index)), level, index);
+                        }
+
+                        @Override
+                        public void put(int level, long index, byte[] hash) {
+                            throw new UnsupportedOperationException();
+                        }
+                    }, n);
+            assertThat(fromTiles.root()).isEqualTo(cp.root());
+            // A prefix of a tile is served as a partial tile; beyond the checkpoint is 404; bad paths are 422.
+            assertThat(api.getBytes(tilePath(0, 0, 5), a).body()).isEqualTo(java.util.Arrays.copyOf(tiles.get("0/0"), 160));
+            assertThat(api.getBytes(tilePath(0, n / 256 + 1, 256), a).status()).isEqualTo(404);
+            assertThat(api.getBytes("/api/v1/audit/tile/0/x001/234", a).status()).isEqualTo(404);
+            for (String[] bad : new String[][] {{"/api/v1/audit/tile/0/abc", "index"}, {"/api/v1/audit/tile/0/1", "index"},
+                    {"/api/v1/audit/tile/0/000.p/256", "width"}, {"/api/v1/audit/tile/0/000.p/0", "width"},
+                    {"/api/v1/audit/tile/64/000", "level"}, {"/api/v1/audit/tile/x/000", "level"}}) {
+                Api.Response r = api.get(bad[0], a);
+                assertThat(r.status()).as(bad[0]).isEqualTo(422);
+                assertThat(r.json().get("field").asText()).as(bad[0]).isEqualTo(bad[1]);
+            }
+        }
+    }
 }

@@ -221,6 +221,11 @@ public final class ApiResource implements AutoCloseable {
                         + " multi-leaf proof in the tree of size (a recent checkpoint's): what audit verify needs to check"
                         + " exclusivity without one request per node. At most 20,000 of each.",
                 Bodies.NodeLeavesQuery.class, NodeLeaves.class, Route.Shape.ONE, this::auditNodeLeaves));
+        r.add(new Route("GET", "/api/v1/audit/tile/{level}/<index>", Route.Role.ANY, 200,
+                "A hash tile of the log (C2SP tlog-tiles): tile/L/N for the 256 hashes of tree level 8L from index 256N,"
+                        + " tile/L/N.p/W for the first W of them; N in 3-digit groups (1234067: x001/x234/067). Only"
+                        + " what the latest checkpoint covers; full tiles never change.",
+                null, null, Route.Shape.BYTES, this::auditTile));
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));
@@ -408,6 +413,46 @@ public final class ApiResource implements AutoCloseable {
             throw Problem.unavailable("the audit log is not running");
         }
         return audit;
+    }
+
+    private static final java.util.regex.Pattern TILE_INDEX =
+            java.util.regex.Pattern.compile("((?:x[0-9]{3}/)*[0-9]{3})(?:\\.p/([0-9]{1,3}))?");
+
+    private void auditTile(Context ctx) {
+        String levelText = ctx.pathParam("level");
+        if (!levelText.matches("[0-9]{1,2}")) {
+            throw Problem.invalid("level", Bodies.clip(levelText), "a tile level from 0 to 63");
+        }
+        int level = Integer.parseInt(levelText);
+        if (level > 63) {
+            throw Problem.invalid("level", level, "a tile level from 0 to 63");
+        }
+        String path = ctx.pathParam("index");
+        java.util.regex.Matcher m = TILE_INDEX.matcher(path);
+        if (!m.matches()) {
+            throw Problem.invalid("index", Bodies.clip(path), "a tile index in 3-digit groups, all but the last"
+                    + " prefixed with x (e.g. x001/x234/067), optionally followed by .p/W for a partial tile");
+        }
+        String digits = m.group(1).replace("x", "").replace("/", "");
+        if (digits.length() > 18) {
+            throw Problem.invalid("index", Bodies.clip(path), "a tile index below 10^18");
+        }
+        long index = Long.parseLong(digits);
+        int width = org.colossus.trust.MerkleTiles.WIDTH;
+        if (m.group(2) != null) {
+            width = Integer.parseInt(m.group(2));
+            if (width < 1 || width >= org.colossus.trust.MerkleTiles.WIDTH || m.group(2).startsWith("0")) {
+                throw Problem.invalid("width", m.group(2), "a partial tile width from 1 to 255");
+            }
+        }
+        byte[] tile = audit().tile(level, index, width);
+        if (tile == null) {
+            throw Problem.notFound("tile", level + "/" + path + " (beyond the latest checkpoint, size "
+                    + audit().checkpointSize() + ")");
+        }
+        ctx.header("Cache-Control", width == org.colossus.trust.MerkleTiles.WIDTH ? "public, max-age=31536000, immutable"
+                : "public, max-age=60");
+        ctx.contentType("application/octet-stream").result(tile);
     }
 
     private static List<String> b64(List<byte[]> hashes) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 final class OpenApi {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z]+)}");
+    /** {name}, and Javalin's <name> (a parameter that may span slashes). */
+    private static final Pattern PARAM = Pattern.compile("[{<]([a-zA-Z]+)[}>]");
 
     private OpenApi() {
     }
@@ -38,7 +39,8 @@ final class OpenApi {
         Map<String, ObjectNode> schemas = new TreeMap<>();
         ObjectNode paths = root.putObject("paths");
         for (Route r : routes) {
-            ObjectNode path = paths.has(r.path()) ? (ObjectNode) paths.get(r.path()) : paths.putObject(r.path());
+            String template = r.path().replace('<', '{').replace('>', '}');
+            ObjectNode path = paths.has(template) ? (ObjectNode) paths.get(template) : paths.putObject(template);
             ObjectNode op = path.putObject(r.method().toLowerCase(Locale.ROOT));
             op.put("summary", r.summary());
             op.put("operationId", operationId(r));
@@ -55,7 +57,8 @@ final class OpenApi {
                 p.put("name", m.group(1));
                 p.put("in", "path");
                 p.put("required", true);
-                p.putObject("schema").put("type", m.group(1).equals("name") ? "string" : "integer");
+                p.putObject("schema").put("type", m.group(1).equals("name") || r.path().contains("<" + m.group(1) + ">")
+                        ? "string" : "integer");
             }
             if (r.shape() == Route.Shape.PAGE) {
                 query(params, "after", "integer", "Return items with ids after this one (the previous page's 'next').");
@@ -92,6 +95,12 @@ final class OpenApi {
                     page.putArray("required").add("items");
                     content(ok, "application/json", page);
                 }
+                case BYTES -> {
+                    ObjectNode s = F.objectNode();
+                    s.put("type", "string");
+                    s.put("contentMediaType", "application/octet-stream");
+                    content(ok, "application/octet-stream", s);
+                }
                 case TEXT -> {
                     ObjectNode s = F.objectNode();
                     s.put("type", r.path().endsWith(".json") ? "object" : "string");
@@ -117,7 +126,7 @@ final class OpenApi {
                 problem(responses, "415", "Content-Type is not application/json");
                 problem(responses, "422", "A field's value is not acceptable");
             }
-            if (r.path().contains("{") || r.request() != null) {
+            if (r.path().contains("{") || r.path().contains("<") || r.request() != null) {
                 problem(responses, "404", "No such object (or another tenant's)");
                 problem(responses, "409", "The current state does not allow it");
             }
@@ -159,7 +168,7 @@ final class OpenApi {
             if (part.isEmpty() || part.equals("api") || part.equals("v1")) {
                 continue;
             }
-            String p = part.startsWith("{") ? "By" + part.substring(1, part.length() - 1) : part;
+            String p = part.startsWith("{") || part.startsWith("<") ? "By" + part.substring(1, part.length() - 1) : part;
             b.append(Character.toUpperCase(p.charAt(0))).append(p.substring(1));
         }
         return b.toString().replace("-", "");

@@ -13,5 +13,5 @@ record Route(String method, String path, Role role, int status, String summary, 
              Shape shape, Handler handler) {
     enum Role { PUBLIC, OPERATOR, TENANT, ANY }
 
-    enum Shape { ONE, LIST, PAGE, TEXT, EVENTS }
+    enum Shape { ONE, LIST, PAGE, TEXT, BYTES, EVENTS }
 }

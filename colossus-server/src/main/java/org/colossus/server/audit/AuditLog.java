@@ -724,6 +724,29 @@ public final class AuditLog implements AutoCloseable {
         };
     }
 
+    /**
+     * The first {@code width} hashes of tile ({@code level}, {@code index}) (C2SP tlog-tiles), if the latest checkpoint
+     * covers them; else null. A tile served for an older checkpoint stays a prefix of every later version.
+     */
+    public byte[] tile(int level, long index, int width) {
+        if (level < 0 || level >= 8 || index < 0 || width < 1 || width > MerkleTiles.WIDTH) {
+            return null;
+        }
+        long hashesAtLevel = latestSize >>> (MerkleTiles.HEIGHT * level);
+        if (index > hashesAtLevel / MerkleTiles.WIDTH || index * MerkleTiles.WIDTH + width > hashesAtLevel) {
+            return null;
+        }
+        Store.TileKey key = new Store.TileKey(level, index);
+        byte[][] cached = fullTiles.get(key);
+        byte[] bytes = cached != null ? cached[0] : store.merkleTiles(List.of(key)).get(key);
+        int length = width * MerkleTiles.HASH_BYTES;
+        if (bytes == null || bytes.length < length) {
+            throw new ServerException("merkle tile " + level + "/" + index + " holds " + (bytes == null ? 0
+                    : bytes.length / MerkleTiles.HASH_BYTES) + " hashes; the checkpoint covers " + width);
+        }
+        return java.util.Arrays.copyOf(bytes, length);
+    }
+
     public long checkpointSize() {
         return latestSize;
     }
