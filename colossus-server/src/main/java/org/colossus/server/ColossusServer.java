@@ -115,8 +115,15 @@ public final class ColossusServer implements AutoCloseable {
         SimulatedFleet dataPlane = new SimulatedFleet(state.fleet(), config.failures(),
                 new SplittableRandom(config.seed() ^ state.lastSeq()));
         ApiResource[] apiRef = new ApiResource[1];
+        long behind = state.lastSeq() - store.auditProgress().seq();
+        long auditStart = System.nanoTime();
         org.colossus.server.audit.AuditLog audit = org.colossus.server.audit.AuditLog.open(store, config.dataDir(),
                 config.keyRandom(), state.lastSeq());
+        if (behind > 0) {
+            // e.g. after a schema migration that rebuilds the log: it can take minutes on a large journal
+            log.printf(java.util.Locale.ROOT, "audit log: %d journal entries integrated at start-up in %.1f s (tree size"
+                    + " %d)%n", behind, (System.nanoTime() - auditStart) / 1e9, audit.checkpointSize());
+        }
         final ControlState initial = state;
         Engine engine = new Engine(store, initial, () -> Snapshots.load(store, catalog, Replay.definition(store), log),
                 dataPlane, clock, entries -> {

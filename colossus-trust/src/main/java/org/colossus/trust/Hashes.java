@@ -19,7 +19,8 @@ public final class Hashes {
         }
     });
 
-    private static MessageDigest sha256() {
+    /** This thread's SHA-256, reset: use it at once, without calling anything that hashes in between. */
+    static MessageDigest sha256() {
         MessageDigest md = DIGEST.get();
         md.reset();
         return md;

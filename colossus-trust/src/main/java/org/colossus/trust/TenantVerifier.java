@@ -376,7 +376,7 @@ public final class TenantVerifier {
             nodes.add(n.node());
             ownByNode.computeIfAbsent(n.node(), k -> new ArrayList<>()).add(new Exclusivity.Indexed(t.index(), n));
             indices.add(t.index());
-            hashes.add(n.leafHash());
+            hashes.add(Hashes.leaf(t.text().getBytes(StandardCharsets.UTF_8))); // parse checked it is canonical
         }
         if (type.equals("job.placed")) {
             Matcher nm = NODES.matcher(e.canonical());
@@ -434,7 +434,7 @@ public final class TenantVerifier {
         for (IndexedText t : page.items()) {
             AuditLeaf.Node n = AuditLeaf.Node.parse(t.text());
             out.add(new Exclusivity.Indexed(t.index(), n));
-            hashes.add(n.leafHash());
+            hashes.add(Hashes.leaf(t.text().getBytes(StandardCharsets.UTF_8))); // parse checked it is canonical
             idx[i++] = t.index();
         }
         if (!out.isEmpty()) {

@@ -46,7 +46,7 @@ public final class AuditLog implements AutoCloseable {
     private final String origin;
     private final MerkleTree tree;
     private final Frontier frontier;
-    private final byte[] secret;
+    private final AuditLeaf.Openings openings;
     /** Jobs holding nodes: a release names the nodes it frees. */
     private final Map<Long, Store.Holding> holdings = new HashMap<>();
     private final Map<Long, int[]> holdingNodes = new HashMap<>();
@@ -229,7 +229,7 @@ public final class AuditLog implements AutoCloseable {
         this.store = store;
         this.key = key;
         this.origin = origin;
-        this.secret = secret;
+        this.openings = new AuditLeaf.Openings(secret);
         this.frontier = new Frontier();
         Store.AuditProgress progress = store.auditProgress();
         long leaves = progress.leaves();
@@ -388,7 +388,7 @@ public final class AuditLog implements AutoCloseable {
             if (e.seq() != integratedSeq + 1) {
                 throw new ServerException("audit log at entry " + integratedSeq + " cannot take journal entry " + e.seq());
             }
-            byte[] opening = AuditLeaf.opening(secret, e.seq());
+            byte[] opening = openings.of(e.seq());
             tree.append(AuditLeaf.entry(opening, e.canonicalBytes()));
             nodeLeaves(e, opening);
             integratedSeq = e.seq();
@@ -570,7 +570,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** The opening secret of entry {@code seq}, for its tenant only. */
     public byte[] opening(long seq) {
-        return AuditLeaf.opening(secret, seq);
+        return openings.of(seq);
     }
 
     /** Where an entry sits in the log: its leaf index and its node leaves. */
