@@ -591,26 +591,15 @@ public final class AuditLog implements AutoCloseable {
             offset = e.firstLeaf() - e.seq() + e.count();
             ei = 1;
         }
-        // The node leaves of the whole page in one range read (other tenants' among them are dropped below).
+        // The node leaves of the page's own events only, in one batched read.
         Map<Long, Store.NodeLeaf> byLeaf = new HashMap<>();
-        long lo = Long.MAX_VALUE;
-        long hi = -1;
         java.util.Set<Long> wantedSeqs = new java.util.HashSet<>();
         for (long seq : seqs) {
             wantedSeqs.add(seq);
         }
-        for (Store.AuditEvent e : events) {
-            if (wantedSeqs.contains(e.seq())) {
-                lo = Math.min(lo, e.firstLeaf());
-                hi = Math.max(hi, e.firstLeaf() + e.count() - 1);
-            }
-        }
-        if (hi >= 0) {
-            for (Store.NodeLeaf n : store.auditNodeLeavesBetween(lo, hi)) {
-                if (wantedSeqs.contains(n.seq())) {
-                    byLeaf.put(n.leaf(), n);
-                }
-            }
+        List<Store.AuditEvent> own = events.stream().filter(e -> wantedSeqs.contains(e.seq())).toList();
+        for (Store.NodeLeaf n : store.auditNodeLeavesOf(own)) {
+            byLeaf.put(n.leaf(), n);
         }
         for (long seq : seqs) {
             while (ei < events.size() && events.get(ei).seq() < seq) {

@@ -85,6 +85,9 @@ public interface Store extends AutoCloseable {
     /** Node leaves with leaf index in [fromLeaf, toLeaf], in leaf order. */
     List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf);
 
+    /** The node leaves of the given events ([firstLeaf, firstLeaf + count) each), in no particular order. */
+    List<NodeLeaf> auditNodeLeavesOf(List<AuditEvent> events);
+
     /** The event rows with seq in [fromSeq, toSeq], and the nearest one before fromSeq if any, in seq order. */
     List<AuditEvent> auditEvents(long fromSeq, long toSeq);
 
