@@ -454,14 +454,6 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                        + " WHERE n.leaf BETWEEN ? AND ? ORDER BY n.leaf")
-                .bind(0, fromLeaf).bind(1, toLeaf)
-                .map((rs, ctx) -> nodeLeaf(rs)).list());
-    }
-
-    @Override
     public List<NodeLeaf> auditNodeLeavesOf(List<AuditEvent> events) {
         List<NodeLeaf> out = new java.util.ArrayList<>();
         List<AuditEvent> ranges = events.stream().filter(e -> e.count() > 0).toList();

@@ -82,9 +82,6 @@ public interface Store extends AutoCloseable {
     /** For each (node, leaf) pair, the node's first leaf after that leaf and at most {@code maxLeaf}, if any. */
     List<NodeLeaf> auditNextNodeLeaves(List<long[]> after, long maxLeaf);
 
-    /** Node leaves with leaf index in [fromLeaf, toLeaf], in leaf order. */
-    List<NodeLeaf> auditNodeLeavesBetween(long fromLeaf, long toLeaf);
-
     /** The node leaves of the given events ([firstLeaf, firstLeaf + count) each), in no particular order. */
     List<NodeLeaf> auditNodeLeavesOf(List<AuditEvent> events);
 
