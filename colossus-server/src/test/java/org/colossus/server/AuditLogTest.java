@@ -76,6 +76,20 @@ class AuditLogTest {
             assertThat(report.failures()).isEmpty();
             assertThat(report.evidence()).anyMatch(l -> l.contains("own entries")).anyMatch(l -> l.contains("exclusivity: 2 nodes"));
             state = report.next();
+            // The same entries as text and as base64.
+            JsonNode asText = api.get("/api/v1/audit/entries", a).json().get("items");
+            JsonNode asB64 = api.get("/api/v1/audit/entries?encoding=base64", a).json().get("items");
+            assertThat(asB64.size()).isEqualTo(asText.size()).isPositive();
+            for (int i = 0; i < asText.size(); i++) {
+                assertThat(new String(Base64.getDecoder().decode(asB64.get(i).get("canonicalBase64").asText()),
+                        StandardCharsets.UTF_8)).isEqualTo(asText.get(i).get("canonical").asText());
+                assertThat(asB64.get(i).has("canonical")).isFalse();
+                for (int j = 0; j < asText.get(i).get("nodeLeaves").size(); j++) {
+                    assertThat(new String(Base64.getDecoder().decode(asB64.get(i).get("nodeLeaves").get(j)
+                            .get("dataBase64").asText()), StandardCharsets.UTF_8))
+                            .isEqualTo(asText.get(i).get("nodeLeaves").get(j).get("data").asText());
+                }
+            }
             String own = api.get("/api/v1/audit/entries", a).body();
             assertThat(own).contains("alpha-secret").doesNotContain("beta-secret").doesNotContain("lab-b");
         }
@@ -143,6 +157,9 @@ class AuditLogTest {
             String[][] bad = {
                 {"GET", "/api/v1/audit/entries?size=999999", "size"},
                 {"GET", "/api/v1/audit/nodes/3?limit=0", "limit"},
+                {"GET", "/api/v1/audit/entries?encoding=utf7", "encoding"},
+                {"GET", "/api/v1/audit/nodes/3?encoding=hex", "encoding"},
+                {"POST", "/api/v1/audit/node-leaves?encoding=b64|{}", "encoding"},
                 {"GET", "/api/v1/audit/proof/inclusion?index=-1", "index"},
                 {"POST", "/api/v1/audit/node-leaves|{\"indices\":[0]}", "indices"},
                 {"POST", "/api/v1/audit/node-leaves|{\"after\":[{\"node\":99999,\"leaf\":0}]}", "after[0].node"},

@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import java.math.BigDecimal;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -384,15 +385,35 @@ public final class ApiResource implements AutoCloseable {
     record ConsistencyProof(long from, long to, List<String> proof) {
     }
 
-    /** A node leaf: its index in the log and its text (docs/audit-log.md). */
-    record AuditNodeLeaf(long index, String data) {
+    /**
+     * A node leaf: its index in the log and its text (docs/audit-log.md), as text or, with ?encoding=base64, as the
+     * base64 of its bytes (no JSON escaping to write or read: faster for verifiers).
+     */
+    record AuditNodeLeaf(long index, String data, String dataBase64) {
+        static AuditNodeLeaf of(long index, byte[] data, boolean base64) {
+            return base64 ? new AuditNodeLeaf(index, null, Base64.getEncoder().encodeToString(data))
+                    : new AuditNodeLeaf(index, new String(data, java.nio.charset.StandardCharsets.UTF_8), null);
+        }
     }
 
     /**
      * A journal entry as the log holds it: entry leaf {@code index} = SHA-256(0x00 || "colossus-audit/v1 entry\n"
      * "opening " {@code opening} "\n" || {@code canonical}), followed by its node leaves.
      */
-    record AuditEntry(long seq, long index, String canonical, String opening, List<AuditNodeLeaf> nodeLeaves) {
+    record AuditEntry(long seq, long index, String canonical, String canonicalBase64, String opening,
+                      List<AuditNodeLeaf> nodeLeaves) {
+    }
+
+    /** ?encoding=text (the default) or base64: how entry and node-leaf texts are sent. */
+    private static boolean base64Encoding(Context ctx) {
+        String e = ctx.queryParam("encoding");
+        if (e == null || e.equals("text")) {
+            return false;
+        }
+        if (e.equals("base64")) {
+            return true;
+        }
+        throw Problem.invalid("encoding", Bodies.clip(e), "text or base64");
     }
 
     /** @param proof a multi-leaf proof of every entry and node leaf of the page in the tree of {@code treeSize} */
@@ -461,6 +482,7 @@ public final class ApiResource implements AutoCloseable {
 
     private void auditEntries(Context ctx) {
         Principal p = principal(ctx);
+        boolean base64 = base64Encoding(ctx);
         long after = queryLong(ctx, "after", 0, Long.MAX_VALUE, 0);
         int limit = (int) queryLong(ctx, "limit", 1, 10_000, 1000);
         var log = audit();
@@ -504,9 +526,12 @@ public final class ApiResource implements AutoCloseable {
             List<AuditNodeLeaf> nodes = new ArrayList<>(pl.nodeLeaves().size());
             for (var n : pl.nodeLeaves()) {
                 indices.add(n.leaf());
-                nodes.add(new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+                nodes.add(AuditNodeLeaf.of(n.leaf(), n.data(), base64));
             }
-            out.add(new AuditEntry(e.seq(), pl.leaf(), e.canonicalJson(), b64.encodeToString(log.opening(e.seq())), nodes));
+            String canonical = e.canonicalJson();
+            out.add(new AuditEntry(e.seq(), pl.leaf(), base64 ? null : canonical,
+                    base64 ? b64.encodeToString(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null,
+                    b64.encodeToString(log.opening(e.seq())), nodes));
         }
         List<String> proof = indices.isEmpty() ? List.of()
                 : b64(log.multiProof(indices.stream().mapToLong(Long::longValue).toArray(), treeSize));
@@ -552,6 +577,7 @@ public final class ApiResource implements AutoCloseable {
     }
 
     private void auditNodeLeaves(Context ctx) {
+        boolean base64 = base64Encoding(ctx);
         Bodies.NodeLeavesQuery q = body(ctx, Bodies.NodeLeavesQuery.class);
         var log = audit();
         long latest = log.checkpointSize();
@@ -583,7 +609,7 @@ public final class ApiResource implements AutoCloseable {
             throw Problem.invalid("indices", missing, "the index of a node leaf");
         }
         for (var n : found) {
-            items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+            items.put(n.leaf(), AuditNodeLeaf.of(n.leaf(), n.data(), base64));
         }
         List<long[]> pairs = new ArrayList<>(after.size());
         for (int i = 0; i < after.size(); i++) {
@@ -597,7 +623,7 @@ public final class ApiResource implements AutoCloseable {
             pairs.add(new long[] {a.node(), a.leaf()});
         }
         for (var n : log.nextNodeLeaves(pairs, size)) {
-            items.put(n.leaf(), new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+            items.put(n.leaf(), AuditNodeLeaf.of(n.leaf(), n.data(), base64));
         }
         List<String> proof = items.isEmpty() ? List.of()
                 : b64(log.multiProof(items.keySet().stream().mapToLong(Long::longValue).toArray(), size));
@@ -605,6 +631,7 @@ public final class ApiResource implements AutoCloseable {
     }
 
     private void auditNode(Context ctx) {
+        boolean base64 = base64Encoding(ctx);
         int node = nodeId(ctx);
         int nodes = read(s -> s.fleet().nodeCount());
         if (node >= nodes) {
@@ -631,7 +658,7 @@ public final class ApiResource implements AutoCloseable {
                     more = items.get(items.size() - 1).index();
                     break;
                 }
-                items.add(new AuditNodeLeaf(n.leaf(), new String(n.data(), java.nio.charset.StandardCharsets.UTF_8)));
+                items.add(AuditNodeLeaf.of(n.leaf(), n.data(), base64));
             }
             if (page.size() <= limit) {
                 break;

@@ -93,9 +93,26 @@ public final class AuditClient implements TenantVerifier.Log {
     private static List<TenantVerifier.IndexedText> leaves(JsonNode arr) {
         List<TenantVerifier.IndexedText> out = new ArrayList<>();
         if (arr != null) {
-            arr.forEach(n -> out.add(new TenantVerifier.IndexedText(n.get("index").asLong(), n.get("data").asText())));
+            arr.forEach(n -> out.add(new TenantVerifier.IndexedText(n.get("index").asLong(), text(n, "data"))));
         }
         return out;
+    }
+
+    /** A text field sent as {@code name}, or as {@code nameBase64} (?encoding=base64). */
+    private static String text(JsonNode n, String name) {
+        JsonNode b = n.get(name + "Base64");
+        if (b != null && !b.isNull()) {
+            try {
+                return new String(Base64.getDecoder().decode(b.asText()), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new TrustException("the log's reply has a " + name + "Base64 that is not base64");
+            }
+        }
+        JsonNode t = n.get(name);
+        if (t == null || !t.isTextual()) {
+            throw new TrustException("the log's reply has no " + name);
+        }
+        return t.asText();
     }
 
     @Override
@@ -119,10 +136,11 @@ public final class AuditClient implements TenantVerifier.Log {
 
     @Override
     public TenantVerifier.EntryPage entries(long afterSeq, long treeSize) {
-        JsonNode page = json("/api/v1/audit/entries?after=" + afterSeq + "&size=" + treeSize + "&limit=" + pageSize);
+        JsonNode page = json("/api/v1/audit/entries?after=" + afterSeq + "&size=" + treeSize + "&limit=" + pageSize
+                + "&encoding=base64");
         List<TenantVerifier.OwnEntry> items = new ArrayList<>();
         for (JsonNode e : page.get("items")) {
-            items.add(new TenantVerifier.OwnEntry(e.get("seq").asLong(), e.get("index").asLong(), e.get("canonical").asText(),
+            items.add(new TenantVerifier.OwnEntry(e.get("seq").asLong(), e.get("index").asLong(), text(e, "canonical"),
                     Base64.getDecoder().decode(e.get("opening").asText()), leaves(e.get("nodeLeaves"))));
         }
         return new TenantVerifier.EntryPage(page.get("treeSize").asLong(), items, next(page), hashes(page.get("proof")));
@@ -140,7 +158,7 @@ public final class AuditClient implements TenantVerifier.Log {
         }
         JsonNode page;
         try {
-            page = MAPPER.readTree(post("/api/v1/audit/node-leaves", MAPPER.writeValueAsString(body)));
+            page = MAPPER.readTree(post("/api/v1/audit/node-leaves?encoding=base64", MAPPER.writeValueAsString(body)));
         } catch (IOException e) {
             throw new TrustException("POST /api/v1/audit/node-leaves: not JSON: " + e.getMessage());
         }
