@@ -99,6 +99,17 @@ final class SealCommands {
         }
     }
 
+    /** Encrypts {@code keyset} under {@code passphrase} into {@code file}, then wipes the passphrase. */
+    private static void store(Path file, TenantKeyset keyset, char[] passphrase, boolean replace) {
+        try {
+            write(file, keyset.encode(passphrase, new SecureRandom()), replace);
+        } catch (TrustException e) {
+            throw new CliException(e.getMessage());
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
     @Command(name = "keys", mixinStandardHelpOptions = true, description = "A tenant's checkpoint keyset (Tink).",
             subcommands = {KeysInit.class, KeysRotate.class, KeysShow.class})
     static final class Keys {
@@ -121,18 +132,11 @@ final class SealCommands {
             if (Files.exists(out)) {
                 throw new CliException("--out " + out + " exists; a keyset is never overwritten (use 'keys rotate')");
             }
-            char[] p = passphrase.read(true);
-            try {
-                TenantKeyset k = TenantKeyset.generate();
-                write(out, k.encode(p, new SecureRandom()), false);
-                spec.commandLine().getOut().println("keyset " + out + " created: key " + Integer.toUnsignedString(k.primaryKeyId())
-                        + " (primary), encrypted under the passphrase (PBKDF2-HMAC-SHA256, "
-                        + TenantKeyset.PBKDF2_ITERATIONS + " iterations). Keep both; the operator has neither.");
-            } catch (TrustException e) {
-                throw new CliException(e.getMessage());
-            } finally {
-                Arrays.fill(p, '\0');
-            }
+            TenantKeyset k = TenantKeyset.generate();
+            store(out, k, passphrase.read(true), false);
+            spec.commandLine().getOut().println("keyset " + out + " created: key " + Integer.toUnsignedString(k.primaryKeyId())
+                    + " (primary), encrypted under the passphrase (PBKDF2-HMAC-SHA256, "
+                    + TenantKeyset.PBKDF2_ITERATIONS + " iterations). Keep both; the operator has neither.");
             return 0;
         }
     }
@@ -149,14 +153,7 @@ final class SealCommands {
         @Override
         public Integer call() {
             TenantKeyset rotated = keys.open().rotate();
-            char[] p = keys.read(false);
-            try {
-                write(keys.keyset, rotated.encode(p, new SecureRandom()), true);
-            } catch (TrustException e) {
-                throw new CliException(e.getMessage());
-            } finally {
-                Arrays.fill(p, '\0');
-            }
+            store(keys.keyset, rotated, keys.read(false), true);
             spec.commandLine().getOut().println("keyset " + keys.keyset + ": new primary key "
                     + Integer.toUnsignedString(rotated.primaryKeyId()) + "; " + rotated.keyIds().size() + " keys in all");
             return 0;

@@ -255,12 +255,22 @@ class ServerApiTest {
         assertThat(bad.json().get("field").asText()).isEqualTo("parallelism");
     }
 
-    @Test
-    void submitJob_confidential_markedOnTheJobAndInItsJournalEntry() {
+    private static String confidentialJob(int gpus) {
+        return "{\"name\":\"cc\",\"gpuModel\":\"H100\",\"gpus\":" + gpus
+                + ",\"class\":\"on-demand\",\"durationSeconds\":3600,\"confidential\":true}";
+    }
+
+    /** A tenant lab-a with an on-demand H100 contract of 16 GPUs: its API key. */
+    private String labWithContract() {
         String lab = TestServers.tenant(api, operator, "lab-a");
         TestServers.contract(api, operator, "lab-a", "on-demand", 16);
-        Api.Response r = api.post("/api/v1/jobs", lab, "{\"name\":\"cc\",\"gpuModel\":\"H100\",\"gpus\":16,"
-                + "\"class\":\"on-demand\",\"durationSeconds\":3600,\"confidential\":true}");
+        return lab;
+    }
+
+    @Test
+    void submitJob_confidential_markedOnTheJobAndInItsJournalEntry() {
+        String lab = labWithContract();
+        Api.Response r = api.post("/api/v1/jobs", lab, confidentialJob(16));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.json().get("confidential").asBoolean()).isTrue();
         long plain = TestServers.job(api, lab, "plain", 8, "on-demand", 60);
@@ -278,11 +288,9 @@ class ServerApiTest {
                 org.colossus.scheduler.QueuePolicy.FAIR, "topology", org.colossus.scheduler.Isolation.NONE));
         api = new Api(server.url());
         operator = server.operatorToken();
-        String lab = TestServers.tenant(api, operator, "lab-a");
-        TestServers.contract(api, operator, "lab-a", "on-demand", 16);
+        String lab = labWithContract();
         long seq = server.store().lastSeq();
-        Api.Response r = api.post("/api/v1/jobs", lab, "{\"name\":\"cc\",\"gpuModel\":\"H100\",\"gpus\":8,"
-                + "\"class\":\"on-demand\",\"durationSeconds\":3600,\"confidential\":true}");
+        Api.Response r = api.post("/api/v1/jobs", lab, confidentialJob(8));
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.json().get("field").asText()).isEqualTo("confidential");
         assertThat(r.body()).contains("whole nodes", "isolation none");

@@ -244,21 +244,16 @@ public final class JdbcStore implements Store {
     @Override
     public java.util.Map<TileKey, byte[]> merkleTiles(java.util.Collection<TileKey> keys) {
         java.util.Map<TileKey, byte[]> out = new java.util.HashMap<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        try {
-            jdbi.useHandle(h -> readTiles(h.getConnection(), keys, out));
-        } catch (java.sql.SQLException e) {
-            throw new ServerException("reading merkle tiles: " + e.getMessage(), e);
+        if (!keys.isEmpty()) {
+            onConnection("reading merkle tiles", c -> readTiles(c, h2, keys, out));
         }
         return out;
     }
 
     /** All wanted tiles on one connection: point reads on H2, one query per 10,000 on PostgreSQL. */
-    private static void readTiles(java.sql.Connection c, java.util.Collection<TileKey> keys,
+    private static void readTiles(java.sql.Connection c, boolean h2, java.util.Collection<TileKey> keys,
                                   java.util.Map<TileKey, byte[]> out) throws java.sql.SQLException {
-        if (c.getMetaData().getDatabaseProductName().startsWith("H2")) {
+        if (h2) {
             // H2 evaluates "= ANY(array)" and long IN lists by scanning; embedded point reads take microseconds.
             try (var ps = c.prepareStatement("SELECT hashes FROM merkle_tile WHERE level = ? AND idx = ?")) {
                 for (TileKey k : keys) {
@@ -371,36 +366,49 @@ public final class JdbcStore implements Store {
                 .map((rs, ctx) -> nodeLeaf(rs)).list());
     }
 
+    /** Work on one pooled connection, where batching needs plain JDBC. */
+    @FunctionalInterface
+    private interface ConnectionWork {
+        void run(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
+    private void onConnection(String what, ConnectionWork work) {
+        try {
+            jdbi.useHandle(h -> work.run(h.getConnection()));
+        } catch (java.sql.SQLException e) {
+            throw new ServerException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code ps} and adds the node leaves it returns. */
+    private static void collect(java.sql.PreparedStatement ps, List<NodeLeaf> out) throws java.sql.SQLException {
+        try (var rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(nodeLeaf(rs));
+            }
+        }
+    }
+
     @Override
     public List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves) {
         List<NodeLeaf> out = new java.util.ArrayList<>();
         Long[] all = leaves.toArray(Long[]::new);
-        try {
-            jdbi.useHandle(h -> {
-                var c = h.getConnection();
-                boolean h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
-                String sql = "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n WHERE n.leaf " + (h2 ? "= ?" : "= ANY(?)");
-                try (var ps = c.prepareStatement(sql)) {
-                    // See readNodes: point reads on H2, arrays on PostgreSQL.
-                    int step = h2 ? 1 : 10_000;
-                    for (int from = 0; from < all.length; from += step) {
-                        if (h2) {
-                            ps.setLong(1, all[from]);
-                        } else {
-                            ps.setArray(1, c.createArrayOf("BIGINT", java.util.Arrays.copyOfRange(all, from,
-                                    Math.min(all.length, from + step))));
-                        }
-                        try (var rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                out.add(nodeLeaf(rs));
-                            }
-                        }
+        onConnection("reading node leaves", c -> {
+            String sql = "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n WHERE n.leaf " + (h2 ? "= ?" : "= ANY(?)");
+            try (var ps = c.prepareStatement(sql)) {
+                // See readTiles: point reads on H2, arrays on PostgreSQL.
+                int step = h2 ? 1 : 10_000;
+                for (int from = 0; from < all.length; from += step) {
+                    if (h2) {
+                        ps.setLong(1, all[from]);
+                    } else {
+                        ps.setArray(1, c.createArrayOf("BIGINT", java.util.Arrays.copyOfRange(all, from,
+                                Math.min(all.length, from + step))));
                     }
+                    collect(ps, out);
                 }
-            });
-        } catch (java.sql.SQLException e) {
-            throw new ServerException("reading node leaves: " + e.getMessage(), e);
-        }
+            }
+        });
         out.sort(java.util.Comparator.comparingLong(NodeLeaf::leaf));
         return out;
     }
@@ -411,45 +419,32 @@ public final class JdbcStore implements Store {
         if (after.isEmpty()) {
             return out;
         }
-        try {
-            jdbi.useHandle(h -> {
-                var c = h.getConnection();
-                if (c.getMetaData().getDatabaseProductName().startsWith("H2")) {
-                    try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                            + " WHERE n.node = ? AND n.leaf > ? AND n.leaf <= ? ORDER BY n.leaf LIMIT 1")) {
-                        for (long[] a : after) {
-                            ps.setInt(1, (int) a[0]);
-                            ps.setLong(2, a[1]);
-                            ps.setLong(3, maxLeaf);
-                            try (var rs = ps.executeQuery()) {
-                                if (rs.next()) {
-                                    out.add(nodeLeaf(rs));
-                                }
-                            }
-                        }
-                    }
-                    return;
-                }
-                // PostgreSQL: one round trip, an index probe per pair.
-                try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM unnest(?, ?) AS a(node, leaf)"
-                        + " CROSS JOIN LATERAL (SELECT * FROM audit_node_leaf x WHERE x.node = a.node AND x.leaf > a.leaf"
-                        + " AND x.leaf <= ? ORDER BY x.leaf LIMIT 1) n")) {
-                    for (int from = 0; from < after.size(); from += 20_000) {
-                        List<long[]> part = after.subList(from, Math.min(after.size(), from + 20_000));
-                        ps.setArray(1, c.createArrayOf("INTEGER", part.stream().map(a -> (int) a[0]).toArray()));
-                        ps.setArray(2, c.createArrayOf("BIGINT", part.stream().map(a -> a[1]).toArray()));
+        onConnection("reading node leaves", c -> {
+            if (h2) {
+                try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                        + " WHERE n.node = ? AND n.leaf > ? AND n.leaf <= ? ORDER BY n.leaf LIMIT 1")) {
+                    for (long[] a : after) {
+                        ps.setInt(1, (int) a[0]);
+                        ps.setLong(2, a[1]);
                         ps.setLong(3, maxLeaf);
-                        try (var rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                out.add(nodeLeaf(rs));
-                            }
-                        }
+                        collect(ps, out);
                     }
                 }
-            });
-        } catch (java.sql.SQLException e) {
-            throw new ServerException("reading node leaves: " + e.getMessage(), e);
-        }
+                return;
+            }
+            // PostgreSQL: one round trip, an index probe per pair.
+            try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM unnest(?, ?) AS a(node, leaf)"
+                    + " CROSS JOIN LATERAL (SELECT * FROM audit_node_leaf x WHERE x.node = a.node AND x.leaf > a.leaf"
+                    + " AND x.leaf <= ? ORDER BY x.leaf LIMIT 1) n")) {
+                for (int from = 0; from < after.size(); from += 20_000) {
+                    List<long[]> part = after.subList(from, Math.min(after.size(), from + 20_000));
+                    ps.setArray(1, c.createArrayOf("INTEGER", part.stream().map(a -> (int) a[0]).toArray()));
+                    ps.setArray(2, c.createArrayOf("BIGINT", part.stream().map(a -> a[1]).toArray()));
+                    ps.setLong(3, maxLeaf);
+                    collect(ps, out);
+                }
+            }
+        });
         return out;
     }
 
@@ -460,44 +455,31 @@ public final class JdbcStore implements Store {
         if (ranges.isEmpty()) {
             return out;
         }
-        try {
-            jdbi.useHandle(h -> {
-                var c = h.getConnection();
-                if (h2) {
-                    // embedded: one index range read per event
-                    try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                            + " WHERE n.leaf BETWEEN ? AND ?")) {
-                        for (AuditEvent e : ranges) {
-                            ps.setLong(1, e.firstLeaf());
-                            ps.setLong(2, e.firstLeaf() + e.count() - 1);
-                            try (var rs = ps.executeQuery()) {
-                                while (rs.next()) {
-                                    out.add(nodeLeaf(rs));
-                                }
-                            }
-                        }
-                    }
-                    return;
-                }
-                // PostgreSQL: one round trip per 10,000 events, an index range scan each
+        onConnection("reading node leaves", c -> {
+            if (h2) {
+                // embedded: one index range read per event
                 try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                        + " JOIN unnest(?, ?) AS r(lo, hi) ON n.leaf BETWEEN r.lo AND r.hi")) {
-                    for (int from = 0; from < ranges.size(); from += 10_000) {
-                        List<AuditEvent> part = ranges.subList(from, Math.min(ranges.size(), from + 10_000));
-                        ps.setArray(1, c.createArrayOf("BIGINT", part.stream().map(AuditEvent::firstLeaf).toArray()));
-                        ps.setArray(2, c.createArrayOf("BIGINT",
-                                part.stream().map(e -> e.firstLeaf() + e.count() - 1).toArray()));
-                        try (var rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                out.add(nodeLeaf(rs));
-                            }
-                        }
+                        + " WHERE n.leaf BETWEEN ? AND ?")) {
+                    for (AuditEvent e : ranges) {
+                        ps.setLong(1, e.firstLeaf());
+                        ps.setLong(2, e.firstLeaf() + e.count() - 1);
+                        collect(ps, out);
                     }
                 }
-            });
-        } catch (java.sql.SQLException e) {
-            throw new ServerException("reading node leaves: " + e.getMessage(), e);
-        }
+                return;
+            }
+            // PostgreSQL: one round trip per 10,000 events, an index range scan each
+            try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                    + " JOIN unnest(?, ?) AS r(lo, hi) ON n.leaf BETWEEN r.lo AND r.hi")) {
+                for (int from = 0; from < ranges.size(); from += 10_000) {
+                    List<AuditEvent> part = ranges.subList(from, Math.min(ranges.size(), from + 10_000));
+                    ps.setArray(1, c.createArrayOf("BIGINT", part.stream().map(AuditEvent::firstLeaf).toArray()));
+                    ps.setArray(2, c.createArrayOf("BIGINT",
+                            part.stream().map(e -> e.firstLeaf() + e.count() - 1).toArray()));
+                    collect(ps, out);
+                }
+            }
+        });
         return out;
     }
 
