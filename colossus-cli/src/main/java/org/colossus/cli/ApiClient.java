@@ -7,15 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.colossus.server.client.PlainHttp;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,8 +33,6 @@ final class ApiClient {
     @Option(names = "--token", paramLabel = "TOKEN",
             description = "Bearer token (default: $COLOSSUS_TOKEN, else ./colossus-data/operator.token).")
     String token;
-
-    private HttpClient http;
 
     String baseUrl() {
         if (url != null) {
@@ -79,13 +77,6 @@ final class ApiClient {
                 + " the server's data directory; a tenant's is printed when the operator creates the tenant)");
     }
 
-    private HttpClient http() {
-        if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        }
-        return http;
-    }
-
     JsonNode get(String path) {
         return send("GET", path, null);
     }
@@ -94,38 +85,37 @@ final class ApiClient {
         return send("POST", path, body);
     }
 
-    private HttpRequest.Builder request(String path) {
-        String base = baseUrl();
-        try {
-            return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token())
-                    .header("Accept", "application/json");
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--url '" + base + "': not a valid URL (" + e.getMessage() + ")");
-        }
+    private Map<String, String> headers(String accept) {
+        Map<String, String> h = new HashMap<>();
+        h.put("Authorization", "Bearer " + token());
+        h.put("Accept", accept);
+        return h;
+    }
+
+    private CliException badUrl(IllegalArgumentException e) {
+        return new CliException("--url '" + baseUrl() + "': not a valid URL (" + e.getMessage() + ")");
     }
 
     JsonNode send(String method, String path, Object body) {
-        HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(60));
+        Map<String, String> h = headers("application/json");
         try {
+            byte[] bytes = null;
             if (body != null) {
-                b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body)));
-            } else {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
+                h.put("Content-Type", "application/json");
+                bytes = MAPPER.writeValueAsBytes(body);
             }
-            HttpResponse<byte[]> r = http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            PlainHttp.Reply r = PlainHttp.send(method, baseUrl() + path, h, bytes, Duration.ofSeconds(60));
             JsonNode json = r.body().length == 0 ? MAPPER.nullNode() : parse(r.body());
-            if (r.statusCode() >= 400) {
-                throw problem(r.statusCode(), json);
+            if (r.status() >= 400) {
+                throw problem(r.status(), json);
             }
             return json;
+        } catch (IllegalArgumentException e) {
+            throw badUrl(e);
         } catch (ConnectException e) {
             throw unreachable();
         } catch (IOException e) {
             throw new CliException("request to " + baseUrl() + path + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
         }
     }
 
@@ -151,13 +141,13 @@ final class ApiClient {
 
     /** Streams server-sent events: calls {@code sink} with (event type, data) until the stream ends. */
     void events(Consumer<String[]> sink) {
-        HttpRequest req = request("/api/v1/events").header("Accept", "text/event-stream").GET().build();
         try {
-            HttpResponse<InputStream> r = http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() >= 400) {
-                throw problem(r.statusCode(), parse(r.body().readAllBytes()));
+            HttpURLConnection c = PlainHttp.open("GET", baseUrl() + "/api/v1/events", headers("text/event-stream"), null);
+            if (c.getResponseCode() >= 400) {
+                InputStream err = c.getErrorStream();
+                throw problem(c.getResponseCode(), parse(err == null ? new byte[0] : err.readAllBytes()));
             }
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                 String event = "message";
                 StringBuilder data = new StringBuilder();
                 String line;
@@ -175,12 +165,12 @@ final class ApiClient {
                     }
                 }
             }
+        } catch (IllegalArgumentException e) {
+            throw badUrl(e);
         } catch (ConnectException e) {
             throw unreachable();
         } catch (IOException e) {
             throw new CliException("event stream from " + baseUrl() + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.colossus.server.audit.AuditClient;
+import org.colossus.server.client.PlainHttp;
 import org.colossus.trust.Checkpoint;
 import org.colossus.trust.Cosignature;
 import org.colossus.trust.NoteKey;
@@ -202,7 +199,6 @@ final class AuditCommand {
 
         /** tlog-witness add-checkpoint: learn the witness's size from a 409, then send the proof from it. */
         private static String addCheckpoint(AuditClient client, String url, Checkpoint cp, String note) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             long old = 0;
             for (int attempt = 0; attempt < 2; attempt++) {
                 StringBuilder body = new StringBuilder("old ").append(old).append('\n');
@@ -212,27 +208,21 @@ final class AuditCommand {
                     }
                 }
                 body.append('\n').append(note);
-                HttpResponse<String> r;
+                PlainHttp.Reply r;
                 try {
-                    r = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/$", "") + "/add-checkpoint"))
-                            .timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    r = PlainHttp.send("POST", url.replaceAll("/$", "") + "/add-checkpoint", Map.of(),
+                            body.toString().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
                 } catch (IOException e) {
                     throw new TrustException("unreachable: " + e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new TrustException("interrupted");
                 } catch (IllegalArgumentException e) {
                     throw new TrustException("bad URL: " + e.getMessage());
                 }
-                if (r.statusCode() == 200) {
-                    return r.body();
+                if (r.status() == 200) {
+                    return r.text();
                 }
-                boolean sizeHint = r.statusCode() == 409
-                        && r.headers().firstValue("Content-Type").orElse("").startsWith("text/x.tlog.size");
+                boolean sizeHint = r.status() == 409 && r.contentType().startsWith("text/x.tlog.size");
                 if (sizeHint && attempt == 0) {
-                    long have = Long.parseLong(r.body().trim());
+                    long have = Long.parseLong(r.text().trim());
                     if (have > cp.size()) {
                         throw new TrustException("it has already cosigned a tree of " + have + " leaves, larger than the "
                                 + cp.size() + " shown to you: the log showed you a rolled-back or stale view");
@@ -240,7 +230,7 @@ final class AuditCommand {
                     old = have;
                     continue;
                 }
-                throw new TrustException("refused (HTTP " + r.statusCode() + "): " + r.body().trim());
+                throw new TrustException("refused (HTTP " + r.status() + "): " + r.text().trim());
             }
             throw new TrustException("refused twice");
         }

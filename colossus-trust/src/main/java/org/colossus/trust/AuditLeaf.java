@@ -135,38 +135,92 @@ public final class AuditLeaf {
             return MessageDigest.isEqual(holder, holderCommitment(tenant, opening));
         }
 
-        /** Parses exactly the form {@link #text()} writes; anything else is refused. */
+        /**
+         * Parses exactly the form {@link #text()} writes; anything else is refused (a verifier parses a leaf of every
+         * event it checks, so this reads the text once instead of splitting and re-rendering it).
+         */
         public static Node parse(String text) {
             if (!text.startsWith(NODE_HEADER) || !text.endsWith("\n")) {
                 throw new TrustException("not a colossus-audit/v1 node leaf");
             }
-            String[] lines = text.substring(NODE_HEADER.length(), text.length() - 1).split("\n", -1);
-            String[] keys = {"node", "seq", "time", "event", "prev", "holders", "holder"};
-            if (lines.length != keys.length) {
-                throw new TrustException("a node leaf has " + keys.length + " lines after its header, not " + lines.length);
-            }
-            String[] v = new String[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                if (!lines[i].startsWith(keys[i] + " ")) {
-                    throw new TrustException("node leaf line " + (i + 2) + ": expected '" + keys[i] + " ...', got '"
-                            + lines[i] + "'");
-                }
-                v[i] = lines[i].substring(keys[i].length() + 1);
-            }
-            Event event = switch (v[3]) {
+            Lines in = new Lines(text, NODE_HEADER.length());
+            long node = in.number("node", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            long seq = in.number("seq", Long.MIN_VALUE, Long.MAX_VALUE);
+            long time = in.number("time", Long.MIN_VALUE, Long.MAX_VALUE);
+            String word = in.value("event");
+            Event event = switch (word) {
                 case "place" -> Event.PLACE;
                 case "release" -> Event.RELEASE;
-                default -> throw new TrustException("node leaf event '" + v[3] + "': expected place or release");
+                default -> throw new TrustException("node leaf event '" + word + "': expected place or release");
             };
+            long prev = in.number("prev", Long.MIN_VALUE, Long.MAX_VALUE);
+            long holders = in.number("holders", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            String b64 = in.value("holder");
+            if (in.pos != text.length()) {
+                throw new TrustException("a node leaf has 7 lines after its header, then more: '"
+                        + abbreviate(text.substring(in.pos)) + "'");
+            }
+            byte[] holder;
             try {
-                Node n = new Node(Integer.parseInt(v[0]), Long.parseLong(v[1]), Long.parseLong(v[2]), event,
-                        Long.parseLong(v[4]), Integer.parseInt(v[5]), Base64.getDecoder().decode(v[6]));
-                if (!n.text().equals(text)) {
-                    throw new TrustException("node leaf is not in canonical form");
-                }
-                return n;
+                holder = Base64.getDecoder().decode(b64);
             } catch (IllegalArgumentException e) {
-                throw new TrustException("node leaf: " + e.getMessage());
+                throw new TrustException("node leaf holder: " + e.getMessage());
+            }
+            if (holder.length != Hashes.SIZE || !Base64.getEncoder().encodeToString(holder).equals(b64)) {
+                throw new TrustException("node leaf is not in canonical form: holder '" + abbreviate(b64) + "'");
+            }
+            return new Node((int) node, seq, time, event, prev, (int) holders, holder);
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+        }
+
+        /** The "key value\n" lines of a node leaf, read in order. */
+        private static final class Lines {
+            private final String text;
+            private int pos;
+            private int line = 2;
+
+            Lines(String text, int pos) {
+                this.text = text;
+                this.pos = pos;
+            }
+
+            String value(String key) {
+                int end = text.indexOf('\n', pos);
+                if (end < 0 || !text.startsWith(key, pos) || pos + key.length() >= end || text.charAt(pos + key.length()) != ' ') {
+                    String got = end < 0 ? text.substring(pos) : text.substring(pos, end);
+                    throw new TrustException("node leaf line " + line + ": expected '" + key + " ...', got '"
+                            + abbreviate(got) + "'");
+                }
+                String v = text.substring(pos + key.length() + 1, end);
+                pos = end + 1;
+                line++;
+                return v;
+            }
+
+            /** A decimal as Long.toString writes it: no sign but '-', no leading zeros, no "-0". */
+            long number(String key, long min, long max) {
+                String v = value(key);
+                int i = v.startsWith("-") ? 1 : 0;
+                boolean canonical = v.length() > i && (v.charAt(i) != '0' || v.length() == i + 1) && !v.equals("-0");
+                for (int k = i; canonical && k < v.length(); k++) {
+                    char c = v.charAt(k);
+                    canonical = c >= '0' && c <= '9';
+                }
+                if (!canonical) {
+                    throw new TrustException("node leaf is not in canonical form: " + key + " '" + abbreviate(v) + "'");
+                }
+                try {
+                    long n = Long.parseLong(v);
+                    if (n < min || n > max) {
+                        throw new NumberFormatException();
+                    }
+                    return n;
+                } catch (NumberFormatException e) {
+                    throw new TrustException("node leaf " + key + " '" + v + "': out of range");
+                }
             }
         }
     }

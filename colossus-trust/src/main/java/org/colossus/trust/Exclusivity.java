@@ -72,7 +72,6 @@ public final class Exclusivity {
                 }
                 before = named.holders();
             }
-            String when = Instant.ofEpochMilli(n.timeMillis()) + " (leaf " + e.index() + ", entry " + n.seq() + ")";
             if (mine > 0 && n.prev() != prevOwn) {
                 problems.add("node " + node + ": " + foreign(named, n.prev()) + " while you held it (between your leaves "
                         + prevOwn + " and " + e.index() + ")");
@@ -85,7 +84,7 @@ public final class Exclusivity {
                 return new Outcome(problems, null);
             }
             if (step > 0 && mine == 0 && before > 0) {
-                problems.add("node " + node + ": you were placed on it at " + when + " while " + before
+                problems.add("node " + node + ": you were placed on it at " + when(n, e.index()) + " while " + before
                         + " other job(s) still held it");
             }
             mine += step;
@@ -95,7 +94,7 @@ public final class Exclusivity {
                 return new Outcome(problems, null);
             }
             if (mine > 0 && n.holders() != mine && problems.isEmpty()) {
-                problems.add("node " + node + ": at " + when + " it had " + n.holders() + " holders, only " + mine
+                problems.add("node " + node + ": at " + when(n, e.index()) + " it had " + n.holders() + " holders, only " + mine
                         + " of them yours");
             }
             prevOwn = e.index();
@@ -112,11 +111,16 @@ public final class Exclusivity {
         return new Outcome(problems, mine > 0 ? new Start(prevOwn, prevOwnHolders, mine) : null);
     }
 
+    /** When and where an event happened, for a message (formatted only when one is written). */
+    private static String when(AuditLeaf.Node n, long index) {
+        return Instant.ofEpochMilli(n.timeMillis()) + " (leaf " + index + ", entry " + n.seq() + ")";
+    }
+
     private static String foreign(AuditLeaf.Node n, long index) {
         if (n == null) {
             return "another event (leaf " + index + ") happened on it";
         }
         return "another holder was " + (n.event() == AuditLeaf.Event.PLACE ? "placed on" : "released from") + " it at "
-                + Instant.ofEpochMilli(n.timeMillis()) + " (leaf " + index + ", entry " + n.seq() + ")";
+                + when(n, index);
     }
 }

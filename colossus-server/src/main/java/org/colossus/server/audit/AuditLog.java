@@ -549,6 +549,7 @@ public final class AuditLog implements AutoCloseable {
     public SignedNote checkpoint(boolean fresh) throws InterruptedException {
         if (fresh && running) {
             checkpointWanted = true;
+            queue.add(List.of()); // wakes the integrator now rather than at its next flush interval
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (checkpointWanted && running && System.nanoTime() < deadline) {
                 Thread.sleep(2);
