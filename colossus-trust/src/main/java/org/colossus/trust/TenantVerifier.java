@@ -205,30 +205,8 @@ public final class TenantVerifier {
                     failures.add("entries: served against tree size " + page.treeSize() + ", not " + cp.size());
                     return new Report(evidence, failures, null, cp, noteText);
                 }
-                List<Long> indices = new ArrayList<>();
-                List<byte[]> hashes = new ArrayList<>();
-                Map<Long, OwnEntry> byIndex = new LinkedHashMap<>();
-                for (OwnEntry e : page.items()) {
-                    String problem = checkEntry(e, lastEntry, ownByNode, indices, hashes);
-                    if (problem != null) {
-                        failures.add("entry " + e.seq() + ": " + problem);
-                    }
-                    byIndex.put(e.index(), e);
-                    lastEntry = e.seq();
-                }
+                lastEntry = checkPage(page, lastEntry, ownByNode, failures, cp);
                 entries += page.items().size();
-                if (!indices.isEmpty() && failures.isEmpty()) {
-                    long[] idx = indices.stream().mapToLong(Long::longValue).toArray();
-                    byte[] root;
-                    try {
-                        root = ProofVerifier.rootFromMultiProof(cp.size(), idx, hashes, page.proof());
-                    } catch (TrustException ex) {
-                        root = null;
-                    }
-                    if (root == null || !Arrays.equals(root, cp.root())) {
-                        failures.addAll(locate(byIndex, cp));
-                    }
-                }
                 if (!failures.isEmpty()) {
                     return new Report(evidence, failures, null, cp, noteText);
                 }
@@ -339,6 +317,38 @@ public final class TenantVerifier {
             Thread.currentThread().interrupt();
             throw new TrustException("interrupted");
         }
+    }
+
+    /**
+     * Checks one page of own entries: each opened and read, then all its leaves against the signed root with the
+     * page's proof. Returns the last entry read.
+     */
+    private long checkPage(EntryPage page, long lastEntry, Map<Integer, List<Exclusivity.Indexed>> ownByNode,
+                           List<String> failures, Checkpoint cp) {
+        List<Long> indices = new ArrayList<>();
+        List<byte[]> hashes = new ArrayList<>();
+        Map<Long, OwnEntry> byIndex = new LinkedHashMap<>();
+        for (OwnEntry e : page.items()) {
+            String problem = checkEntry(e, lastEntry, ownByNode, indices, hashes);
+            if (problem != null) {
+                failures.add("entry " + e.seq() + ": " + problem);
+            }
+            byIndex.put(e.index(), e);
+            lastEntry = e.seq();
+        }
+        if (!indices.isEmpty() && failures.isEmpty()) {
+            long[] idx = indices.stream().mapToLong(Long::longValue).toArray();
+            byte[] root;
+            try {
+                root = ProofVerifier.rootFromMultiProof(cp.size(), idx, hashes, page.proof());
+            } catch (TrustException ex) {
+                root = null;
+            }
+            if (root == null || !Arrays.equals(root, cp.root())) {
+                failures.addAll(locate(byIndex, cp));
+            }
+        }
+        return lastEntry;
     }
 
     /** Checks one own entry and collects its leaves; returns what is wrong, or null. */
