@@ -220,7 +220,11 @@ public final class PerfModel {
         }
         double hidden = calibration.commOverlap();
         double tpExposed = tpComm * (1 - hidden);
-        double epExposed = epComm * (1 - hidden);
+        // Megatron-Core hides the all-to-all of one micro-batch behind another's compute (combined 1F1B) only when the
+        // schedule has two micro-batches to pair: no pipeline, or an interleaved one (it refuses pp > 1 without vp),
+        // and not under full recompute. In plain 1F1B the all-to-all stays on the critical path.
+        boolean epPaired = (p == 1 || v > 1) && c.recompute() != Recompute.FULL;
+        double epExposed = epPaired ? epComm * (1 - hidden) : epComm;
         double ppExposed = ppComm * (1 - hidden);
         double mbSeconds = computePerMb + tpExposed + cpComm + epExposed + ppExposed;
 

@@ -95,6 +95,23 @@ class PerfModelTest {
     }
 
     @Test
+    void expertParallel_allToAll_hiddenOnlyWhenTheScheduleCanPairMicrobatches() {
+        ModelSpec ds = ModelCatalog.standard().resolve("deepseek-v3");
+        HardwareSlice hw = h100(256);
+        java.util.function.BiFunction<Integer, Recompute, Estimate> at = (vp, rc) -> model.estimate(ds, hw,
+                new ParallelConfig(1, 8, vp, 1, 32, 1, 1024, 4096, rc, TrainingPrecision.FP8,
+                        Sharding.DISTRIBUTED_OPTIMIZER));
+        double plain = at.apply(1, Recompute.NONE).step().epCommSeconds();
+        double interleaved = at.apply(2, Recompute.NONE).step().epCommSeconds();
+        double hidden = model.calibration().commOverlap();
+        // plain 1F1B: all of it on the critical path; interleaved: the calibrated share hidden behind the paired micro-batch
+        assertThat(interleaved).isCloseTo(plain * (1 - hidden), within(plain * 1e-9));
+        // full recompute rules the pairing out even when interleaved
+        assertThat(at.apply(2, Recompute.FULL).step().epCommSeconds())
+                .isCloseTo(at.apply(1, Recompute.FULL).step().epCommSeconds(), within(plain * 1e-9));
+    }
+
+    @Test
     void violations_eachConstraint_isNamed() {
         assertThatThrownBy(() -> model.estimate(llama70, h100(60), config(8, 1, 1, 1, 1, 1, 60, 8192)))
                 .isInstanceOf(PerfException.class)
