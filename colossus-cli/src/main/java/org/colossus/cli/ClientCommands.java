@@ -395,7 +395,7 @@ final class ClientCommands {
                         try {
                             JsonNode e = ApiClient.MAPPER.readTree(ev[1]);
                             out.println(String.format(Locale.ROOT, "%-24s %-18s %s %s", e.get("time").asText(), ev[0],
-                                    e.hasNonNull("tenant") ? e.get("tenant").asText() : "-", e.get("data")));
+                                    e.hasNonNull("tenant") ? e.get("tenant").asText() : "-", ClientText.compact(e.get("data"))));
                         } catch (java.io.IOException ex) {
                             out.println(ev[0] + " " + ev[1]);
                         }

@@ -77,6 +77,57 @@ final class ClientText {
         return v == null || v.isNull() ? "-" : v.asText();
     }
 
+    /** Arrays longer than this print their first few values, the last one and their length. */
+    private static final int LONG_ARRAY = 8;
+
+    /**
+     * An event's data as compact JSON for a terminal: a placement of 2,304 nodes prints as
+     * {@code [12096,12097,12098,...,14399] (2304 values)} instead of ten thousand characters.
+     */
+    static String compact(JsonNode n) {
+        StringBuilder b = new StringBuilder();
+        compact(n, b);
+        return b.toString();
+    }
+
+    private static void compact(JsonNode n, StringBuilder b) {
+        if (n == null) {
+            b.append("null");
+        } else if (n.isObject()) {
+            b.append('{');
+            var fields = n.fields();
+            while (fields.hasNext()) {
+                var f = fields.next();
+                b.append(ApiClient.MAPPER.getNodeFactory().textNode(f.getKey())).append(':');
+                compact(f.getValue(), b);
+                if (fields.hasNext()) {
+                    b.append(',');
+                }
+            }
+            b.append('}');
+        } else if (n.isArray() && n.size() > LONG_ARRAY) {
+            b.append('[');
+            for (int i = 0; i < 3; i++) {
+                compact(n.get(i), b);
+                b.append(',');
+            }
+            b.append("...,");
+            compact(n.get(n.size() - 1), b);
+            b.append("] (").append(n.size()).append(" values)");
+        } else if (n.isArray()) {
+            b.append('[');
+            for (int i = 0; i < n.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                compact(n.get(i), b);
+            }
+            b.append(']');
+        } else {
+            b.append(n);
+        }
+    }
+
     static String jobs(JsonNode items) {
         Table t = new Table("ID", "TENANT", "NAME", "GPUS", "MODEL", "CLASS", "STATE", "WHERE / WHY", "DURATION", "DONE");
         for (JsonNode j : items) {

@@ -44,6 +44,35 @@ class ClientCommandsTest {
     }
 
     @Test
+    void jobWatch_streamsEventsAsTheyHappen_longListsAbbreviated() throws Exception {
+        String key = as(op, "tenant", "create", "lab-w").out().replaceAll("(?s).*api key \\(shown once\\): (\\S+).*", "$1");
+        assertThat(as(op, "contract", "create", "--tenant", "lab-w", "--class", "on-demand", "--gpu", "H100", "--gpus",
+                "128", "--start", "now", "--end", "+30d", "--price-per-gpu-hour", "2").exitCode()).isZero();
+        var watched = new java.util.concurrent.CompletableFuture<ColossusCliTest.Result>();
+        Thread watcher = new Thread(() -> watched.complete(as(key, "job", "watch", "--count", "3")));
+        watcher.start();
+        // the watcher subscribes over HTTP; each round makes three events (submitted, placed, cancelled), so any
+        // three in a row hold a placement
+        for (int i = 0; i < 50 && !watched.isDone(); i++) {
+            assertThat(as(key, "job", "submit", "--name", "w" + i, "--gpu", "H100", "--gpus", "128", "--class",
+                    "on-demand", "--duration", "1h").exitCode()).isZero();
+            as(key, "job", "cancel", String.valueOf(i + 1));
+            Thread.sleep(100);
+        }
+        var out = watched.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(out.exitCode()).as(out.err()).isZero();
+        assertThat(out.out().lines()).hasSize(3).allMatch(l -> l.contains(" lab-w "));
+        assertThat(out.out()).contains("job.placed").contains("\"nodes\":[0,1,2,...,15] (16 values)");
+    }
+
+    @Test
+    void compact_longArrays_abbreviatedWithTheirLength() throws Exception {
+        JsonNode data = new ObjectMapper().readTree("{\"id\":7,\"nodes\":[1,2,3,4,5,6,7,8,9,10],\"gpus\":[8,8],\"x\":{\"a\":\"b\"}}");
+        assertThat(ClientText.compact(data)).isEqualTo("{\"id\":7,\"nodes\":[1,2,3,...,10] (10 values),\"gpus\":[8,8],\"x\":{\"a\":\"b\"}}");
+        assertThat(ClientText.compact(new ObjectMapper().readTree("[1,2,3,4,5,6,7,8]"))).isEqualTo("[1,2,3,4,5,6,7,8]");
+    }
+
+    @Test
     void operatorAndTenantFlow_throughTheCli() throws Exception {
         var created = as(op, "tenant", "create", "lab-a");
         assertThat(created.exitCode()).as(created.err()).isZero();
