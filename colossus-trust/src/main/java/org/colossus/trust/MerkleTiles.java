@@ -76,6 +76,62 @@ public final class MerkleTiles {
         return levels;
     }
 
+    /**
+     * A full tile whose inner nodes are computed when first asked for, and kept. A proof needs only the inner nodes
+     * over leaves it does not prove: for a page of a tenant's entries that is a fraction of the 255 that
+     * {@link #expand} computes, and for one inclusion proof at most seven. Safe to share between threads: each node
+     * is published through an atomic array, so a reader sees all of its bytes or computes it again.
+     */
+    public static final class Lazy {
+        private final byte[] tile;
+        // Height h (1..7), position i: slot (256 >> h) + i, so slots 2..255.
+        private final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> inner =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(WIDTH);
+
+        public Lazy(byte[] fullTile) {
+            if (fullTile.length != FULL_BYTES) {
+                throw new IllegalArgumentException("a full tile has " + FULL_BYTES + " bytes, not " + fullTile.length);
+            }
+            this.tile = fullTile;
+        }
+
+        /** The tile's own bytes: its 256 hashes (not to be modified). */
+        public byte[] bytes() {
+            return tile;
+        }
+
+        /** Node ({@code level}, {@code index}), which this tile determines (see {@link #tileIndex}); a fresh copy. */
+        public byte[] node(int level, long index) {
+            int h = level % HEIGHT;
+            int at = (int) (index & ((WIDTH >> h) - 1));
+            if (h == 0) {
+                return Arrays.copyOfRange(tile, at * HASH_BYTES, (at + 1) * HASH_BYTES);
+            }
+            return inner(h, at).clone();
+        }
+
+        private byte[] inner(int h, int at) {
+            int slot = (WIDTH >> h) + at;
+            byte[] x = inner.get(slot);
+            if (x != null) {
+                return x;
+            }
+            if (h == 1) {
+                x = new byte[HASH_BYTES];
+                Hashes.node(tile, 2 * at * HASH_BYTES, (2 * at + 1) * HASH_BYTES, x, 0);
+            } else {
+                x = Hashes.node(inner(h - 1, 2 * at), inner(h - 1, 2 * at + 1));
+            }
+            inner.set(slot, x);
+            return x;
+        }
+
+        /** The root of the tile: node (8 (L + 1), N) of the tree. */
+        public byte[] root() {
+            return Hashes.node(inner(7, 0), inner(7, 1));
+        }
+    }
+
     /** Node ({@code level}, {@code index}) from an {@link #expand expanded} full tile. */
     public static byte[] node(byte[][] expanded, int level, long index) {
         int h = level % HEIGHT;

@@ -52,6 +52,7 @@ class MerkleTilesTest {
             tree.append(Long.toString(r.nextLong()).getBytes());
         }
         Map<Long, byte[][]> expanded = new HashMap<>();
+        Map<Long, MerkleTiles.Lazy> lazy = new HashMap<>();
         for (var e : all.nodes.entrySet()) {
             int level = (int) (e.getKey() >>> 56);
             long index = e.getKey() & ((1L << 56) - 1);
@@ -61,6 +62,14 @@ class MerkleTilesTest {
                 byte[][] x = expanded.computeIfAbsent(AllNodes.key(MerkleTiles.tileLevel(level),
                         MerkleTiles.tileIndex(level, index)), k -> MerkleTiles.expand(tile));
                 assertThat(MerkleTiles.node(x, level, index)).as("expanded %d/%d", level, index).isEqualTo(e.getValue());
+                MerkleTiles.Lazy z = lazy.computeIfAbsent(AllNodes.key(MerkleTiles.tileLevel(level),
+                        MerkleTiles.tileIndex(level, index)), k -> new MerkleTiles.Lazy(tile));
+                assertThat(z.node(level, index)).as("lazy %d/%d", level, index).isEqualTo(e.getValue());
+                byte[] up = all.nodes.get(AllNodes.key(8 * (MerkleTiles.tileLevel(level) + 1),
+                        MerkleTiles.tileIndex(level, index)));
+                if (up != null) {
+                    assertThat(z.root()).as("root of the tile of %d/%d", level, index).isEqualTo(up);
+                }
             }
         }
         // A subtree the tree does not have yet (the right edge) is not in its tile either.
@@ -69,5 +78,36 @@ class MerkleTilesTest {
             assertThat(MerkleTiles.node(all.tile(level, 0), level, 0)).isNull();
         }
         assertThat(MerkleTiles.node((byte[]) null, 3, 0)).isNull();
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(value = 3, name = "seed {currentRepetition}")
+    void lazy_sharedBetweenThreads_everyNodeAsExpanded(org.junit.jupiter.api.RepetitionInfo info) throws Exception {
+        byte[] tile = new byte[MerkleTiles.FULL_BYTES];
+        new SplittableRandom(info.getCurrentRepetition()).nextBytes(tile);
+        byte[][] expanded = MerkleTiles.expand(tile);
+        MerkleTiles.Lazy lazy = new MerkleTiles.Lazy(tile);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                all.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    for (int i = 0; i < 2000; i++) {
+                        int h = r.nextInt(MerkleTiles.HEIGHT);
+                        int at = r.nextInt(MerkleTiles.WIDTH >> h);
+                        assertThat(lazy.node(h, at)).isEqualTo(MerkleTiles.node(expanded, h, at));
+                    }
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        byte[] copy = lazy.node(3, 1);
+        copy[0] ^= 1; // callers get copies: the tile's nodes cannot be changed through them
+        assertThat(lazy.node(3, 1)).isEqualTo(MerkleTiles.node(expanded, 3, 1));
     }
 }

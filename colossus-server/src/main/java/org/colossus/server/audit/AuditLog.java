@@ -172,13 +172,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Full tiles never change: they are kept expanded (all 255 inner nodes computed once) for proofs, the most
-     * recently used 1,024 of them (16 MiB).
+     * Full tiles never change: they are kept for proofs, with each inner node computed when a proof first needs it,
+     * the most recently used 1,024 of them (8-16 MiB).
      */
-    private final Map<Store.TileKey, byte[][]> fullTiles = java.util.Collections.synchronizedMap(
+    private final Map<Store.TileKey, MerkleTiles.Lazy> fullTiles = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(2048, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<Store.TileKey, byte[][]> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<Store.TileKey, MerkleTiles.Lazy> eldest) {
                     return size() > 1024;
                 }
             });
@@ -190,7 +190,7 @@ public final class AuditLog implements AutoCloseable {
     /** Node (level, idx) from its tile: the cache, else the store. */
     private byte[] storedNode(int level, long idx) {
         Store.TileKey key = tileOf(level, idx);
-        byte[][] expanded = fullTiles.get(key);
+        MerkleTiles.Lazy expanded = fullTiles.get(key);
         if (expanded == null) {
             byte[] bytes = store.merkleTiles(List.of(key)).get(key);
             if (bytes == null || bytes.length != MerkleTiles.FULL_BYTES) {
@@ -202,10 +202,10 @@ public final class AuditLog implements AutoCloseable {
                 }
                 return h;
             }
-            expanded = MerkleTiles.expand(bytes);
+            expanded = new MerkleTiles.Lazy(bytes);
             fullTiles.put(key, expanded);
         }
-        return MerkleTiles.node(expanded, level, idx);
+        return expanded.node(level, idx);
     }
 
     /** Read-only access to the stored nodes, for proofs on request threads. */
@@ -669,13 +669,13 @@ public final class AuditLog implements AutoCloseable {
             }
         }, size));
         // The tiles are pinned for this proof: a cached one may be evicted by a concurrent (or this very) proof.
-        Map<Store.TileKey, byte[][]> expanded = new HashMap<>();
+        Map<Store.TileKey, MerkleTiles.Lazy> expanded = new HashMap<>();
         java.util.Set<Store.TileKey> missing = new java.util.HashSet<>();
         for (int level = 0; level < wanted.size(); level++) {
             for (Long idx : wanted.get(level)) {
                 Store.TileKey key = tileOf(level, idx);
                 if (!expanded.containsKey(key) && !missing.contains(key)) {
-                    byte[][] cached = fullTiles.get(key);
+                    MerkleTiles.Lazy cached = fullTiles.get(key);
                     if (cached != null) {
                         expanded.put(key, cached);
                     } else {
@@ -687,7 +687,7 @@ public final class AuditLog implements AutoCloseable {
         Map<Store.TileKey, byte[]> partial = new HashMap<>();
         for (Map.Entry<Store.TileKey, byte[]> e : store.merkleTiles(missing).entrySet()) {
             if (e.getValue().length == MerkleTiles.FULL_BYTES) {
-                byte[][] x = MerkleTiles.expand(e.getValue());
+                MerkleTiles.Lazy x = new MerkleTiles.Lazy(e.getValue());
                 fullTiles.put(e.getKey(), x);
                 expanded.put(e.getKey(), x);
             } else {
@@ -698,9 +698,9 @@ public final class AuditLog implements AutoCloseable {
             @Override
             public byte[] get(int level, long idx) {
                 Store.TileKey key = tileOf(level, idx);
-                byte[][] x = expanded.get(key);
+                MerkleTiles.Lazy x = expanded.get(key);
                 if (x != null) {
-                    return MerkleTiles.node(x, level, idx);
+                    return x.node(level, idx);
                 }
                 byte[] bytes = partial.get(key);
                 byte[] h = bytes == null ? null : MerkleTiles.node(bytes, level, idx);
@@ -727,8 +727,8 @@ public final class AuditLog implements AutoCloseable {
             return null;
         }
         Store.TileKey key = new Store.TileKey(level, index);
-        byte[][] cached = fullTiles.get(key);
-        byte[] bytes = cached != null ? cached[0] : store.merkleTiles(List.of(key)).get(key);
+        MerkleTiles.Lazy cached = fullTiles.get(key);
+        byte[] bytes = cached != null ? cached.bytes() : store.merkleTiles(List.of(key)).get(key);
         int length = width * MerkleTiles.HASH_BYTES;
         if (bytes == null || bytes.length < length) {
             throw new ServerException("merkle tile " + level + "/" + index + " holds " + (bytes == null ? 0
