@@ -136,6 +136,22 @@ class ColossusCliTest {
     }
 
     @Test
+    void commandLine_builtForTheNamedCommandOnly_helpAndMistakesStillSeeEveryCommand() {
+        Result top = run("--help");
+        for (Class<?> c : Colossus.COMMANDS) {
+            String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+            assertThat(top.out()).as(name).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(name) + "\\b");
+        }
+        assertThat(run("help", "audit").out()).contains("Usage: colossus audit").contains("verify");
+        Result typo = run("audti", "verify");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("Did you mean: colossus audit?");
+        Result verbose = run("--verbose", "plan", "estimate", "--help");
+        assertThat(verbose.exitCode()).isZero();
+        assertThat(verbose.out()).contains("Usage: colossus plan estimate");
+    }
+
+    @Test
     void fleetCatalog_listsEveryGpuWithSources() {
         Result r = run("fleet", "catalog", "--sources");
         assertThat(r.exitCode()).isZero();
