@@ -389,24 +389,41 @@ public final class JdbcStore implements Store {
         }
     }
 
-    @Override
-    public List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves) {
+    /** Sets a statement's parameters for one part of the items (one item on H2, a chunk as arrays on PostgreSQL). */
+    @FunctionalInterface
+    private interface PartBinder<T> {
+        void bind(java.sql.Connection c, java.sql.PreparedStatement ps, List<T> part) throws java.sql.SQLException;
+    }
+
+    /**
+     * The node leaves {@code sql} returns, run on one connection once per {@code part} items. H2 is embedded, so a
+     * point or range read per item costs no round trip; PostgreSQL takes arrays of up to {@code part} items at once.
+     */
+    private <T> List<NodeLeaf> nodeLeavesByPart(List<T> items, String sql, int part, PartBinder<T> binder) {
         List<NodeLeaf> out = new java.util.ArrayList<>();
-        Long[] all = leaves.toArray(Long[]::new);
+        if (items.isEmpty()) {
+            return out;
+        }
         onConnection("reading node leaves", c -> {
-            String sql = "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n WHERE n.leaf " + (h2 ? "= ?" : "= ANY(?)");
             try (var ps = c.prepareStatement(sql)) {
-                // See readTiles: point reads on H2, arrays on PostgreSQL.
-                int step = h2 ? 1 : 10_000;
-                for (int from = 0; from < all.length; from += step) {
-                    if (h2) {
-                        ps.setLong(1, all[from]);
-                    } else {
-                        ps.setArray(1, c.createArrayOf("BIGINT", java.util.Arrays.copyOfRange(all, from,
-                                Math.min(all.length, from + step))));
-                    }
+                for (int from = 0; from < items.size(); from += part) {
+                    binder.bind(c, ps, items.subList(from, Math.min(items.size(), from + part)));
                     collect(ps, out);
                 }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves) {
+        String sql = "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n WHERE n.leaf " + (h2 ? "= ?" : "= ANY(?)");
+        // See readTiles: point reads on H2, arrays on PostgreSQL.
+        List<NodeLeaf> out = nodeLeavesByPart(List.copyOf(leaves), sql, h2 ? 1 : 10_000, (c, ps, part) -> {
+            if (h2) {
+                ps.setLong(1, part.get(0));
+            } else {
+                ps.setArray(1, c.createArrayOf("BIGINT", part.toArray()));
             }
         });
         out.sort(java.util.Comparator.comparingLong(NodeLeaf::leaf));
@@ -415,72 +432,42 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<NodeLeaf> auditNextNodeLeaves(List<long[]> after, long maxLeaf) {
-        List<NodeLeaf> out = new java.util.ArrayList<>();
-        if (after.isEmpty()) {
-            return out;
-        }
-        onConnection("reading node leaves", c -> {
-            if (h2) {
-                try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                        + " WHERE n.node = ? AND n.leaf > ? AND n.leaf <= ? ORDER BY n.leaf LIMIT 1")) {
-                    for (long[] a : after) {
-                        ps.setInt(1, (int) a[0]);
-                        ps.setLong(2, a[1]);
+        if (h2) {
+            return nodeLeavesByPart(after, "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                    + " WHERE n.node = ? AND n.leaf > ? AND n.leaf <= ? ORDER BY n.leaf LIMIT 1", 1, (c, ps, part) -> {
+                        ps.setInt(1, (int) part.get(0)[0]);
+                        ps.setLong(2, part.get(0)[1]);
                         ps.setLong(3, maxLeaf);
-                        collect(ps, out);
-                    }
-                }
-                return;
-            }
-            // PostgreSQL: one round trip, an index probe per pair.
-            try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM unnest(?, ?) AS a(node, leaf)"
-                    + " CROSS JOIN LATERAL (SELECT * FROM audit_node_leaf x WHERE x.node = a.node AND x.leaf > a.leaf"
-                    + " AND x.leaf <= ? ORDER BY x.leaf LIMIT 1) n")) {
-                for (int from = 0; from < after.size(); from += 20_000) {
-                    List<long[]> part = after.subList(from, Math.min(after.size(), from + 20_000));
+                    });
+        }
+        // PostgreSQL: one round trip, an index probe per pair.
+        return nodeLeavesByPart(after, "SELECT " + NODE_LEAF_COLUMNS + " FROM unnest(?, ?) AS a(node, leaf)"
+                + " CROSS JOIN LATERAL (SELECT * FROM audit_node_leaf x WHERE x.node = a.node AND x.leaf > a.leaf"
+                + " AND x.leaf <= ? ORDER BY x.leaf LIMIT 1) n", 20_000, (c, ps, part) -> {
                     ps.setArray(1, c.createArrayOf("INTEGER", part.stream().map(a -> (int) a[0]).toArray()));
                     ps.setArray(2, c.createArrayOf("BIGINT", part.stream().map(a -> a[1]).toArray()));
                     ps.setLong(3, maxLeaf);
-                    collect(ps, out);
-                }
-            }
-        });
-        return out;
+                });
     }
 
     @Override
     public List<NodeLeaf> auditNodeLeavesOf(List<AuditEvent> events) {
-        List<NodeLeaf> out = new java.util.ArrayList<>();
         List<AuditEvent> ranges = events.stream().filter(e -> e.count() > 0).toList();
-        if (ranges.isEmpty()) {
-            return out;
+        if (h2) {
+            // embedded: one index range read per event
+            return nodeLeavesByPart(ranges, "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                    + " WHERE n.leaf BETWEEN ? AND ?", 1, (c, ps, part) -> {
+                        ps.setLong(1, part.get(0).firstLeaf());
+                        ps.setLong(2, part.get(0).firstLeaf() + part.get(0).count() - 1);
+                    });
         }
-        onConnection("reading node leaves", c -> {
-            if (h2) {
-                // embedded: one index range read per event
-                try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                        + " WHERE n.leaf BETWEEN ? AND ?")) {
-                    for (AuditEvent e : ranges) {
-                        ps.setLong(1, e.firstLeaf());
-                        ps.setLong(2, e.firstLeaf() + e.count() - 1);
-                        collect(ps, out);
-                    }
-                }
-                return;
-            }
-            // PostgreSQL: one round trip per 10,000 events, an index range scan each
-            try (var ps = c.prepareStatement("SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
-                    + " JOIN unnest(?, ?) AS r(lo, hi) ON n.leaf BETWEEN r.lo AND r.hi")) {
-                for (int from = 0; from < ranges.size(); from += 10_000) {
-                    List<AuditEvent> part = ranges.subList(from, Math.min(ranges.size(), from + 10_000));
+        // PostgreSQL: one round trip per 10,000 events, an index range scan each
+        return nodeLeavesByPart(ranges, "SELECT " + NODE_LEAF_COLUMNS + " FROM audit_node_leaf n"
+                + " JOIN unnest(?, ?) AS r(lo, hi) ON n.leaf BETWEEN r.lo AND r.hi", 10_000, (c, ps, part) -> {
                     ps.setArray(1, c.createArrayOf("BIGINT", part.stream().map(AuditEvent::firstLeaf).toArray()));
                     ps.setArray(2, c.createArrayOf("BIGINT",
                             part.stream().map(e -> e.firstLeaf() + e.count() - 1).toArray()));
-                    collect(ps, out);
-                }
-            }
-        });
-        return out;
+                });
     }
 
     @Override
