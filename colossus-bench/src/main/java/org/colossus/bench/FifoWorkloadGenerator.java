@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes a workload "of the same kind" as ../shared/bench/fifo-reference: GPUs per job drawn from the reference's
+ * Writes a workload "of the same kind" as data/bench/fifo-reference: GPUs per job drawn from the reference's
  * 100,000-job mix (1: 59.9%, 2: 10.0%, 4: 10.1%, 8: 11.9%, 16: 4.05%, 32: 1.98%, 64: 1.02%, 128: 1.02%), durations
  * uniform integers 60..14400 s, Poisson arrivals offering 0.95 of the cluster's GPU-seconds, 8 jobs per host.
  * Usage: {@code java -cp colossus-bench/target/benchmarks.jar org.colossus.bench.FifoWorkloadGenerator HOSTS JOBS SEED OUT.csv.gz}

@@ -384,7 +384,8 @@ final class PlanCommand {
             description = "Predict every sim=full row of a ground-truth CSV (columns of training-throughput.csv) from its"
                     + " own columns and compare with the measured tokens/s/GPU.")
     static final class Validate implements Runnable {
-        @Option(names = "--ground-truth", required = true, paramLabel = "FILE.csv", description = "CSV with the columns of ../shared/ground-truth/training-throughput.csv.")
+        @Option(names = "--ground-truth", paramLabel = "FILE.csv", description = "CSV with the columns of"
+                + " data/ground-truth/training-throughput-v2.csv (default: that file, shipped with Colossus).")
         Path file;
 
         @picocli.CommandLine.Mixin
@@ -395,7 +396,7 @@ final class PlanCommand {
 
         @Override
         public void run() {
-            GroundTruth.Parsed parsed = GroundTruth.parse(file.toString(), read(file), Catalog.standard());
+            GroundTruth.Parsed parsed = groundTruth(file);
             Validation v = Validation.run(parsed, model());
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) {
@@ -429,7 +430,8 @@ final class PlanCommand {
             description = "Refit the model's few calibrated constants to a ground-truth CSV and print them as"
                     + " calibration.yaml (docs/planner.md#calibration).")
     static final class Calibrate implements Runnable {
-        @Option(names = "--ground-truth", required = true, paramLabel = "FILE.csv", description = "CSV with the columns of training-throughput.csv.")
+        @Option(names = "--ground-truth", paramLabel = "FILE.csv", description = "CSV with the columns of"
+                + " training-throughput-v2.csv (default: the one shipped with Colossus).")
         Path file;
 
         @Option(names = "--out", paramLabel = "FILE", description = "Write the fitted calibration.yaml here (default: print it).")
@@ -440,13 +442,13 @@ final class PlanCommand {
 
         @Override
         public void run() {
-            GroundTruth.Parsed parsed = GroundTruth.parse(file.toString(), read(file), Catalog.standard());
+            GroundTruth.Parsed parsed = groundTruth(file);
             if (parsed.cases().isEmpty()) {
-                throw new CliException(file + ": no sim=full rows to fit");
+                throw new CliException((file == null ? GroundTruth.SHIPPED_NAME : file) + ": no sim=full rows to fit");
             }
             Calibrator.Result r = Calibrator.fit(parsed.cases(), Calibration.standard());
             String yaml = "# Fitted constants of the performance model (docs/planner.md#calibration).\n"
-                    + "# Refit: bin/colossus plan calibrate --ground-truth ../shared/ground-truth/training-throughput.csv\n"
+                    + "# Refit: bin/colossus plan calibrate (the shipped data/ground-truth/training-throughput-v2.csv)\n"
                     + r.calibration().toYaml();
             PrintWriter out = spec.commandLine().getOut();
             if (outFile != null) {
@@ -461,6 +463,12 @@ final class PlanCommand {
             out.printf(Locale.ROOT, "# %d rows; mean |log error| per GPU group %.4f -> %.4f in %d rounds%n",
                     parsed.cases().size(), r.startError(), r.fittedError(), r.rounds());
         }
+    }
+
+    /** The given ground-truth file, or the one shipped in the colossus-perf jar. */
+    static GroundTruth.Parsed groundTruth(Path file) {
+        return file == null ? GroundTruth.shipped(Catalog.standard())
+                : GroundTruth.parse(file.toString(), read(file), Catalog.standard());
     }
 
     static String read(Path file) {

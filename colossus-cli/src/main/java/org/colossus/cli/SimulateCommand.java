@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
                 + " (docs/simulator.md).",
                 "Examples:",
                 "  colossus simulate scenarios/colossus2-month.yaml --report month.html",
-                "  colossus simulate --fleet uniform:12500x8 --workload ../shared/bench/fifo-reference/wl_h12500_j100000.csv.gz"
+                "  colossus simulate --fleet uniform:12500x8 --workload data/bench/fifo-reference/wl_h12500_j100000.csv.gz"
                         + " --policy fifo --placement first-fit --isolation none --failures off"})
 final class SimulateCommand implements Runnable {
     @Parameters(arity = "0..1", paramLabel = "SCENARIO.yaml", description = "Scenario file; omit to give everything by flags.")

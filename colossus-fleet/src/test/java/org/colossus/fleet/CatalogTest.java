@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +56,10 @@ class CatalogTest {
         });
     }
 
-    /** The catalog carries the same facts as the researched ground truth in ../shared. */
+    /** The catalog carries the same facts as the researched ground truth in data/ground-truth. */
     @Test
-    void standard_gpuFigures_matchSharedGroundTruth() throws IOException {
-        Path csv = sharedFile("ground-truth/gpu-specs.csv");
+    void standard_gpuFigures_matchGroundTruthSpecs() throws Exception {
+        Path csv = Path.of(CatalogTest.class.getResource("/ground-truth/gpu-specs.csv").toURI());
         List<String> lines = Files.readAllLines(csv);
         List<String> header = parseCsvLine(lines.get(0));
         int checked = 0;
@@ -89,17 +88,6 @@ class CatalogTest {
             checked++;
         }
         assertThat(checked).isEqualTo(catalog.gpus().size());
-    }
-
-    /** ../shared sits beside the clone; tests run in a module directory one level further down. */
-    static Path sharedFile(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve(relative);
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("../shared/" + relative + " not found above " + Path.of("").toAbsolutePath());
     }
 
     private static void assertRate(GpuModel gpu, Precision p, String cell) {

@@ -1,5 +1,8 @@
 package org.colossus.perf;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +14,7 @@ import org.colossus.fleet.Catalog;
 import org.colossus.fleet.GpuModel;
 
 /**
- * Rows of a ground-truth CSV in the format of ../shared/ground-truth/training-throughput.csv, turned into
+ * Rows of a ground-truth CSV in the format of data/ground-truth/training-throughput-v2.csv, turned into
  * (model, hardware, configuration, measured tokens/s/GPU). Every row either becomes a {@link Case} or is
  * skipped with a reason; model dimensions come from the row's own columns and notes, never the catalog.
  */
@@ -20,6 +23,13 @@ public final class GroundTruth {
             "ffn", "heads", "kv_heads", "vocab", "seq_len", "experts", "topk", "gpu", "num_gpus", "precision", "tp", "pp",
             "vp", "cp", "ep", "dp", "mbs", "gbs", "recompute", "measured_tflops_per_gpu", "measured_tokens_per_s_per_gpu",
             "measured_mfu", "notes");
+
+    /** Columns the second version of the file adds at the end (data/ground-truth/README.md); optional. */
+    public static final List<String> V2_COLUMNS = List.of("head_dim", "software", "flops_convention");
+
+    /** The ground truth shipped inside this jar (a copy of data/ground-truth/training-throughput-v2.csv). */
+    public static final String SHIPPED_NAME = "training-throughput-v2.csv (shipped)";
+    private static final String SHIPPED_RESOURCE = "ground-truth/training-throughput-v2.csv";
 
     /** A row that can be predicted. {@code assumptions} lists defaults used for cells the row leaves empty. */
     public record Case(int line, String label, String gpuFamily, ModelSpec model, HardwareSlice hardware,
@@ -39,21 +49,36 @@ public final class GroundTruth {
     private GroundTruth() {
     }
 
+    /** Parses the ground truth shipped inside this jar. */
+    public static Parsed shipped(Catalog catalog) {
+        try (InputStream in = GroundTruth.class.getResourceAsStream(SHIPPED_RESOURCE)) {
+            if (in == null) {
+                throw new PerfException(SHIPPED_NAME + ": missing from the colossus-perf jar (a broken build)");
+            }
+            return parse(SHIPPED_NAME, new String(in.readAllBytes(), StandardCharsets.UTF_8), catalog);
+        } catch (IOException e) {
+            throw new PerfException(SHIPPED_NAME + ": cannot read: " + e.getMessage());
+        }
+    }
+
     public static Parsed parse(String file, String csvText, Catalog catalog) {
         List<String> lines = csvText.lines().toList();
         if (lines.isEmpty()) {
             throw new PerfException(file + ": empty; expected a header with the columns " + String.join(",", COLUMNS));
         }
         List<String> header = Csv.parseLine(lines.get(0));
-        if (!header.equals(COLUMNS)) {
-            List<String> missing = new ArrayList<>(COLUMNS);
+        List<String> allColumns = new ArrayList<>(COLUMNS);
+        allColumns.addAll(V2_COLUMNS);
+        if (!header.equals(COLUMNS) && !header.equals(allColumns)) {
+            List<String> missing = new ArrayList<>(header.size() > COLUMNS.size() ? allColumns : COLUMNS);
             missing.removeAll(header);
             List<String> extra = new ArrayList<>(header);
-            extra.removeAll(COLUMNS);
+            extra.removeAll(allColumns);
             throw new PerfException(file + ": line 1: the header must be exactly the columns of training-throughput.csv"
                     + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing))
                     + (extra.isEmpty() ? "" : "; unexpected: " + String.join(", ", extra))
-                    + (missing.isEmpty() && extra.isEmpty() ? " (same names, other order)" : ""));
+                    + (missing.isEmpty() && extra.isEmpty() ? " (same names, other order)" : "")
+                    + "; training-throughput-v2.csv's " + String.join(",", V2_COLUMNS) + " may follow them");
         }
         List<Case> cases = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();

@@ -62,6 +62,18 @@ class ValidationTest {
     }
 
     @Test
+    void parse_v2Header_readsTheSameCasesAsTheFirstVersion() {
+        String v1 = String.join(",", GroundTruth.COLUMNS) + "\n";
+        String v2 = String.join(",", GroundTruth.COLUMNS) + "," + String.join(",", GroundTruth.V2_COLUMNS) + "\n";
+        GroundTruth.Parsed shipped = GroundTruth.shipped(Catalog.standard());
+        assertThat(GroundTruth.parse("v1.csv", v1, Catalog.standard()).cases()).isEmpty();
+        assertThat(GroundTruth.parse("v2.csv", v2, Catalog.standard()).cases()).isEmpty();
+        assertThat(shipped.cases()).hasSizeGreaterThan(250);
+        assertThatThrownBy(() -> GroundTruth.parse("x.csv", v2.replace("software", "sw"), Catalog.standard()))
+                .hasMessageContaining("missing: software").hasMessageContaining("unexpected: sw");
+    }
+
+    @Test
     void percentile_interpolatesLikeNumpy() {
         double[] v = {1, 2, 3, 4, 10};
         assertThat(Validation.percentile(v, 50)).isEqualTo(3);
@@ -75,20 +87,10 @@ class ValidationTest {
         assertThat(Validation.spearman(new double[] {1, 1, 1}, new double[] {3, 2, 1})).isNaN();
     }
 
-    /** The shipped calibration meets the median target on the shared ground truth (accuracy is a contract). */
+    /** The shipped calibration meets the median target on the shipped ground truth (accuracy is a contract). */
     @Test
-    void sharedGroundTruth_shippedCalibration_medianWithinTenPercentPerFamily() throws Exception {
-        java.nio.file.Path csv = null;
-        for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            java.nio.file.Path candidate = dir.resolve("shared/ground-truth/training-throughput.csv");
-            if (java.nio.file.Files.exists(candidate)) {
-                csv = candidate;
-                break;
-            }
-        }
-        assertThat(csv).as("../shared/ground-truth/training-throughput.csv").isNotNull();
-        Validation v = Validation.run(GroundTruth.parse(csv.toString(), java.nio.file.Files.readString(csv),
-                Catalog.standard()), new PerfModel(Calibration.standard()));
+    void shippedGroundTruth_shippedCalibration_medianWithinTenPercentPerFamily() {
+        Validation v = Validation.run(GroundTruth.shipped(Catalog.standard()), new PerfModel(Calibration.standard()));
         assertThat(v.summary().rows()).isGreaterThan(250);
         for (String family : new String[] {"H100", "B200/B300", "GB200/GB300"}) {
             assertThat(v.summary().byGpu().get(family).medianApePercent()).as(family).isLessThanOrEqualTo(10.0);

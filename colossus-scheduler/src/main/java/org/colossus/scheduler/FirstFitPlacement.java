@@ -2,7 +2,7 @@ package org.colossus.scheduler;
 
 /**
  * Lowest-numbered first: a job that fits on one node goes to the lowest-numbered node with enough free GPUs; a
- * gang takes the lowest-numbered completely free nodes. The reference semantics of ../shared/bench/fifo-reference.
+ * gang takes the lowest-numbered completely free nodes. The reference semantics of data/bench/fifo-reference.
  */
 public final class FirstFitPlacement implements Placement {
     @Override

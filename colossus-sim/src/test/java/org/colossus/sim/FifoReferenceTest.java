@@ -2,7 +2,7 @@ package org.colossus.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.colossus.fleet.Catalog;
@@ -13,16 +13,13 @@ import org.colossus.scheduler.SchedulerConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** ../shared/bench/fifo-reference: exact FIFO/first-fit semantics, expected results to the printed precision. */
+/**
+ * data/bench/fifo-reference (a test resource): exact FIFO/first-fit semantics, expected results to the printed
+ * precision.
+ */
 class FifoReferenceTest {
-    static Path shared(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve(relative);
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("../shared/" + relative + " not found");
+    static Path reference(String file) throws URISyntaxException {
+        return Path.of(FifoReferenceTest.class.getResource("/fifo-reference/" + file).toURI());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -32,8 +29,8 @@ class FifoReferenceTest {
     })
     void fifoFirstFit_referenceWorkload_reproducesExpectedResults(String file, int hosts, String makespan,
                                                                   String meanWait, String p99Wait, int waited,
-                                                                  String meanJct) {
-        Workload w = WorkloadReader.read(shared("bench/fifo-reference/" + file));
+                                                                  String meanJct) throws URISyntaxException {
+        Workload w = WorkloadReader.read(reference(file));
         SimResult r = new Simulation(Fleets.uniform(hosts, 8, Catalog.standard()),
                 SchedulerConfig.of(QueuePolicy.FIFO, Placement.named("first-fit"), Isolation.NONE)).run(w);
         SimResult.Summary s = r.summary();

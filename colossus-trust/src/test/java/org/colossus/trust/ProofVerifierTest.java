@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every transparency-dev/merkle inclusion and consistency vector, positive and corrupted (../shared/vectors/merkle). */
+/** Every transparency-dev/merkle inclusion and consistency vector, positive and corrupted (test resources: vectors/merkle). */
 class ProofVerifierTest {
     static Stream<Arguments> inclusion() {
         return Vectors.json("merkle/inclusion").stream().map(p -> Arguments.of(name(p), p));

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
-/** The C2SP signed-note example (../shared/vectors/c2sp) and the negative cases its README suggests. */
+/** The C2SP signed-note example (test resources: vectors/c2sp) and the negative cases its README suggests. */
 class SignedNoteTest {
     static String file(String name) throws Exception {
         return Files.readString(Vectors.dir("c2sp").resolve(name));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads ../shared/vectors (found by walking up from the working directory). */
+/** Reads the third-party test vectors of src/test/resources/vectors (README there: sources and licences). */
 public final class Vectors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,13 +22,15 @@ public final class Vectors {
     }
 
     public static Path dir(String relative) {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("vectors").resolve(relative);
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
+        URL url = Vectors.class.getResource("/vectors/" + relative);
+        if (url == null) {
+            throw new IllegalStateException("test resource vectors/" + relative + " not found");
         }
-        throw new IllegalStateException("../shared/vectors/" + relative + " not found above " + Path.of("").toAbsolutePath());
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(url + ": " + e.getMessage(), e);
+        }
     }
 
     static List<Path> json(String folder) {

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Real H100 evidence from ../shared/vectors/nvidia (Trustee and nvtrust test data), valid and corrupted. */
+/** Real H100 evidence from the test resources vectors/nvidia (Trustee and nvtrust test data), valid and corrupted. */
 class GpuEvidenceTest {
     static final Path DIR = org.colossus.trust.Vectors.dir("nvidia/trustee");
     static final Instant WHEN = Instant.parse("2024-06-01T00:00:00Z");
