@@ -9,7 +9,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import org.colossus.trust.TrustException;
 import org.colossus.trust.attest.GpuEvidence;
 import org.colossus.trust.attest.ReleasePolicy;
@@ -51,18 +49,10 @@ final class BrokerCommand {
         private static final String COOKIE = "kbs-session-id";
         private final HttpServer http;
         private final KeyBroker broker;
-        private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "colossus-broker");
-            t.setDaemon(true);
-            return t;
-        });
 
         Server(KeyBroker broker, String host, int port) throws IOException {
             this.broker = broker;
-            this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
-            http.createContext("/kbs/v0/", this::handle);
-            http.setExecutor(workers);
-            http.start();
+            this.http = JdkHttp.start(host, port, "/kbs/v0/", this::handle, "colossus-broker");
         }
 
         String url() {
@@ -126,7 +116,6 @@ final class BrokerCommand {
         @Override
         public void close() {
             http.stop(0);
-            workers.shutdownNow();
         }
     }
 

@@ -277,6 +277,9 @@ final class SealCommands {
         @Option(names = "--range", paramLabel = "OFFSET:LENGTH", description = "Bytes of --shard to decrypt into --out.")
         String range;
 
+        @Option(names = "--force", description = "Replace files already at the output (by default unseal refuses to).")
+        boolean force;
+
         @Option(names = "--check-log", description = "Refuse unless this manifest is the latest one recorded for its run in"
                 + " the operator's journal (seal --record): catches a rollback to an older checkpoint.")
         boolean checkLog;
@@ -324,15 +327,21 @@ final class SealCommands {
                     } catch (RuntimeException e) {
                         throw new CliException("--range " + range + ": expected OFFSET:LENGTH in bytes");
                     }
+                    Sealer.checkManifest(k, m, context);
                     Sealer.Shard s = m.shards().stream().filter(x -> x.name().equals(shard)).findFirst()
                             .orElseThrow(() -> new CliException("--shard " + shard + ": not in the manifest"));
-                    if (context != null && !context.equals(m.context())) {
-                        throw new CliException("the manifest is for " + m.context() + ", not the expected " + context);
-                    }
                     byte[] bytes = Sealer.readRange(k, in.resolve(s.name() + ".sealed"), s, off, len);
                     Path abs = out.toAbsolutePath();
                     Files.createDirectories(abs.getParent());
-                    Files.write(abs, bytes);
+                    if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        if (!force) {
+                            throw new CliException(out + " exists; unseal never replaces a file unless told to (--force)");
+                        }
+                        Files.delete(abs);
+                    }
+                    try (var ch = Sealer.ownerOnly(abs)) {
+                        ch.write(java.nio.ByteBuffer.wrap(bytes));
+                    }
                     spec.commandLine().getOut().println("unsealed bytes " + off + ".." + (off + len) + " of " + shard
                             + " into " + out);
                     return 0;
@@ -347,7 +356,7 @@ final class SealCommands {
                             m.shards().size(), bytes, m.context(), s, bytes / 1e6 / s);
                     return 0;
                 }
-                Sealer.unsealAll(k, m, in, out, context);
+                Sealer.unsealAll(k, m, in, out, context, force);
                 double s = (System.nanoTime() - t0) / 1e9;
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "unsealed %d shard(s), %d bytes, of %s into %s in"
                         + " %.2f s (%.0f MB/s); every shard matched the manifest%n", m.shards().size(), bytes, m.context(),

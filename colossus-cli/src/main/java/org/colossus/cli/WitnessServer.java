@@ -3,7 +3,6 @@ package org.colossus.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.SignedNote;
 import org.colossus.trust.TrustException;
@@ -48,10 +46,7 @@ final class WitnessServer implements AutoCloseable {
                 save();
             }
         }, clock);
-        this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        http.createContext("/add-checkpoint", this::addCheckpoint);
-        http.setExecutor(Executors.newFixedThreadPool(2));
-        http.start();
+        this.http = JdkHttp.start(host, port, "/add-checkpoint", this::addCheckpoint, "colossus-witness");
     }
 
     String url() {

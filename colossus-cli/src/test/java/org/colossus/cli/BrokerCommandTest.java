@@ -21,6 +21,50 @@ class BrokerCommandTest {
     @TempDir
     Path dir;
 
+    /** Security review: four sockets holding half a request blocked every other client of the broker. */
+    @Test
+    void serve_clientsHoldingHalfRequests_othersServedAndTheSlowOnesClosed() throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"ccMode\":\"on\"}");
+        Files.createDirectories(dir.resolve("resources"));
+        Path ca = dir.resolve("fleet-ca");
+        assertThat(ColossusCliTest.run("broker", "sample-ca", "--out", ca.toString()).exitCode()).isZero();
+        BrokerCommand.Serve opts = new BrokerCommand.Serve();
+        opts.policy = policy;
+        opts.resources = dir.resolve("resources");
+        opts.sampleCa = ca;
+        opts.log = dir.resolve("broker.log");
+        opts.host = "127.0.0.1";
+        opts.port = 0;
+        try (BrokerCommand.Server broker = BrokerCommand.Serve.start(opts)) {
+            URI uri = URI.create(broker.url());
+            java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2 * JdkHttp.MAX_EXCHANGES_PER_CLIENT; i++) {
+                    java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort());
+                    s.getOutputStream().write("POST /kbs/v0/auth HTTP/1.1\r\nHost: x\r\n".getBytes(
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    slow.add(s);
+                }
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(broker.url() + "/kbs/v0/auth")).timeout(java.time.Duration.ofSeconds(5))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"version\":\"0.4.0\",\"tee\":\"sample\","
+                                + "\"extra-params\":\"\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(r.body()).contains("\"nonce\"");
+                // The server gives up on a request that does not arrive in time and closes its connection.
+                java.net.Socket first = slow.get(0);
+                first.setSoTimeout((JdkHttp.MAX_REQUEST_SECONDS + 10) * 1000);
+                first.getInputStream().readAllBytes(); // returns at the end of the stream; times out if left open
+            } finally {
+                for (java.net.Socket s : slow) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     @Test
     void confidentialJob_getsItsKeyThroughAttestation_operatorRefused() throws Exception {
         // The tenant's side: keyset, passphrase as a broker resource, policy, the pinned sample CA.

@@ -48,6 +48,20 @@ class SealCommandsTest {
                 dir.resolve("out").toString(), "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
         assertThat(unseal.exitCode()).as(unseal.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("out/model.safetensors"))).isEqualTo(shard);
+        // Plaintext only its owner can read, and never written over an existing file unless --force.
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("out/model.safetensors")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        Files.writeString(dir.resolve("out/meta.json"), "mine");
+        var again = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("out").toString(), "--passphrase-file", pass.toString());
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("meta.json exists", "--force");
+        assertThat(Files.readString(dir.resolve("out/meta.json"))).isEqualTo("mine");
+        var forced = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("out").toString(), "--passphrase-file", pass.toString(), "--force");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(Files.readString(dir.resolve("out/meta.json"))).isEqualTo("{\"step\":1200}");
 
         var range = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
                 dir.resolve("slice.bin").toString(), "--shard", "model.safetensors", "--range", "2097150:10",
@@ -63,6 +77,21 @@ class SealCommandsTest {
                 "--out", dir.resolve("o1").toString(), "--passphrase-file", pass.toString()).err())
                 .contains("--verify-only writes nothing: leave out --out");
         assertThat(dir.resolve("o1")).doesNotExist();
+
+        // A store that drops a shard's entry from manifest.json (or empties the list) restores nothing, without the log.
+        Path manifest = dir.resolve("sealed/manifest.json");
+        String original = Files.readString(manifest);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(original);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("shards")).remove(0);
+        Files.writeString(manifest, tree.toPrettyString());
+        var dropped = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
+                dir.resolve("o4").toString(), "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
+        assertThat(dropped.exitCode()).isNotZero();
+        assertThat(dropped.err()).contains("does not match its authenticator");
+        assertThat(dir.resolve("o4/meta.json")).doesNotExist();
+        assertThat(dir.resolve("o4/model.safetensors")).doesNotExist();
+        Files.writeString(manifest, original);
 
         // Another step expected: refused. Wrong passphrase: refused. A flipped byte: refused, nothing written.
         assertThat(run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",

@@ -37,9 +37,12 @@ public final class GpuEvidence {
     private GpuEvidence() {
     }
 
-    /** What a verified report says. Measurements by SPDM block index (1-64), lowercase hex. */
+    /**
+     * What a verified report says. Measurements by SPDM block index (1-64), lowercase hex; {@code deviceId} is the
+     * SHA-256 (hex) of the signing certificate's public key, which is one GPU's own attestation key.
+     */
     public record Claims(String driverVersion, String vbiosVersion, String fwid, Map<Integer, String> measurements,
-                         Map<Integer, String> opaque) {
+                         Map<Integer, String> opaque, String deviceId) {
     }
 
     /** Evidence that does not verify; {@code reason} names the failed check. */
@@ -107,7 +110,7 @@ public final class GpuEvidence {
         Map<Integer, String> opaque = new TreeMap<>();
         p.opaque.forEach((k, v) -> opaque.put(k, HexFormat.of().formatHex(v)));
         return new Claims(driver(p.opaque.get(3)), vbios(p.opaque.get(6)), HexFormat.of().formatHex(certFwid),
-                p.measurements, opaque);
+                p.measurements, opaque, sha256Hex(leaf.getPublicKey().getEncoded()));
     }
 
     private record Parsed(byte[] requestNonce, Map<Integer, String> measurements, Map<Integer, byte[]> opaque,
@@ -243,6 +246,14 @@ public final class GpuEvidence {
     }
 
     /** PEM certificates in order. */
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static List<X509Certificate> certificates(String pem) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");

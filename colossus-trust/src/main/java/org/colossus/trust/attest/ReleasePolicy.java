@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,9 @@ import org.colossus.trust.TrustException;
  * <pre>{"minGpus": 8, "ccMode": "on", "debug": false, "driverVersions": ["550.90.07"],
  *  "vbiosVersions": ["96.00.9f.00.01"], "measurements": {"2": "8048df..."}, "maxEvidenceAgeSeconds": 300}</pre>
  * Every field is optional; an absent field is not checked. Every attested GPU must satisfy every rule. A refusal
- * names the rule that failed and the GPU and value that failed it.
+ * names the rule that failed and the GPU and value that failed it. GPUs are counted by device: evidence that repeats
+ * a device already attested (the same report twice, or two reports of one GPU) is refused outright, so a relay cannot
+ * meet {@code minGpus} by duplicating entries.
  */
 public final class ReleasePolicy {
     private static final Set<String> FIELDS = Set.of("minGpus", "ccMode", "debug", "driverVersions", "vbiosVersions",
@@ -90,6 +93,14 @@ public final class ReleasePolicy {
         if (gpus.isEmpty()) {
             return Verdict.deny("minGpus", "no GPU was attested");
         }
+        Map<String, Integer> firstByDevice = new HashMap<>();
+        for (int i = 0; i < gpus.size(); i++) {
+            Integer first = firstByDevice.putIfAbsent(gpus.get(i).deviceId(), i);
+            if (first != null) {
+                return Verdict.deny("distinctGpus", "GPU " + i + " (" + gpus.get(i).source() + ") is the same device as GPU "
+                        + first + " (device " + abbreviate(gpus.get(i).deviceId()) + "): each GPU may be attested once");
+            }
+        }
         if (minGpus != null && gpus.size() < minGpus) {
             return Verdict.deny("minGpus", gpus.size() + " GPU(s) attested, " + minGpus + " required");
         }
@@ -129,6 +140,10 @@ public final class ReleasePolicy {
             }
         }
         return Verdict.allow();
+    }
+
+    private static String abbreviate(String id) {
+        return id == null || id.length() <= 16 ? String.valueOf(id) : id.substring(0, 16) + "...";
     }
 
     /** The rules, for logs and error messages. */

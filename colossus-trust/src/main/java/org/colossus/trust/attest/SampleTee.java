@@ -149,7 +149,8 @@ public final class SampleTee {
         if (!MessageDigest.isEqual(b64(f.get("report-data"), "report-data"), reportData(nonce, workloadKey))) {
             throw new GpuEvidence.Rejected("report-data: the evidence is not bound to this workload's public key");
         }
-        return new AttestedGpu("sample", f.get("cc-mode"), Boolean.parseBoolean(f.get("debug")), f.get("driver"),
+        return new AttestedGpu("sample", GpuEvidence.sha256Hex(devicePub.getBytes(StandardCharsets.US_ASCII)),
+                f.get("cc-mode"), Boolean.parseBoolean(f.get("debug")), f.get("driver"),
                 f.get("vbios"), measurements, Instant.ofEpochMilli(Long.parseLong(f.getOrDefault("time", "0"))));
     }
 

@@ -76,9 +76,77 @@ public final class Sealer {
         }
     }
 
-    /** A sealed checkpoint: its context and shards (the CLI writes it as manifest.json). */
-    public record Manifest(String format, String context, java.util.List<Shard> shards) {
-        public static final String FORMAT = "colossus-seal/v1";
+    /**
+     * A sealed checkpoint: its context and shards (the CLI writes it as manifest.json). {@code authenticator} is the
+     * manifest's own text ({@link #authenticatedText}) sealed under the tenant's key with the context as associated
+     * data: whoever lacks the key cannot drop, add, reorder or resize a shard, or change a digest, without the
+     * authenticator failing to open or no longer matching. (v1 manifests had none: a store could drop a shard.)
+     */
+    public record Manifest(String format, String context, java.util.List<Shard> shards, String authenticator) {
+        public static final String FORMAT = "colossus-seal/v2";
+    }
+
+    /** The manifest's content as the authenticator binds it: every field of every shard, in order. */
+    static String authenticatedText(String context, java.util.List<Shard> shards) {
+        StringBuilder b = new StringBuilder(Manifest.FORMAT).append(" manifest\ncontext ").append(context)
+                .append("\nshards ").append(shards.size()).append('\n');
+        for (Shard s : shards) {
+            b.append("shard ").append(s.name().length()).append(':').append(s.name()).append(' ')
+                    .append(s.plaintextBytes()).append(' ').append(s.ciphertextSha256()).append(' ')
+                    .append(Integer.toUnsignedString(s.keyId())).append(' ')
+                    .append(s.associatedData().length()).append(':').append(s.associatedData()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static byte[] manifestAssociatedData(String context) {
+        return (Manifest.FORMAT + " manifest-authenticator\ncontext " + context + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code manifest}'s context and shards with an authenticator computed under the keyset's primary key. */
+    public static Manifest authenticated(TenantKeyset keyset, String context, java.util.List<Shard> shards) {
+        try {
+            var sealed = new java.io.ByteArrayOutputStream();
+            try (var out = keyset.streamingAead().newEncryptingStream(sealed, manifestAssociatedData(context))) {
+                out.write(authenticatedText(context, shards).getBytes(StandardCharsets.UTF_8));
+            }
+            return new Manifest(Manifest.FORMAT, context, java.util.List.copyOf(shards),
+                    java.util.Base64.getEncoder().encodeToString(sealed.toByteArray()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new TrustException("cannot authenticate the manifest: " + e.getMessage());
+        }
+    }
+
+    /** Refuses a manifest whose authenticator does not open under the keyset or does not match its content. */
+    static void checkAuthenticator(TenantKeyset keyset, Manifest manifest) {
+        if (manifest.authenticator() == null || manifest.authenticator().isEmpty()) {
+            throw new TrustException("the manifest has no authenticator: it was altered, or sealed as "
+                    + "colossus-seal/v1, whose manifests a store could change unseen; seal the checkpoint again");
+        }
+        byte[] opened;
+        try {
+            byte[] sealed = java.util.Base64.getDecoder().decode(manifest.authenticator());
+            try (var in = keyset.streamingAead().newDecryptingStream(new java.io.ByteArrayInputStream(sealed),
+                    manifestAssociatedData(manifest.context()))) {
+                opened = in.readNBytes(1 << 24);
+            }
+        } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
+            throw new TrustException("the manifest does not decrypt with this keyset and context " + manifest.context()
+                    + ": its authenticator does not open (forged, from another checkpoint, or another key)");
+        }
+        String expected = authenticatedText(manifest.context(), manifest.shards());
+        if (!java.security.MessageDigest.isEqual(opened, expected.getBytes(StandardCharsets.UTF_8))) {
+            throw new TrustException("the manifest does not match its authenticator: a shard was dropped, added,"
+                    + " reordered, renamed or resized since sealing (the authenticated manifest lists "
+                    + countShards(opened) + " shard(s), this one " + manifest.shards().size() + ")");
+        }
+    }
+
+    private static String countShards(byte[] text) {
+        String t = new String(text, StandardCharsets.UTF_8);
+        int at = t.indexOf("\nshards ");
+        int end = at < 0 ? -1 : t.indexOf('\n', at + 1);
+        return at < 0 || end < 0 ? "?" : t.substring(at + 8, end);
     }
 
     /**
@@ -115,18 +183,34 @@ public final class Sealer {
         } catch (IOException e) {
             throw new TrustException("sealing " + in + ": " + e.getMessage());
         }
-        return new Manifest(Manifest.FORMAT, context, java.util.List.copyOf(shards));
+        return authenticated(keyset, context, shards);
     }
 
     /**
      * Unseals every shard of {@code manifest} from {@code in} into {@code out}: all are decrypted into a staging
      * directory first and moved into place only when every one checked out, so a failure leaves nothing behind.
      *
+     * Plaintext is written readable by the owner only; a file already at a shard's place is refused, not replaced,
+     * unless {@code overwrite}.
+     *
      * @param expectedContext if not null, the manifest must be for this context (a checkpoint of another step or run
      *                        is refused even if it decrypts)
      */
     public static void unsealAll(TenantKeyset keyset, Manifest manifest, Path in, Path out, String expectedContext) {
-        checkManifest(manifest, expectedContext);
+        unsealAll(keyset, manifest, in, out, expectedContext, false);
+    }
+
+    public static void unsealAll(TenantKeyset keyset, Manifest manifest, Path in, Path out, String expectedContext,
+                                 boolean overwrite) {
+        checkManifest(keyset, manifest, expectedContext);
+        if (!overwrite) {
+            for (Shard s : manifest.shards()) {
+                if (Files.exists(out.resolve(s.name()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new TrustException(out.resolve(s.name()) + " exists; unsealing never replaces a file unless"
+                            + " told to (--force)");
+                }
+            }
+        }
         Path staging = out.resolve(".unsealing-" + Long.toHexString(System.nanoTime()));
         try {
             Files.createDirectories(staging);
@@ -149,7 +233,7 @@ public final class Sealer {
 
     /** Checks every shard of {@code manifest} as {@link #unsealAll} does, writing no plaintext anywhere. */
     public static void verifyAll(TenantKeyset keyset, Manifest manifest, Path in, String expectedContext) {
-        checkManifest(manifest, expectedContext);
+        checkManifest(keyset, manifest, expectedContext);
         for (Shard s : manifest.shards()) {
             verify(keyset, sealedFile(in, s), s);
         }
@@ -163,9 +247,12 @@ public final class Sealer {
         return sealedFile;
     }
 
-    private static void checkManifest(Manifest manifest, String expectedContext) {
+    /** The manifest checks every read of a checkpoint makes before it decrypts a byte. */
+    public static void checkManifest(TenantKeyset keyset, Manifest manifest, String expectedContext) {
         if (!Manifest.FORMAT.equals(manifest.format())) {
-            throw new TrustException("manifest format '" + manifest.format() + "': expected " + Manifest.FORMAT);
+            throw new TrustException("manifest format '" + manifest.format() + "': expected " + Manifest.FORMAT
+                    + ("colossus-seal/v1".equals(manifest.format())
+                    ? " (v1 manifests are not authenticated: seal the checkpoint again)" : ""));
         }
         if (expectedContext != null && !expectedContext.equals(manifest.context())) {
             throw new TrustException("the manifest is for " + manifest.context() + ", not the expected " + expectedContext);
@@ -180,6 +267,7 @@ public final class Sealer {
                 throw new TrustException("shard name '" + s.name() + "': expected a unique relative path");
             }
         }
+        checkAuthenticator(keyset, manifest);
     }
 
     private static void deleteTree(Path dir) {
@@ -235,8 +323,8 @@ public final class Sealer {
     public static void unseal(TenantKeyset keyset, Path sealed, Path out, Shard shard) {
         Path tmp = out.resolveSibling(out.getFileName() + ".unsealing");
         try {
-            try (FileChannel dst = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
+            Files.deleteIfExists(tmp);
+            try (FileChannel dst = ownerOnly(tmp)) {
                 decryptChecked(keyset, sealed, shard, SegmentPipeline.Sink.of(dst));
             }
             Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -301,6 +389,17 @@ public final class Sealer {
         } catch (IOException | GeneralSecurityException e) {
             throw new TrustException("shard " + shard.name() + ": range " + offset + "+" + length
                     + " does not decrypt (tampered, truncated, or another key or context): " + e.getMessage());
+        }
+    }
+
+    /** A new file only its owner can read: checkpoints are the tenant's weights in the clear. */
+    public static FileChannel ownerOnly(Path file) throws IOException {
+        java.util.Set<StandardOpenOption> options = java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return FileChannel.open(file, options, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return FileChannel.open(file, options);
         }
     }
 

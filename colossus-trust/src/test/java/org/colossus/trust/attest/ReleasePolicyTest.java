@@ -51,6 +51,37 @@ class ReleasePolicyTest {
                 .evaluate(List.of(sample(ca, "on", false, "x", NOW)), NOW).detail()).contains("measurement 3 is cd34");
     }
 
+    /** Every rule judged over duplicated, reordered and mixed evidence: a device counts once, whatever its position. */
+    @Test
+    void evaluate_duplicatedReorderedOrMixedEvidence_countsDevicesNotEntries() {
+        SampleTee.Ca ca = SampleTee.Ca.generate(new SecureRandom());
+        AttestedGpu good = sample(ca, "on", false, "550.90.07", NOW);
+        AttestedGpu other = sample(ca, "on", false, "550.90.07", NOW);
+        AttestedGpu bad = sample(ca, "devtools", false, "550.90.07", NOW);
+        ReleasePolicy two = ReleasePolicy.parse(POLICY.replace("\"minGpus\":1", "\"minGpus\":2"));
+        assertThat(two.evaluate(List.of(good, other), NOW).allowed()).isTrue();
+        assertThat(two.evaluate(List.of(other, good), NOW).allowed()).isTrue();
+        for (List<AttestedGpu> duplicated : List.of(List.of(good, good), List.of(good, other, good),
+                List.of(other, good, good), List.of(bad, good, bad))) {
+            assertThat(two.evaluate(duplicated, NOW)).as(duplicated.toString())
+                    .extracting(ReleasePolicy.Verdict::allowed, ReleasePolicy.Verdict::rule).containsExactly(false, "distinctGpus");
+        }
+        assertThat(two.evaluate(List.of(good, good, good), NOW).detail())
+                .startsWith("GPU 1 (sample) is the same device as GPU 0");
+        // Mixed: a bad GPU anywhere in the set is found, whatever the order.
+        assertThat(two.evaluate(List.of(good, bad), NOW).rule()).isEqualTo("ccMode");
+        assertThat(two.evaluate(List.of(bad, good), NOW).detail()).startsWith("GPU 0");
+        // Each rule still applies to every distinct GPU of a set of three.
+        AttestedGpu third = sample(ca, "on", false, "550.90.07", NOW);
+        ReleasePolicy p = ReleasePolicy.parse(POLICY);
+        assertThat(p.evaluate(List.of(good, other, sample(ca, "on", true, "550.90.07", NOW)), NOW).rule()).isEqualTo("debug");
+        assertThat(p.evaluate(List.of(third, sample(ca, "on", false, "535.1", NOW), good), NOW).rule())
+                .isEqualTo("driverVersions");
+        assertThat(p.evaluate(List.of(good, other, sample(ca, "on", false, "550.90.07", NOW.minusSeconds(400))), NOW).rule())
+                .isEqualTo("maxEvidenceAgeSeconds");
+        assertThat(ReleasePolicy.parse("{\"minGpus\":3}").evaluate(List.of(good, other, third), NOW).allowed()).isTrue();
+    }
+
     @Test
     void evaluate_realNvidiaEvidence_judgedOnItsVersionsAndMeasurements() throws Exception {
         var claims = GpuEvidence.verify(GpuEvidenceTest.report("hopperAttestationReport.txt"),
@@ -63,6 +94,10 @@ class ReleasePolicyTest {
         // SPDM reports do not state CC mode: a policy that requires it says so rather than assuming.
         assertThat(ReleasePolicy.parse("{\"ccMode\":\"on\"}").evaluate(List.of(gpu), NOW).detail())
                 .contains("(not stated by its evidence)");
+        // The same report twice is one H100, not two.
+        assertThat(ReleasePolicy.parse("{\"minGpus\":2}").evaluate(List.of(gpu, AttestedGpu.of(claims, NOW)), NOW).rule())
+                .isEqualTo("distinctGpus");
+        assertThat(gpu.deviceId()).hasSize(64);
     }
 
     @Test

@@ -124,6 +124,26 @@ class KeyBrokerTest {
         assertThatThrownBy(() -> BrokerLog.verify(dir.resolve("broker.log"))).hasMessageContaining("does not follow");
     }
 
+    /** Security review: a relay rewrote "tee-evidence": E into [E, E] and met minGpus 2 with one GPU. */
+    @Test
+    void attest_duplicatedEvidenceToMeetMinGpus_refusedAndNothingReleased() throws Exception {
+        KeyBroker b = broker("{\"minGpus\":2,\"ccMode\":\"on\"}", new SecureRandom());
+        ECKey workload = new ECKeyGenerator(Curve.P_256).generate();
+        KeyBroker.Challenge c = b.auth("{\"version\":\"0.4.0\",\"tee\":\"sample\",\"extra-params\":\"\"}");
+        Map<String, Object> one = evidence(c, workload, "on");
+        assertThatThrownBy(() -> b.attest(c.sessionId(), attestation(c, workload, List.of(one, one))))
+                .isInstanceOf(KeyBroker.Refused.class).hasMessageContaining("policy rule distinctGpus")
+                .extracting(e -> ((KeyBroker.Refused) e).status()).isEqualTo(403);
+        assertThatThrownBy(() -> b.resource(c.sessionId(), "lab-a/checkpoint-key/run-7"))
+                .isInstanceOf(KeyBroker.Refused.class);
+        assertThat(Files.readString(dir.resolve("broker.log"))).doesNotContain("\"verdict\":\"attested\"");
+
+        // Two distinct GPUs answering the same challenge meet the same policy.
+        KeyBroker.Challenge c2 = b.auth("{\"version\":\"0.4.0\",\"tee\":\"sample\",\"extra-params\":\"\"}");
+        assertThat(b.attest(c2.sessionId(), attestation(c2, workload,
+                List.of(evidence(c2, workload, "on"), evidence(c2, workload, "on"))))).isNotBlank();
+    }
+
     @Test
     void attest_operatorWithoutValidEvidence_refusedAndNothingReleased() throws Exception {
         KeyBroker b = broker("{\"ccMode\":\"on\"}", new SecureRandom());

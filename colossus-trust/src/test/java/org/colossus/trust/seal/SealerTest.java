@@ -141,8 +141,52 @@ class SealerTest {
         refused(m, TenantKeyset.generate(), null, "does not decrypt");
         List<Sealer.Shard> forged = m.shards().stream().map(s -> new Sealer.Shard(s.name(), s.plaintextBytes(),
                 s.ciphertextSha256(), s.keyId(), Sealer.associatedData("lab-a/run-7/step-9999", s.name()))).toList();
-        refused(new Sealer.Manifest(m.format(), "lab-a/run-7/step-9999", forged), keyset, null, "does not decrypt");
-        refused(new Sealer.Manifest(m.format(), "lab-b/run-7/step-1200", m.shards()), keyset, null, "associated data");
+        // Without the key the forged manifest cannot carry a valid authenticator...
+        refused(new Sealer.Manifest(m.format(), "lab-a/run-7/step-9999", forged, m.authenticator()), keyset, null,
+                "authenticator does not open");
+        // ...and even one authenticated by the key holder does not make the shards decrypt under another context.
+        refused(Sealer.authenticated(keyset, "lab-a/run-7/step-9999", forged), keyset, null, "does not decrypt");
+        refused(new Sealer.Manifest(m.format(), "lab-b/run-7/step-1200", m.shards(), m.authenticator()), keyset, null,
+                "associated data");
+    }
+
+    /** Security review: deleting a shard's entry from manifest.json restored a partial checkpoint with exit 0. */
+    @Test
+    void unsealAll_manifestShardsDroppedAddedReorderedOrResized_refusedWithoutTheLog() throws IOException {
+        Sealer.Manifest m = Sealer.sealAll(keyset, checkpoint(), dir.resolve("sealed"), "lab-a/run-7/step-1200");
+        assertThat(m.shards()).hasSizeGreaterThanOrEqualTo(2);
+        List<Sealer.Shard> all = m.shards();
+        List<List<Sealer.Shard>> altered = new java.util.ArrayList<>();
+        altered.add(List.of());                                            // "shards": []
+        altered.add(all.subList(1, all.size()));                           // first entry deleted
+        altered.add(all.subList(0, all.size() - 1));                       // last entry deleted
+        List<Sealer.Shard> reversed = new java.util.ArrayList<>(all);
+        java.util.Collections.reverse(reversed);
+        altered.add(reversed);                                             // reordered
+        Sealer.Shard first = all.get(0);
+        List<Sealer.Shard> resized = new java.util.ArrayList<>(all);
+        resized.set(0, new Sealer.Shard(first.name(), first.plaintextBytes() + 1, first.ciphertextSha256(), first.keyId(),
+                first.associatedData()));
+        altered.add(resized);                                              // a length changed
+        List<Sealer.Shard> added = new java.util.ArrayList<>(all);
+        Sealer.Manifest other = Sealer.sealAll(keyset, checkpoint(), dir.resolve("other"), "lab-a/run-7/step-1200");
+        added.add(new Sealer.Shard("extra.bin", other.shards().get(0).plaintextBytes(),
+                other.shards().get(0).ciphertextSha256(), first.keyId(),
+                Sealer.associatedData("lab-a/run-7/step-1200", "extra.bin")));
+        altered.add(added);                                                // a shard added
+        for (List<Sealer.Shard> shards : altered) {
+            Sealer.Manifest forged = new Sealer.Manifest(m.format(), m.context(), shards, m.authenticator());
+            refused(forged, keyset, "lab-a/run-7/step-1200", "does not match its authenticator");
+            assertThatThrownBy(() -> Sealer.verifyAll(keyset, forged, dir.resolve("sealed"), null))
+                    .hasMessageContaining("does not match its authenticator");
+        }
+        refused(new Sealer.Manifest(m.format(), m.context(), all, null), keyset, null, "has no authenticator");
+        refused(new Sealer.Manifest(m.format(), m.context(), all, other.authenticator()), keyset, null,
+                "does not match its authenticator");
+        refused(new Sealer.Manifest("colossus-seal/v1", m.context(), all, null), keyset, null, "not authenticated");
+        refused(new Sealer.Manifest(m.format(), m.context(), all, m.authenticator()), TenantKeyset.generate(), null,
+                "authenticator does not open");
+        Sealer.unsealAll(keyset, m, dir.resolve("sealed"), dir.resolve("restored"), "lab-a/run-7/step-1200");
     }
 
     @Test
