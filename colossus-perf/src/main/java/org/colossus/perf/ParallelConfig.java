@@ -16,7 +16,21 @@ public record ParallelConfig(int tp, int pp, int vp, int cp, int ep, int mbs, in
             throw new PerfException("tp, pp, vp, cp, ep, mbs, gbs and seq must all be >= 1; got tp " + tp + ", pp " + pp
                     + ", vp " + vp + ", cp " + cp + ", ep " + ep + ", mbs " + mbs + ", gbs " + gbs + ", seq " + seqLen);
         }
+        // Products of the degrees size groups of GPUs and divide counts: bounded here so that no later int product
+        // overflows (tp 65536 x pp 65536 wrapped to 0 and divided by it).
+        long modelParallel = (long) tp * pp * cp;
+        if (modelParallel > MAX_GPUS) {
+            throw new PerfException("tp x pp x cp = " + tp + " x " + pp + " x " + cp + " = " + modelParallel
+                    + ": more GPUs than any job may have (at most " + MAX_GPUS + ")");
+        }
+        if ((long) ep * tp > MAX_GPUS || (long) vp * pp > MAX_GPUS || (long) mbs * seqLen > Integer.MAX_VALUE) {
+            throw new PerfException("ep x tp, vp x pp and mbs x seq are bounded (got ep " + ep + ", vp " + vp + ", mbs "
+                    + mbs + " for tp " + tp + ", pp " + pp + ", seq " + seqLen + ")");
+        }
     }
+
+    /** The most GPUs one configuration may span (2^20, over a million). */
+    public static final int MAX_GPUS = 1 << 20;
 
     public int modelParallel() {
         return tp * pp * cp;

@@ -18,6 +18,7 @@ import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.engine.SimClock;
+import org.colossus.server.journal.DataDirectory;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.JdbcStore;
 import org.colossus.server.journal.Payload;
@@ -72,12 +73,9 @@ public final class ColossusServer implements AutoCloseable {
 
     /** Starts a server; {@code log} gets the start-up lines (listening URL, the operator token on first start). */
     public static ColossusServer start(ServerConfig config, PrintStream log) {
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new ServerException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
-        }
+        DataDirectory.create(config.dataDir());
         Store store = openStore(config);
+        DataDirectory.restrictFiles(config.dataDir());
         try {
             return start(config, store, log);
         } catch (RuntimeException e) {

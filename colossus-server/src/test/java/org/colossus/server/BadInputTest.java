@@ -58,6 +58,11 @@ class BadInputTest {
                 Arguments.of("missing GPUs", JOB.replace("\"gpus\":8,", ""), 422, "gpus"),
                 Arguments.of("name too long", JOB.replace("\"name\":\"run\"", "\"name\":\"" + "x".repeat(129) + "\""), 422, "name"),
                 Arguments.of("control character", JOB.replace("\"name\":\"run\"", "\"name\":\"a\\u0000b\""), 422, "name"),
+                Arguments.of("lone surrogate", JOB.replace("\"name\":\"run\"", "\"name\":\"a\\ud800b\""), 422, "name"),
+                Arguments.of("right-to-left override", JOB.replace("\"name\":\"run\"", "\"name\":\"run\\u202egpj.exe\""), 422, "name"),
+                Arguments.of("line separator", JOB.replace("\"name\":\"run\"", "\"name\":\"run\\u2028b\""), 422, "name"),
+                Arguments.of("zero-width space", JOB.replace("\"name\":\"run\"", "\"name\":\"r\\u200bun\""), 422, "name"),
+                Arguments.of("bidi isolate", JOB.replace("\"name\":\"run\"", "\"name\":\"\\u2067run\""), 422, "name"),
                 Arguments.of("unknown class", JOB.replace("on-demand", "free"), 422, "class"),
                 Arguments.of("unknown GPU", JOB.replace("H100", "TPUv5"), 422, "gpuModel"),
                 Arguments.of("GPU not in this fleet", JOB.replace("H100", "GB200"), 422, "gpuModel"),
@@ -110,6 +115,21 @@ class BadInputTest {
         assertThat(r.status()).isEqualTo(415);
         assertThat(r.json().get("field").asText()).isEqualTo("Content-Type");
         assertThat(server.store().lastSeq()).isEqualTo(seq);
+    }
+
+    /** Security review: error bodies named the Java classes that parsed them (org.colossus...Bodies$SubmitJob). */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"constraints\":\"abc\"", "\"constraints\":[1]",
+            "\"parallelism\":\"x\"", "\"parallelism\":7", "\"name\":[\"a\"]", "\"gpus\":{}", "\"tokens\":true",
+            "\"constraints\":{\"maxRacks\":\"1\"}", "\"parallelism\":{\"tp\":[8]}", "\"confidential\":{}"})
+    void submitJob_oddShapes_problemNamesTheFieldNotAJavaClass(String field) {
+        String key = field.substring(0, field.indexOf(':'));
+        String body = JOB.replaceAll(java.util.regex.Pattern.quote(key) + ":[^,}]*,?", "").replace("}", "," + field + "}")
+                .replace(",,", ",").replace("{,", "{");
+        Api.Response r = api.post("/api/v1/jobs", tenant, body);
+        assertThat(r.status()).as(r.body()).isBetween(400, 422);
+        assertThat(r.body()).doesNotContain("org.colossus").doesNotContain("java.").doesNotContain("Bodies")
+                .doesNotContain("$").doesNotContain("Exception");
     }
 
     static Stream<Arguments> badContracts() {

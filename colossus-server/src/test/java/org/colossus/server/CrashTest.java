@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.colossus.fleet.Catalog;
+import org.colossus.server.audit.AuditClient;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
@@ -166,5 +167,84 @@ class CrashTest {
             ControlState cold = Replay.cold(store, Catalog.standard(), live.seq());
             assertThat(cold.stateHash()).isEqualTo(live.hash());
         }
+    }
+
+    /**
+     * The way acknowledged submissions were lost (security review, item 1): an idle minute, then single submissions
+     * one second apart, SIGKILL. On H2 the restart replayed none of them and handed out their ids again, and the audit
+     * log shrank below checkpoints already served. Every acknowledged id must be there, and the log must extend every
+     * checkpoint a tenant saw before the kill.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void sigkillAfterIdle_singleSubmissions_keepsEveryAcknowledgedIdAndEveryServedCheckpoint(String kind)
+            throws Exception {
+        String db = null;
+        if (kind.equals("postgresql")) {
+            Databases.configure(TestServers.config(dir, new ManualClock(0)), kind, dir); // empties the database
+            db = Databases.PG_URL;
+        }
+        Process p = spawn(dir, db);
+        Map<Long, String> acked = new java.util.LinkedHashMap<>();
+        List<org.colossus.trust.Checkpoint> served = new ArrayList<>();
+        String key;
+        try {
+            String url = awaitUrl(p);
+            String op = Files.readString(dir.resolve("operator.token")).trim();
+            Api api = new Api(url);
+            key = TestServers.tenant(api, op, "lab-a");
+            assertThat(api.post("/api/v1/contracts", op, "{\"tenant\":\"lab-a\",\"class\":\"on-demand\","
+                    + "\"gpuModel\":\"H100\",\"gpus\":1024,\"start\":\"2020-01-01T00:00:00Z\","
+                    + "\"end\":\"2099-01-01T00:00:00Z\",\"pricePerGpuHour\":\"2\"}").status()).isEqualTo(201);
+            Api.Response first = api.post("/api/v1/jobs", key, "{\"name\":\"long\",\"gpuModel\":\"H100\","
+                    + "\"gpus\":64,\"class\":\"on-demand\",\"durationSeconds\":2000000}");
+            assertThat(first.status()).as(first.body()).isEqualTo(201);
+            acked.put(first.json().get("id").asLong(), "long");
+            // H2 keeps old chunks for 45 s (its retention time) before their space is reused: idle past it.
+            Thread.sleep(IDLE_MILLIS);
+            AuditClient audit = new AuditClient(url, key, 1000);
+            for (int i = 1; i <= 3; i++) {
+                Api.Response r = api.post("/api/v1/jobs", key, "{\"name\":\"small" + i + "\",\"gpuModel\":\"H100\","
+                        + "\"gpus\":8,\"class\":\"on-demand\",\"durationSeconds\":200000}");
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                acked.put(r.json().get("id").asLong(), "small" + i);
+                served.add(checkpointOf(audit.checkpoint()));
+                Thread.sleep(1000);
+            }
+            p.destroyForcibly(); // SIGKILL
+            p.waitFor(10, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly();
+        }
+        ServerConfig config = TestServers.config(dir, new ManualClock(System.currentTimeMillis()))
+                .withFleet("uniform:512x8").withSpeed(60);
+        if (db != null) {
+            config = config.withDb(db, null, null);
+        }
+        try (ColossusServer again = TestServers.start(config)) {
+            Api api = new Api(again.url());
+            for (var a : acked.entrySet()) {
+                Api.Response r = api.get("/api/v1/jobs/" + a.getKey(), key);
+                assertThat(r.status()).as("acknowledged job " + a.getKey() + " after the restart: " + r.body()).isEqualTo(200);
+                assertThat(r.json().get("name").asText()).isEqualTo(a.getValue());
+            }
+            Api.Response next = api.post("/api/v1/jobs", key, "{\"name\":\"after\",\"gpuModel\":\"H100\","
+                    + "\"gpus\":8,\"class\":\"on-demand\",\"durationSeconds\":600}");
+            assertThat(next.json().get("id").asLong()).isGreaterThan(java.util.Collections.max(acked.keySet()));
+            AuditClient audit = new AuditClient(again.url(), key, 1000);
+            org.colossus.trust.Checkpoint now = checkpointOf(audit.checkpoint());
+            for (org.colossus.trust.Checkpoint before : served) {
+                assertThat(now.size()).as("the log after the restart").isGreaterThanOrEqualTo(before.size());
+                org.colossus.trust.ProofVerifier.verifyConsistency(before.size(), now.size(),
+                        audit.consistencyProof(before.size(), now.size()), before.root(), now.root());
+            }
+        }
+    }
+
+    /** Longer than H2's 45 s retention time, after which the lost commits' chunk space was reused. */
+    private static final long IDLE_MILLIS = 50_000;
+
+    private static org.colossus.trust.Checkpoint checkpointOf(String note) {
+        return org.colossus.trust.Checkpoint.parse(note.substring(0, note.indexOf("\n\n") + 1));
     }
 }

@@ -224,8 +224,16 @@ class ServerApiTest {
         assertThat(api.get("/healthz", null).status()).isEqualTo(200);
         assertThat(api.get("/readyz", null).status()).isEqualTo(200);
         api.get("/api/v1/tenants", operator);
-        Api.Response m = api.get("/metrics", null);
+        assertThat(api.get("/metrics", null).status()).isEqualTo(401);
+        String tenant = TestServers.tenant(api, operator, "lab-m");
+        assertThat(api.get("/metrics", tenant).status()).isEqualTo(403);
+        // A 413 is counted as the 413 it was (it was counted as 200).
+        assertThat(api.post("/api/v1/jobs", tenant, "{\"name\":\"" + "x".repeat(2 << 20) + "\"}").status()).isEqualTo(413);
+        Api.Response m = api.get("/metrics", operator);
+        assertThat(m.status()).isEqualTo(200);
         assertThat(m.contentType()).startsWith("text/plain");
+        assertThat(m.body()).contains("colossus_http_requests_total{method=\"POST\",route=\"/api/v1/jobs\",status=\"413\"} 1")
+                .doesNotContain("route=\"/api/v1/jobs\",status=\"200\"");
         assertThat(m.body()).contains("colossus_http_requests_total{method=\"GET\",route=\"/api/v1/tenants\",status=\"200\"} 1",
                 "colossus_http_request_duration_seconds_bucket", "colossus_jobs_queued 0", "colossus_gpus 128",
                 "colossus_gpu_utilization_ratio", "colossus_journal_lag_requests", "colossus_journal_seq");

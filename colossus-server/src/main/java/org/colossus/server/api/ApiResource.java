@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseHandler;
 import java.math.BigDecimal;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import org.colossus.server.state.Views;
  * them, plus authentication, problem documents, metrics and live events.
  */
 public final class ApiResource implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiResource.class);
     static final String PRINCIPAL = "colossus.principal";
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -82,7 +84,8 @@ public final class ApiResource implements AutoCloseable {
                 null, Health.class, Route.Shape.ONE, ctx -> health(ctx, engine.healthy())));
         r.add(new Route("GET", "/readyz", Route.Role.PUBLIC, 200, "Readiness: the journal is replayed and requests are served.",
                 null, Health.class, Route.Shape.ONE, ctx -> health(ctx, ready && engine.healthy())));
-        r.add(new Route("GET", "/metrics", Route.Role.PUBLIC, 200, "Prometheus metrics (text format 0.0.4).",
+        r.add(new Route("GET", "/metrics", Route.Role.OPERATOR, 200, "Prometheus metrics (text format 0.0.4), for the"
+                + " operator's token only: tenant counts, submission rates and queue depth are no business of a rival.",
                 null, null, Route.Shape.TEXT, this::metrics));
         r.add(new Route("GET", "/openapi.json", Route.Role.PUBLIC, 200, "This API as an OpenAPI 3.1 document.",
                 null, null, Route.Shape.TEXT, ctx -> ctx.contentType("application/json").result(OpenApi.document(routes))));
@@ -97,6 +100,13 @@ public final class ApiResource implements AutoCloseable {
         r.add(new Route("POST", "/api/v1/tenants/{name}/keys", Route.Role.OPERATOR, 201,
                 "Issue another API key for a tenant (shown only this once; its earlier keys stay valid).",
                 null, Bodies.TenantCreated.class, Route.Shape.ONE, this::issueKey));
+        r.add(new Route("GET", "/api/v1/tenants/{name}/keys", Route.Role.ANY, 200,
+                "The ids of a tenant's valid API keys (the operator's, or a tenant's own; never a secret).",
+                null, KeyIds.class, Route.Shape.ONE, ctx -> json(ctx, 200,
+                        new KeyIds(read(s -> ownTenant(ctx, s) ? s.tenantKeyIds(ctx.pathParam("name")) : null)))));
+        r.add(new Route("POST", "/api/v1/tenants/{name}/keys/{keyId}/revoke", Route.Role.ANY, 200,
+                "Revoke one of a tenant's API keys at once (the operator, or the tenant for its own keys); journaled.",
+                null, KeyIds.class, Route.Shape.ONE, this::revokeKey));
         r.add(new Route("GET", "/api/v1/tenants", Route.Role.OPERATOR, 200, "List tenants.",
                 null, Views.Tenant.class, Route.Shape.LIST, ctx -> json(ctx, 200, read(s -> s.tenants()))));
         r.add(new Route("POST", "/api/v1/contracts", Route.Role.OPERATOR, 201,
@@ -236,19 +246,27 @@ public final class ApiResource implements AutoCloseable {
     /** Registers the routes, authentication, error handling and metrics on a Javalin configuration. */
     public void register(JavalinConfig config) {
         config.http.maxRequestSize = RequestJson.MAX_BODY_BYTES;
+        ProblemErrorHandler errors = new ProblemErrorHandler();
+        config.jetty.modifyServer(server -> server.setErrorHandler(errors));
+        config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
         // Authentication, authorization, problems and metrics wrap each handler directly rather than through
         // before/after handlers: the router then matches each request once (measurably less CPU per request).
         for (Route r : routes) {
             if (r.shape() == Route.Shape.EVENTS) {
-                config.routes.sse(r.path(), client -> {
+                // Authenticated before the stream starts: a bad token is a 401 problem, not a 200 stream with a
+                // problem inside (a security review's finding).
+                SseHandler stream = new SseHandler(client -> events.subscribe(client, principal(client.ctx())));
+                String label = r.path();
+                config.routes.get(r.path(), ctx -> {
+                    long start = System.nanoTime();
                     try {
-                        authenticate(client.ctx());
+                        authenticate(ctx);
                     } catch (Problem p) {
-                        problem(client.ctx(), p);
-                        client.close();
+                        problem(ctx, p);
+                        metrics.record(r.method(), label, ctx.statusCode(), (System.nanoTime() - start) / 1e9);
                         return;
                     }
-                    events.subscribe(client, principal(client.ctx()));
+                    stream.handle(ctx);
                 });
                 continue;
             }
@@ -268,6 +286,10 @@ public final class ApiResource implements AutoCloseable {
                     problem(ctx, p);
                 } catch (org.colossus.trust.TrustException t) {
                     problem(ctx, new Problem(422, "Invalid field value", t.getMessage(), null, null, null));
+                } catch (HttpResponseException e) {
+                    problem(ctx, httpProblem(e)); // here, not in the exception mapper, so the metric counts its status
+                } catch (RuntimeException e) {
+                    internalError(ctx, e);
                 } finally {
                     metrics.record(r.method(), label, ctx.statusCode(), (System.nanoTime() - start) / 1e9);
                 }
@@ -280,20 +302,8 @@ public final class ApiResource implements AutoCloseable {
         }
         config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
         config.http.prefer405over404 = true;
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, new Problem(e.getStatus(),
-                statusTitle(e.getStatus()), e.getStatus() == 413 ? "the body is larger than 1 MiB"
-                : e.getStatus() == 404 || e.getStatus() == 405 ? e.getMessage() + "; see /openapi.json" : e.getMessage(),
-                e.getStatus() == 413 ? "body" : null, null, e.getStatus() == 413 ? "at most 1 MiB" : null)));
-        config.routes.exception(Exception.class, (e, ctx) -> {
-            String path = pathOf(ctx);
-            if (path == null) {
-                return;
-            }
-            System.err.println("colossus: error serving " + ctx.method() + " " + path + ": " + e);
-            e.printStackTrace();
-            problem(ctx, new Problem(500, "Internal server error", "the server failed to answer; nothing was changed"
-                    + " unless the reply said so (see the server log)", null, null, null));
-        });
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, httpProblem(e)));
+        config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
         config.routes.error(404, ctx -> {
             if (!"application/problem+json".equals(ctx.res().getContentType())) {
                 problem(ctx, new Problem(404, "Not found", "no endpoint " + ctx.method() + " " + ctx.path()
@@ -302,6 +312,22 @@ public final class ApiResource implements AutoCloseable {
         });
         config.routes.error(405, ctx -> problem(ctx, new Problem(405, "Method not allowed",
                 ctx.method() + " is not allowed on " + ctx.path() + "; see /openapi.json", null, null, null)));
+    }
+
+    private static Problem httpProblem(HttpResponseException e) {
+        return new Problem(e.getStatus(), statusTitle(e.getStatus()), e.getStatus() == 413 ? "the body is larger than 1 MiB"
+                : e.getStatus() == 404 || e.getStatus() == 405 ? e.getMessage() + "; see /openapi.json" : e.getMessage(),
+                e.getStatus() == 413 ? "body" : null, null, e.getStatus() == 413 ? "at most 1 MiB" : null);
+    }
+
+    private static void internalError(Context ctx, Exception e) {
+        String path = pathOf(ctx);
+        if (path == null) {
+            return;
+        }
+        LOG.error("error serving {} {}", ctx.method(), path, e);
+        problem(ctx, new Problem(500, "Internal server error", "the server failed to answer; nothing was changed"
+                + " unless the reply said so (see the server log)", null, null, null));
     }
 
     private static String statusTitle(int status) {
@@ -325,6 +351,10 @@ public final class ApiResource implements AutoCloseable {
         String header = ctx.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         Credential c = token == null ? null : verified.get(token);
+        if (c != null && engine.credential(c.keyId()) == null) {
+            verified.remove(token); // revoked since it was cached: refused at once
+            c = null;
+        }
         if (c == null) {
             c = ApiKeys.verify(token, engine::credential);
             if (c != null) {
@@ -568,8 +598,8 @@ public final class ApiResource implements AutoCloseable {
         if (b.shards() == null || b.shards() < 1 || b.shards() > 1_000_000) {
             throw Problem.invalid("shards", b.shards(), "an integer from 1 to 1000000");
         }
-        if (b.bytes() == null || b.bytes() < 0) {
-            throw Problem.invalid("bytes", b.bytes(), "a non-negative integer");
+        if (b.bytes() == null || b.bytes() < 0 || b.bytes() > Bodies.MAX_CHECKPOINT_BYTES) {
+            throw Problem.invalid("bytes", b.bytes(), "an integer from 0 to " + Bodies.MAX_CHECKPOINT_BYTES + " (1 PiB)");
         }
         long seq = write(org.colossus.server.engine.Commands.recordSeal(p.tenant(),
                 new org.colossus.server.journal.Payload.CheckpointSealed(b.context(), b.manifestSha256(), b.shards(), b.bytes())));
@@ -695,6 +725,35 @@ public final class ApiResource implements AutoCloseable {
         json(ctx, 201, new Bodies.TenantCreated(t.name(), key.token(), t.created()));
     }
 
+    /** A tenant's valid key ids. */
+    record KeyIds(List<String> keyIds) {
+    }
+
+    /**
+     * Whether the caller may see the tenant of the path: the operator any existing one, a tenant only itself. Any
+     * other answer is the 404 of a tenant that does not exist, so a tenant learns nothing of its rivals' names.
+     */
+    private static boolean ownTenant(Context ctx, org.colossus.server.state.ControlState s) {
+        String name = ctx.pathParam("name");
+        Principal p = principal(ctx);
+        if (!s.hasTenant(name) || !(p.operator() || name.equals(p.tenant()))) {
+            throw Problem.notFound("tenant", Bodies.clip(name));
+        }
+        return true;
+    }
+
+    private void revokeKey(Context ctx) {
+        String name = ctx.pathParam("name");
+        String keyId = ctx.pathParam("keyId");
+        Principal p = principal(ctx);
+        if (!(p.operator() || name.equals(p.tenant()))) {
+            throw Problem.notFound("tenant", Bodies.clip(name));
+        }
+        List<String> left = write(Commands.revokeTenantKey(name, Bodies.clip(keyId), p.operator()));
+        verified.values().removeIf(c -> c.keyId().equals(keyId));
+        json(ctx, 200, new KeyIds(left));
+    }
+
     private void issueKey(Context ctx) {
         String name = ctx.pathParam("name");
         if (name.length() > 63) {
@@ -735,13 +794,10 @@ public final class ApiResource implements AutoCloseable {
         if (end <= start) {
             throw Problem.invalid("end", b.end(), "a time after start (" + b.start() + ")");
         }
-        BigDecimal price = Bodies.required("pricePerGpuHour", b.pricePerGpuHour(), "a price in USD per GPU-hour");
-        if (price.signum() < 0 || price.compareTo(BigDecimal.valueOf(1000)) > 0 || price.scale() > 6) {
-            throw Problem.invalid("pricePerGpuHour", price.toPlainString(),
-                    "a price from 0 to 1000 USD per GPU-hour with at most 6 decimals");
-        }
+        BigDecimal price = Bodies.decimal("pricePerGpuHour", b.pricePerGpuHour(), BigDecimal.ZERO,
+                BigDecimal.valueOf(1000), 6, "a price from 0 to 1000 USD per GPU-hour with at most 6 decimals");
         Views.Contract c = write(Commands.signContract(new Commands.ContractRequest(tenant, jc, g.id(), gpus, start, end,
-                price.stripTrailingZeros().scale() < 0 ? price.setScale(0) : price.stripTrailingZeros())));
+                price)));
         ctx.header("Location", "/api/v1/contracts/" + c.id());
         json(ctx, 201, c);
     }
@@ -888,11 +944,22 @@ public final class ApiResource implements AutoCloseable {
 
     private static <T> T body(Context ctx, Class<T> type) {
         String ct = ctx.contentType();
-        if (ct != null && !ct.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new Problem(415, "Unsupported media type", "Content-Type is '" + ct + "'; expected application/json",
-                    "Content-Type", ct, "application/json");
+        if (!isJson(ct)) {
+            throw new Problem(415, "Unsupported media type", (ct == null ? "no Content-Type"
+                    : "Content-Type is '" + Bodies.clip(ct) + "'") + "; expected application/json",
+                    "Content-Type", ct == null ? null : Bodies.clip(ct), "application/json");
         }
         return RequestJson.read(ctx.bodyAsBytes(), type);
+    }
+
+    /** application/json, with parameters (charset=utf-8) or none; nothing that merely starts with it. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String media = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return media.equalsIgnoreCase("application/json");
     }
 
     private <R> R write(org.colossus.server.engine.Command<R> command) {

@@ -19,6 +19,8 @@ public final class Bodies {
 
     public static final int MAX_GPUS = 1 << 20;
     public static final int MAX_NAME = 128;
+    /** A sealed checkpoint's size: at most 1 PiB (a 2-trillion-parameter model with its optimizer is ~30 TB). */
+    public static final long MAX_CHECKPOINT_BYTES = 1L << 50;
     private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     public record CreateTenant(String name) {
@@ -56,6 +58,10 @@ public final class Bodies {
             return switch (p.currentToken()) {
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
                 case VALUE_STRING -> {
+                    if (p.getText().length() > MAX_DECIMAL_TEXT) {
+                        throw InvalidFormatException.from(p, "longer than " + MAX_DECIMAL_TEXT + " characters",
+                                clip(p.getText()), BigDecimal.class);
+                    }
                     try {
                         yield new BigDecimal(p.getText().trim());
                     } catch (NumberFormatException e) {
@@ -108,7 +114,54 @@ public final class Bodies {
                 throw Problem.invalid(field, clip(value), "printable characters only (no control characters)");
             }
         }
+        String deceptive = deceptive(value);
+        if (deceptive != null) {
+            throw Problem.invalid(field, escaped(clip(value)), "visible characters only: " + deceptive + " is refused");
+        }
         return value;
+    }
+
+    /**
+     * What makes a name show as something it is not, in the spirit of PRECIS (RFC 8264) and Unicode TR 39's identifier
+     * profile: an unpaired surrogate, a bidirectional control (U+202A-202E, U+2066-2069, U+200E/F, U+061C: the
+     * right-to-left override that makes "gpj.exe" read as "exe.jpg"), a line or paragraph separator, or an invisible
+     * format character (zero-width space and joiners, soft hyphen, BOM, tag characters). Null if none is present.
+     */
+    static String deceptive(String value) {
+        for (int i = 0; i < value.length(); ) {
+            char ch = value.charAt(i);
+            if (Character.isSurrogate(ch)) {
+                if (!Character.isHighSurrogate(ch) || i + 1 >= value.length()
+                        || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return "an unpaired surrogate at position " + i;
+                }
+            }
+            int cp = value.codePointAt(i);
+            int type = Character.getType(cp);
+            if (type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED) {
+                return String.format(java.util.Locale.ROOT, "U+%04X (%s) at position %d", cp,
+                        Character.getName(cp) == null ? "unassigned" : Character.getName(cp), i);
+            }
+            i += Character.charCount(cp);
+        }
+        return null;
+    }
+
+    /** A refused value as the problem shows it: anything invisible written as \\uXXXX, so the reader sees it. */
+    static String escaped(String value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            int type = Character.getType(ch);
+            if (Character.isSurrogate(ch) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.PRIVATE_USE) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
     }
 
     static int range(String field, Integer value, int min, int max, Integer dflt) {
@@ -124,13 +177,46 @@ public final class Bodies {
         return value;
     }
 
+    /** The instants a request may name: from the epoch to the end of year 9999 (so milliseconds never overflow). */
+    static final Instant MIN_INSTANT = Instant.EPOCH;
+    static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final String INSTANT_EXPECTED = "an ISO-8601 instant such as 2026-12-01T00:00:00Z, from "
+            + MIN_INSTANT + " to " + MAX_INSTANT;
+
     static long instant(String field, String value) {
-        required(field, value, "an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+        required(field, value, INSTANT_EXPECTED);
+        Instant t;
         try {
-            return Instant.parse(value).toEpochMilli();
+            t = Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw Problem.invalid(field, clip(value), "an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+            throw Problem.invalid(field, clip(value), INSTANT_EXPECTED);
         }
+        if (t.isBefore(MIN_INSTANT) || t.isAfter(MAX_INSTANT)) {
+            throw Problem.invalid(field, clip(value), INSTANT_EXPECTED);
+        }
+        return t.toEpochMilli();
+    }
+
+    /** Decimal strings longer than this are refused before they are parsed. */
+    static final int MAX_DECIMAL_TEXT = 64;
+
+    /**
+     * A decimal from {@code min} to {@code max} with at most {@code maxScale} decimals. Scale and precision are
+     * checked first, from the value's representation alone: 1e+999999999 or 1e-1000000000 cost a few bytes to send
+     * and gigabytes to print or compute with, so neither is printed, compared or rounded before it is refused.
+     */
+    static BigDecimal decimal(String field, BigDecimal value, BigDecimal min, BigDecimal max, int maxScale,
+                              String expected) {
+        required(field, value, expected);
+        int integerDigits = value.precision() - value.scale();
+        if (value.scale() > maxScale + 30 || value.scale() < -30 || integerDigits > max.precision() - max.scale() + 1) {
+            throw Problem.invalid(field, clip(value.toString()), expected);
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.scale() > maxScale || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw Problem.invalid(field, clip(value.toString()), expected);
+        }
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     static String clip(String s) {

@@ -112,7 +112,29 @@ public final class RequestJson {
             return "";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return withoutClassNames(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    private static final java.util.regex.Pattern CLASS_NAME =
+            java.util.regex.Pattern.compile("`?\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_]*)(?:\\$([A-Za-z0-9_$]+))?`?");
+
+    /**
+     * Jackson's messages name the Java types it parses into ("Cannot construct instance of
+     * `org.colossus.server.api.Bodies$SubmitJob`"): a caller learns nothing from them but our internals. Each is
+     * replaced by what it means on the wire.
+     */
+    static String withoutClassNames(String message) {
+        return CLASS_NAME.matcher(message).replaceAll(m -> {
+            String simple = m.group(2) != null ? m.group(2) : m.group(1);
+            return java.util.regex.Matcher.quoteReplacement(switch (simple) {
+                case "Integer", "Long", "Short", "BigInteger" -> "an integer";
+                case "String" -> "a string";
+                case "Boolean" -> "true or false";
+                case "BigDecimal", "Double", "Float", "Number" -> "a number";
+                case "List", "ArrayList", "Collection" -> "a list";
+                default -> "a JSON object";
+            });
+        });
     }
 
     private static String path(JsonMappingException e, String last) {

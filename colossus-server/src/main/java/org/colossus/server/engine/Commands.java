@@ -79,6 +79,17 @@ public final class Commands {
         }, (s, c) -> s.tenants().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
     }
 
+    /** Revokes one of a tenant's keys; a key of another tenant, or none, is "not found" alike. */
+    public static Command<List<String>> revokeTenantKey(String name, String keyId, boolean byOperator) {
+        String actor = byOperator ? OPERATOR : tenantActor(name);
+        return command((s, now) -> {
+            if (!s.hasTenant(name) || !s.tenantKeyIds(name).contains(keyId)) {
+                throw Problem.notFound("key", keyId);
+            }
+            return List.of(draft(new Payload.TenantKeyRevoked(name, keyId), actor, name));
+        }, (s, c) -> s.tenantKeyIds(name));
+    }
+
     /** A contract request after field checks; {@code gpuModel} is a catalog id. */
     public record ContractRequest(String tenant, JobClass jobClass, String gpuModel, int gpus, long startMillis,
                                   long endMillis, BigDecimal pricePerGpuHour) {

@@ -50,6 +50,13 @@ public sealed interface Payload {
         }
     }
 
+    /** A tenant's API key revoked (leaked or retired): refused from this entry on. */
+    record TenantKeyRevoked(String name, String keyId) implements Payload {
+        public String type() {
+            return "tenant.key-revoked";
+        }
+    }
+
     /** @param pricePerGpuHour a decimal string in the contract currency (USD), e.g. "2.10" */
     record ContractSigned(long id, String tenant, String jobClass, String gpuModel, int gpus, long startMillis,
                           long endMillis, String pricePerGpuHour) implements Payload {

@@ -162,6 +162,12 @@ public final class ControlState {
         return credentials.get(keyId);
     }
 
+    /** The ids of a tenant's valid API keys, sorted. */
+    public List<String> tenantKeyIds(String tenant) {
+        return credentials.values().stream().filter(c -> tenant.equals(c.tenant())).map(Credential::keyId).sorted()
+                .toList();
+    }
+
     public boolean hasOperatorKey() {
         return credentials.values().stream().anyMatch(Credential::operator);
     }
@@ -331,6 +337,10 @@ public final class ControlState {
             }
             case Payload.TenantKeyIssued k -> {
                 credentials.put(k.keyId(), new Credential(k.keyId(), k.name(), k.salt(), k.hash()));
+                yield List.of();
+            }
+            case Payload.TenantKeyRevoked k -> {
+                credentials.remove(k.keyId());
                 yield List.of();
             }
             case Payload.ContractSigned c -> {
