@@ -19,10 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import org.colossus.scheduler.JobClass;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.server.audit.AuditClient;
+import org.colossus.client.AuditClient;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.journal.JdbcStore;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.TenantVerifier;
 

@@ -13,7 +13,7 @@ import org.colossus.scheduler.JobClass;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
 import org.colossus.server.engine.Commands;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 
 /**
  * Cold-start benchmark: fills a data directory's journal with at least N entries of realistic traffic (submissions

@@ -15,7 +15,7 @@ import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.Scheduler;
 import org.colossus.scheduler.SchedulerConfig;
 import org.colossus.sim.EventCalendar;
-import org.colossus.sim.Fleets;
+import org.colossus.fleet.Fleets;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

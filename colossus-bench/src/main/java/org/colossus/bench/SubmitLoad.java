@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 
 /**
  * Load generator: sustained job submissions over loopback HTTP with durable commits, from N concurrent clients,

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.colossus.server.client.PlainHttp;
+import org.colossus.client.PlainHttp;
 import picocli.CommandLine.Option;
 
 /**

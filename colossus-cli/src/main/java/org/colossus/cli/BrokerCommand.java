@@ -6,14 +6,11 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -44,81 +41,6 @@ final class BrokerCommand {
     private BrokerCommand() {
     }
 
-    /** The broker over HTTP: /kbs/v0/auth, /kbs/v0/attest, /kbs/v0/resource/{repo}/{type}/{tag}; RFC 7807 errors. */
-    static final class Server implements AutoCloseable {
-        private static final String COOKIE = "kbs-session-id";
-        private final HttpServer http;
-        private final KeyBroker broker;
-
-        Server(KeyBroker broker, String host, int port) throws IOException {
-            this.broker = broker;
-            this.http = JdkHttp.start(host, port, "/kbs/v0/", this::handle, "colossus-broker");
-        }
-
-        String url() {
-            return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort();
-        }
-
-        private void handle(HttpExchange ex) throws IOException {
-            try (ex) {
-                String path = ex.getRequestURI().getPath();
-                String method = ex.getRequestMethod();
-                try {
-                    if (path.equals("/kbs/v0/auth") && method.equals("POST")) {
-                        KeyBroker.Challenge c = broker.auth(body(ex));
-                        ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + c.sessionId() + "; Path=/kbs; HttpOnly");
-                        Map<String, Object> out = new LinkedHashMap<>();
-                        out.put("nonce", c.nonce());
-                        out.put("extra-params", "");
-                        JdkHttp.reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(out));
-                    } else if (path.equals("/kbs/v0/attest") && method.equals("POST")) {
-                        String token = broker.attest(cookie(ex), body(ex));
-                        JdkHttp.reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(Map.of("token", token)));
-                    } else if (path.startsWith("/kbs/v0/resource/") && method.equals("GET")) {
-                        String resource = path.substring("/kbs/v0/resource/".length());
-                        JdkHttp.reply(ex, 200, "application/json", JSONObjectUtils.toJSONString(broker.resource(cookie(ex), resource)));
-                    } else {
-                        throw new KeyBroker.Refused(404, "NotFound", method + " " + path + " is not a KBS endpoint");
-                    }
-                } catch (KeyBroker.Refused r) {
-                    problem(ex, r.status(), r.type(), r.getMessage());
-                } catch (RuntimeException e) {
-                    problem(ex, 500, "InternalError", "the broker failed: " + e.getClass().getSimpleName());
-                }
-            }
-        }
-
-        private static String body(HttpExchange ex) throws IOException {
-            return new String(ex.getRequestBody().readNBytes(4 << 20), StandardCharsets.UTF_8);
-        }
-
-        private static String cookie(HttpExchange ex) {
-            for (String h : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
-                for (String part : h.split(";")) {
-                    String p = part.trim();
-                    if (p.startsWith(COOKIE + "=")) {
-                        return p.substring(COOKIE.length() + 1);
-                    }
-                }
-            }
-            return null;
-        }
-
-        private static void problem(HttpExchange ex, int status, String type, String detail) throws IOException {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("type", "https://github.com/confidential-containers/kbs/errors/" + type);
-            p.put("title", type);
-            p.put("status", status);
-            p.put("detail", detail);
-            JdkHttp.reply(ex, status, "application/problem+json", JSONObjectUtils.toJSONString(p));
-        }
-
-        @Override
-        public void close() {
-            http.stop(0);
-        }
-    }
-
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Run the tenant's key broker: releases a resource only to a workload whose evidence satisfies",
                     "the policy, as a JWE to the workload's key; every release and refusal goes to --log."})
@@ -147,14 +69,14 @@ final class BrokerCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (Server s = start(this)) {
+            try (BrokerServer s = start(this)) {
                 System.out.println("key broker listening on " + s.url() + " (KBS protocol " + KeyBroker.PROTOCOL + ")");
                 ServeCommand.runUntilTerminated(s);
             }
             return 0;
         }
 
-        static Server start(Serve o) throws IOException {
+        static BrokerServer start(Serve o) throws IOException {
             ReleasePolicy p;
             try {
                 p = ReleasePolicy.parse(Files.readString(o.policy));
@@ -182,7 +104,7 @@ final class BrokerCommand {
                     : GpuEvidence.certificates(Files.readString(o.nvidiaRoot)).get(0);
             KeyBroker broker = new KeyBroker(p, secrets, ca, root, null, InstantSource.system(), new SecureRandom(),
                     new BrokerLog(o.log, InstantSource.system()), Duration.ofMinutes(5), Duration.ofMinutes(30));
-            return new Server(broker, o.host, o.port);
+            return new BrokerServer(broker, o.host, o.port);
         }
     }
 

@@ -56,7 +56,7 @@ public final class Colossus {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean expected = e instanceof FleetException || e instanceof PerfException || e instanceof SchedulerException
                     || e instanceof SimException || e instanceof CliException
-                    || e instanceof org.colossus.server.ServerException || e instanceof org.colossus.trust.TrustException;
+                    || e instanceof org.colossus.server.error.ServerException || e instanceof org.colossus.trust.TrustException;
             err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             if (root.verbose || !expected) {
                 if (!root.verbose) {

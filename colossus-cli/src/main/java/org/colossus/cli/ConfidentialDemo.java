@@ -64,12 +64,12 @@ final class ConfidentialDemo {
     /**
      * Runs the walk-through and returns the tenant's broker, left running for the user to try (closed by the caller).
      */
-    static BrokerCommand.Server run(String url, String tenant, String tenantToken, String gpu, int gpus, Path dir,
+    static BrokerServer run(String url, String tenant, String tenantToken, String gpu, int gpus, Path dir,
                                     PrintWriter out) throws IOException {
         return new ConfidentialDemo(dir, url, tenant, tenantToken, out).run(gpu, gpus);
     }
 
-    private BrokerCommand.Server run(String gpu, int gpus) throws IOException {
+    private BrokerServer run(String gpu, int gpus) throws IOException {
         Files.createDirectories(dir);
         // The tenant's side: a keyset under a passphrase only the tenant (and its broker) holds.
         byte[] secret = new byte[24];
@@ -92,7 +92,7 @@ final class ConfidentialDemo {
         serve.log = dir.resolve("broker.log");
         serve.host = "127.0.0.1";
         serve.port = 0;
-        BrokerCommand.Server broker = BrokerCommand.Serve.start(serve);
+        BrokerServer broker = BrokerCommand.Serve.start(serve);
         try {
             walk(gpu, gpus, broker.url(), resource);
             return broker;

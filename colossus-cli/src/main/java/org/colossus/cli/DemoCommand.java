@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults().withDataDir(dataDir).withListen("127.0.0.1", port).withFleet(fleet)
                 .withSpeed(speed);
         ColossusServer server = ColossusServer.start(config, new PrintStream(System.out, true, StandardCharsets.UTF_8));
-        BrokerCommand.Server broker = null;
+        BrokerServer broker = null;
         try {
             Files.writeString(dataDir.resolve(MARKER), "created by colossus demo; the next demo replaces this directory\n");
             Map<String, String> keys = seed(server.url(), server.operatorToken(), server.config().fleet(), out);
@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void closeQuietly(BrokerCommand.Server broker) {
+    private static void closeQuietly(BrokerServer broker) {
         if (broker != null) {
             broker.close();
         }

@@ -11,6 +11,7 @@ import org.colossus.fleet.FleetSummary;
 import org.colossus.fleet.GpuModel;
 import org.colossus.fleet.NodeType;
 import org.colossus.fleet.Precision;
+import org.colossus.fleet.Fleets;
 import org.colossus.fleet.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ final class FleetCommand {
                     "FLEET is a preset name (colossus1, colossus2) or a path to a fleet YAML file "
                             + "(format: docs/fleet-format.md)."})
     static final class Show implements Runnable {
-        @Parameters(paramLabel = "FLEET", description = "Preset name or fleet YAML file.")
+        @Parameters(paramLabel = "FLEET", description = "Preset name, fleet YAML file, or uniform:HOSTSxGPUS.")
         String fleet;
 
         @picocli.CommandLine.Mixin
@@ -42,7 +43,7 @@ final class FleetCommand {
 
         @Override
         public void run() {
-            FleetSummary summary = FleetSummary.of(Fleet.build(Presets.resolve(fleet, Catalog.standard())));
+            FleetSummary summary = FleetSummary.of(Fleets.resolve(fleet, Catalog.standard()));
             PrintWriter out = spec.commandLine().getOut();
             out.println(output.json() ? Json.write(summary) : FleetText.render(summary));
         }
@@ -146,6 +147,19 @@ final class FleetCommand {
         private static String rate(GpuModel g, Precision p) {
             var v = g.denseTflops(p);
             return v.isPresent() ? FleetText.number(v.getAsDouble(), v.getAsDouble() < 10 ? 2 : 1) : "-";
+        }
+    }
+
+    /**
+     * A preset name, a fleet file or {@code uniform:HOSTSxGPUS}, as every command takes it; a refusal names the option
+     * ({@code --fleet}) the value came from.
+     */
+    static Fleet resolve(String option, String value) {
+        try {
+            return Fleets.resolve(value, Catalog.standard());
+        } catch (org.colossus.fleet.FleetException e) {
+            // A uniform:HxG form's refusal quotes only the value; the option's name tells where it came from.
+            throw value.startsWith("uniform:") ? new CliException(option + " " + e.getMessage()) : e;
         }
     }
 }

@@ -211,7 +211,7 @@ final class SealCommands {
             try {
                 Sealer.context(context);
             } catch (TrustException e) {
-                throw new CliException(e.getMessage());
+                throw new CliException("--" + e.getMessage());
             }
             TenantKeyset k = keys.open();
             long t0 = System.nanoTime();
@@ -361,6 +361,8 @@ final class SealCommands {
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "unsealed %d shard(s), %d bytes, of %s into %s in"
                         + " %.2f s (%.0f MB/s); every shard matched the manifest%n", m.shards().size(), bytes, m.context(),
                         out, s, bytes / 1e6 / s);
+            } catch (Sealer.OutputExists e) {
+                throw new CliException(e.getMessage() + " (--force)");
             } catch (TrustException e) {
                 throw new CliException(e.getMessage());
             } catch (IOException e) {
@@ -374,7 +376,7 @@ final class SealCommands {
             String hash = manifestSha256(manifest);
             String run = m.context().substring(0, m.context().lastIndexOf('/') + 1);
             // Everything committed so far into a checkpoint first: the audit endpoint serves what a checkpoint covers.
-            new org.colossus.server.audit.AuditClient(api.baseUrl(), api.token(), 1).checkpoint();
+            new org.colossus.client.AuditClient(api.baseUrl(), api.token(), 1).checkpoint();
             long after = 0;
             long mineAt = -1;
             long latestAt = -1;

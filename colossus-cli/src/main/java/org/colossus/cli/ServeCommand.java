@@ -9,7 +9,7 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

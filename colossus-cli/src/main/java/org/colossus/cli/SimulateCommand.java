@@ -17,8 +17,8 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
-import org.colossus.sim.FailureModel;
-import org.colossus.sim.Fleets;
+import org.colossus.fleet.FailureModel;
+import org.colossus.fleet.Fleets;
 import org.colossus.sim.Scenario;
 import org.colossus.sim.SimResult;
 import org.colossus.sim.Simulation;
@@ -173,7 +173,7 @@ final class SimulateCommand implements Runnable {
         Placement place = Placement.named(placement == null ? "first-fit" : placement);
         Isolation iso = Isolation.parse(isolation == null ? "none" : isolation);
         FailureModel failureModel = failureModel(failures == null ? "off" : failures);
-        Fleet f = Fleets.resolve(fleet, Catalog.standard());
+        Fleet f = FleetCommand.resolve("--fleet", fleet);
         Workload w = WorkloadReader.read(workload);
         List<Simulation> runs = new ArrayList<>();
         for (QueuePolicy p : policyList) {

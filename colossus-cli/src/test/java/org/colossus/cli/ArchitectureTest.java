@@ -36,6 +36,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void serverPackages_haveNoCycles() {
+        ArchitectureRules.serverPackagesFreeOfCycles("org.colossus").check(PRODUCTION);
+    }
+
+    @Test
+    void cycleRule_fixtureWithACycle_isReported() {
+        EvaluationResult result = ArchitectureRules.serverPackagesFreeOfCycles(FIXTURE_ROOT).evaluate(FIXTURES);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().toString()).contains("server.alpha").contains("server.beta");
+    }
+
+    @Test
     void coreRule_fixtureImportingPicocli_isReported() {
         EvaluationResult result = ArchitectureRules.coreHasNoInfrastructure(FIXTURE_ROOT).evaluate(FIXTURES);
         assertThat(result.hasViolation()).isTrue();

@@ -13,7 +13,7 @@ import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.JdbcStore;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

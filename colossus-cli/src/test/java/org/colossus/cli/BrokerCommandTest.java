@@ -36,7 +36,7 @@ class BrokerCommandTest {
         opts.log = dir.resolve("broker.log");
         opts.host = "127.0.0.1";
         opts.port = 0;
-        try (BrokerCommand.Server broker = BrokerCommand.Serve.start(opts)) {
+        try (BrokerServer broker = BrokerCommand.Serve.start(opts)) {
             URI uri = URI.create(broker.url());
             java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
             try {
@@ -88,7 +88,7 @@ class BrokerCommandTest {
         opts.log = dir.resolve("broker.log");
         opts.host = "127.0.0.1";
         opts.port = 0;
-        try (BrokerCommand.Server broker = BrokerCommand.Serve.start(opts)) {
+        try (BrokerServer broker = BrokerCommand.Serve.start(opts)) {
             // The confidential job: attests with a fleet GPU, receives the passphrase, seals its checkpoint.
             Path fetched = dir.resolve("job/pass");
             Files.createDirectories(fetched.getParent());

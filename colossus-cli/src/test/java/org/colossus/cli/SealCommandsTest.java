@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.colossus.fleet.FailureModel;
 
 /** keys, seal and unseal through the command line, as a tenant would run them. */
 class SealCommandsTest {
@@ -134,7 +135,7 @@ class SealCommandsTest {
     void sealRecord_thenUnsealCheckLog_catchesARollback() throws Exception {
         var server = org.colossus.server.ColossusServer.start(org.colossus.server.ServerConfig.defaults().withDataDir(
                 dir.resolve("data")).withListen("127.0.0.1", 0).withFleet("uniform:4x8")
-                .withFailures(org.colossus.sim.FailureModel.OFF), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                .withFailures(FailureModel.OFF), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         try (server) {
             String url = server.url();
             var created = run("tenant", "create", "lab-a", "--url", url, "--token", server.operatorToken());

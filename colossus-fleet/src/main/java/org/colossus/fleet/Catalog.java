@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.colossus.fleet.internal.Resources;
-import org.colossus.fleet.internal.Unit;
-import org.colossus.fleet.internal.YamlNode;
+import org.colossus.fleet.config.Resources;
+import org.colossus.fleet.config.Unit;
+import org.colossus.fleet.config.YamlNode;
 
 /**
  * The hardware catalog: GPU models, node types and NICs, each figure with its source. The standard

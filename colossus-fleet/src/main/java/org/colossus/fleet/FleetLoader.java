@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.colossus.fleet.internal.Unit;
-import org.colossus.fleet.internal.YamlNode;
+import org.colossus.fleet.config.Unit;
+import org.colossus.fleet.config.YamlNode;
 
 /**
  * Reads fleet files (format: docs/fleet-format.md) into a {@link FleetSpec}. Every rejection names

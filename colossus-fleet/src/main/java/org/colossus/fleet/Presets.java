@@ -3,7 +3,7 @@ package org.colossus.fleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.colossus.fleet.internal.Resources;
+import org.colossus.fleet.config.Resources;
 
 /** The fleets shipped with Colossus, and the one way to turn "a preset name or a file" into a fleet. */
 public final class Presets {

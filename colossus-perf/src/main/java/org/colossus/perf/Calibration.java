@@ -2,8 +2,8 @@ package org.colossus.perf;
 
 import java.util.Map;
 import java.util.TreeMap;
-import org.colossus.fleet.internal.Resources;
-import org.colossus.fleet.internal.YamlNode;
+import org.colossus.fleet.config.Resources;
+import org.colossus.fleet.config.YamlNode;
 
 /**
  * The few fitted constants of the performance model (calibration.yaml; refit with

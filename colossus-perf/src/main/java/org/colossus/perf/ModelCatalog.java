@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.colossus.fleet.internal.Resources;
-import org.colossus.fleet.internal.YamlNode;
+import org.colossus.fleet.config.Resources;
+import org.colossus.fleet.config.YamlNode;
 
 /** Well-known models (models.yaml, each with its public source) and the reader for user model files. */
 public final class ModelCatalog {

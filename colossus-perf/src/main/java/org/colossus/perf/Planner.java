@@ -24,7 +24,7 @@ public final class Planner {
         THROUGHPUT, COST, TIME;
 
         public static Objective parse(String text) {
-            return org.colossus.fleet.internal.Keys.parse(values(), Objective::key, text, "objective", PerfException::new);
+            return org.colossus.fleet.config.Keys.parse(values(), Objective::key, text, "objective", PerfException::new);
         }
 
         public String key() {

@@ -1,7 +1,7 @@
 package org.colossus.perf;
 
 import java.util.Locale;
-import org.colossus.fleet.internal.Keys;
+import org.colossus.fleet.config.Keys;
 import org.colossus.fleet.Precision;
 
 /**

@@ -1,7 +1,7 @@
 package org.colossus.scheduler;
 
 import java.util.Locale;
-import org.colossus.fleet.internal.Keys;
+import org.colossus.fleet.config.Keys;
 
 /**
  * The unit two tenants never share. An invariant, not a preference: a placement that would put a second

@@ -1,7 +1,7 @@
 package org.colossus.scheduler;
 
 import java.util.Locale;
-import org.colossus.fleet.internal.Keys;
+import org.colossus.fleet.config.Keys;
 
 /** Which queued job may start. */
 public enum QueuePolicy {

@@ -24,7 +24,8 @@ import org.colossus.server.journal.JdbcStore;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
-import org.colossus.sim.Fleets;
+import org.colossus.fleet.Fleets;
+import org.colossus.server.error.ServerException;
 
 /**
  * The live control plane: opens the store, replays the journal into the state, starts the engine with the
@@ -32,6 +33,7 @@ import org.colossus.sim.Fleets;
  * operator token.
  */
 public final class ColossusServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ColossusServer.class);
     private final ServerConfig config;
     private final Store store;
     private final Engine engine;
@@ -162,8 +164,8 @@ public final class ColossusServer implements AutoCloseable {
             audit.close();
             throw new ServerException("start-up failed: " + e.getMessage(), e);
         }
-        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), config.clock(),
-                audit, store);
+        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), audit,
+                store);
         apiRef[0] = api;
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -278,7 +280,7 @@ public final class ColossusServer implements AutoCloseable {
             try {
                 Snapshots.save(store, last.snapshot()); // the next start replays nothing
             } catch (RuntimeException e) {
-                System.err.println("colossus: final snapshot failed (the journal is intact): " + e.getMessage());
+                LOG.warn("final snapshot failed (the journal is intact): {}", e.getMessage());
             }
         }
         store.close();

@@ -11,7 +11,8 @@ import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
-import org.colossus.sim.Fleets;
+import org.colossus.fleet.Fleets;
+import org.colossus.server.error.ServerException;
 
 /** Rebuilds the control-plane state from a store: the journal's first entry says which fleet and configuration. */
 public final class Replay {

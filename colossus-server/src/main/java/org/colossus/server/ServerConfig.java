@@ -5,7 +5,8 @@ import java.security.SecureRandom;
 import java.time.InstantSource;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
+import org.colossus.server.error.ServerException;
 
 /**
  * How to run the control plane.
@@ -35,6 +36,15 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         if (snapshotEvery < 0) {
             throw new ServerException("snapshot interval " + snapshotEvery + ": expected >= 0 (0 = never)");
         }
+    }
+
+    /** Every setting but secrets: the database password, given apart or in the URL, is shown as ***. */
+    @Override
+    public String toString() {
+        return "ServerConfig[dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? null : org.colossus.server.journal.JdbcStore.redact(dbUrl)) + ", dbUser=" + dbUser + ", dbPassword="
+                + (dbPassword == null ? null : "***") + ", host=" + host + ", port=" + port + ", fleet=" + fleet
+                + ", policy=" + policy + ", placement=" + placement + ", isolation=" + isolation + ", speed=" + speed
+                + ", failures=" + failures + ", seed=" + seed + ", snapshotEvery=" + snapshotEvery + "]";
     }
 
     /** Defaults: H2 in ./colossus-data, loopback:8080, colossus2 at speed 60, fair policy, node isolation. */

@@ -2,7 +2,7 @@ package org.colossus.server;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 
 /**
  * A bare entry point for running the server without the CLI (crash tests start it as a separate process):

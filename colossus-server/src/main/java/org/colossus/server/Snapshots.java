@@ -17,6 +17,7 @@ import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
 import org.colossus.server.state.StateSnapshot;
+import org.colossus.server.error.ServerException;
 
 /**
  * Periodic snapshots of the projection so that start-up replays only the journal's tail. The engine copies the state
@@ -25,6 +26,7 @@ import org.colossus.server.state.StateSnapshot;
  * does not check out is ignored and the journal is replayed from the start.
  */
 public final class Snapshots implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Snapshots.class);
     private final Store store;
     private final int every;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -52,7 +54,7 @@ public final class Snapshots implements AutoCloseable {
                 try {
                     save(store, s);
                 } catch (RuntimeException e) {
-                    System.err.println("colossus: snapshot at entry " + s.seq() + " failed (the journal is intact): " + e);
+                    LOG.warn("snapshot at entry {} failed (the journal is intact)", s.seq(), e);
                 } finally {
                     writing = false;
                 }

@@ -13,7 +13,7 @@ import org.colossus.trust.Checkpoint;
 import org.colossus.trust.Hashes;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.ProofVerifier;
-import org.colossus.server.audit.AuditClient;
+import org.colossus.client.AuditClient;
 import org.colossus.trust.SignedNote;
 import org.colossus.trust.TenantVerifier;
 import org.colossus.trust.TrustException;

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.colossus.fleet.Catalog;
-import org.colossus.server.audit.AuditClient;
+import org.colossus.client.AuditClient;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;

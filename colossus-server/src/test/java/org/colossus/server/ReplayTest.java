@@ -12,10 +12,11 @@ import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
 import org.colossus.server.state.JournalDivergedException;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.colossus.fleet.Fleets;
 
 /**
  * The journal is the source of truth: after live operation (submissions, cancellations, drains, contract ends,
@@ -114,7 +115,7 @@ class ReplayTest {
         Entry forged = new Entry(placed.seq(), placed.timeMillis(), placed.type(), placed.actor(), placed.tenant(),
                 placed.payload().replace("\"nodes\":[0,1]", "\"nodes\":[14,15]"));
         assertThat(forged.payload()).isNotEqualTo(placed.payload());
-        var fleet = org.colossus.sim.Fleets.resolve("uniform:16x8", Catalog.standard());
+        var fleet = Fleets.resolve("uniform:16x8", Catalog.standard());
         ControlState state = new ControlState(fleet, schedulerConfig);
         assertThatThrownBy(() -> {
             for (Entry e : entries) {

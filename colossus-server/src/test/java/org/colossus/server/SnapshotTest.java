@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.colossus.fleet.Catalog;
 import org.colossus.server.journal.Store;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 
 /** Servers for tests: a small fleet, a manual clock at real speed, failures off unless asked. */
 final class TestServers {

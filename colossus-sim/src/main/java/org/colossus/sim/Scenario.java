@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
-import org.colossus.fleet.internal.YamlNode;
+import org.colossus.fleet.config.YamlNode;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
+import org.colossus.fleet.Fleets;
+import org.colossus.fleet.FailureModel;
+import org.colossus.perf.JobSpeed;
 
 /**
  * A simulation scenario (format: docs/simulator.md#scenario-files): the fleet, tenants and their reserved

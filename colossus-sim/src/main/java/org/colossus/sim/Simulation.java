@@ -12,6 +12,8 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.JobSpec;
 import org.colossus.scheduler.Scheduler;
 import org.colossus.scheduler.SchedulerConfig;
+import org.colossus.fleet.FailureModel;
+import org.colossus.perf.JobSpeed;
 
 /**
  * Replays a workload through the scheduler core on a virtual clock. At each instant the simulator applies every
@@ -321,7 +323,7 @@ public final class Simulation {
                     runOverhead[job] = restarts[job] > 0 || preempted[job] > 0 ? failures.restartSeconds() : 0;
                     int profile = w.speedProfileOf()[job];
                     runSpeed[job] = profile < 0 || speed == null ? 1
-                            : speed.factor(w.speedProfiles().get(profile), profile, p.allocation());
+                            : speed.factor(w.speedProfiles().get(profile), profile, p.allocation().nodes());
                     calendar.push(now + runOverhead[job] + remaining(job) / runSpeed[job], FINISH, job, epoch[job]);
                     racks[job] = distinct(p.allocation(), true);
                     pods[job] = distinct(p.allocation(), false);

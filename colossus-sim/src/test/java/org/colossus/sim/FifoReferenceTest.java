@@ -12,6 +12,7 @@ import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.colossus.fleet.Fleets;
 
 /**
  * data/bench/fifo-reference (a test resource): exact FIFO/first-fit semantics, expected results to the printed

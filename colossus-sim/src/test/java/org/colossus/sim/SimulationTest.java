@@ -21,6 +21,8 @@ import org.colossus.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.colossus.fleet.Fleets;
+import org.colossus.fleet.FailureModel;
 
 class SimulationTest {
     private static final Catalog CATALOG = Catalog.standard();
@@ -232,13 +234,6 @@ class SimulationTest {
         assertThat(w.durationSeconds()).containsExactly(300.0, 480.0);
         assertThat(w.jobClass()).containsExactly(JobClass.PREEMPTIBLE, JobClass.ON_DEMAND);
         assertThat(w.tenants()).containsExactly("LS", "BE");
-    }
-
-    @Test
-    void fleets_uniformSpec_isValidated() {
-        assertThat(Fleets.resolve("uniform:100x8", CATALOG).gpuCount()).isEqualTo(800);
-        assertThatThrownBy(() -> Fleets.resolve("uniform:100", CATALOG))
-                .hasMessage("--fleet 'uniform:100': expected uniform:HOSTSxGPUS with positive whole numbers, e.g. uniform:12500x8");
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
-import org.colossus.server.Problem;
+import org.colossus.server.error.Problem;
 
 /** Request bodies, and the field checks every one of them goes through before it reaches a command. */
 public final class Bodies {

@@ -3,7 +3,6 @@ package org.colossus.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.sse.SseClient;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

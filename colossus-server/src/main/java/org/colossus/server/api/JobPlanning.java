@@ -17,9 +17,8 @@ import org.colossus.perf.PerfModel;
 import org.colossus.perf.Recompute;
 import org.colossus.perf.Sharding;
 import org.colossus.perf.TrainingPrecision;
-import org.colossus.server.Problem;
-import org.colossus.sim.JobSpeed;
-import org.colossus.sim.SimException;
+import org.colossus.server.error.Problem;
+import org.colossus.perf.JobSpeed;
 
 /**
  * A job given as model + tokens: the planner turns it into a duration (time-to-train at nominal speed) on the
@@ -54,7 +53,7 @@ final class JobPlanning {
                     JobSpeed.Profile p = speed.profile(model, gpus, tokens);
                     return new Planned(millis(p.nominalSeconds()), p.estimate().config().describe());
                 }
-            } catch (SimException | PerfException e) {
+            } catch (PerfException e) {
                 throw Problem.invalid("gpus", gpus, "a GPU count on which " + model.id() + " fits (" + e.getMessage() + ")");
             }
         }

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.util.stream.Collectors;
-import org.colossus.server.Problem;
+import org.colossus.server.error.Problem;
 
 /**
  * Strict JSON for request bodies: unknown fields, wrong types (a string where a number belongs, 1.5 for a count),

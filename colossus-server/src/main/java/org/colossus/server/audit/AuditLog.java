@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.colossus.server.ServerException;
+import org.colossus.server.error.ServerException;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
@@ -37,6 +37,7 @@ import org.colossus.trust.TrustException;
  * latest checkpoint, from the stored nodes.
  */
 public final class AuditLog implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
     private static final long CHECKPOINT_MILLIS = 1000;
     private static final long FLUSH_MILLIS = 250;
     private long lastFlushNanos;
@@ -528,7 +529,7 @@ public final class AuditLog implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                System.err.println("colossus: audit log stopped: " + e.getMessage());
+                LOG.error("audit log stopped: {}", e.getMessage(), e);
                 running = false;
             }
         }
@@ -781,13 +782,13 @@ public final class AuditLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            System.err.println("colossus: audit log integrator still busy after 120 s; the next start integrates the rest");
+            LOG.warn("audit log integrator still busy after 120 s; the next start integrates the rest");
             return;
         }
         try {
             awaitWrite();
         } catch (RuntimeException e) {
-            System.err.println("colossus: audit log close: " + e.getMessage());
+            LOG.warn("audit log close: {}", e.getMessage());
         }
         // What the integrator had not taken yet: integrate it now so the stored tree matches the journal.
         List<Entry> rest = new ArrayList<>();
@@ -800,7 +801,7 @@ public final class AuditLog implements AutoCloseable {
             awaitWrite();
             checkpoint();
         } catch (RuntimeException e) {
-            System.err.println("colossus: audit log close: " + e.getMessage());
+            LOG.warn("audit log close: {}", e.getMessage());
         }
         writer.shutdown();
     }

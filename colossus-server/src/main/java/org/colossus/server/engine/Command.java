@@ -7,7 +7,7 @@ import org.colossus.server.state.ControlState;
 
 /**
  * A request to change the state. {@link #decide} validates it against the current state and returns the entries to
- * journal (throwing {@link org.colossus.server.Problem} if it is refused; nothing changes then); {@link #result}
+ * journal (throwing {@link org.colossus.server.error.Problem} if it is refused; nothing changes then); {@link #result}
  * builds the reply once they are committed.
  */
 public interface Command<R> {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.JobState;
-import org.colossus.server.Problem;
+import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.state.ControlState;

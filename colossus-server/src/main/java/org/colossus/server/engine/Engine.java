@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.colossus.scheduler.JobState;
-import org.colossus.server.Problem;
+import org.colossus.server.error.Problem;
 import org.colossus.server.dataplane.DataPlane;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Entry;
@@ -28,6 +28,7 @@ import org.colossus.server.state.ControlState;
  * ahead of the journal.
  */
 public final class Engine implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private static final int MAX_BATCH = 1024;
     private static final long POLL_MILLIS = 20;
 
@@ -183,7 +184,7 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             fatal = e;
             running = false;
-            System.err.println("colossus: engine stopped: " + e);
+            LOG.error("engine stopped", e);
             failAll();
             throw e;
         }
@@ -280,8 +281,7 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             // A bug applying entries: memory is ahead of the journal. This batch is not committed; the state is
             // rebuilt from the journal once the batch before it is.
-            System.err.println("colossus: batch rejected, state rebuilt from the journal: " + e);
-            e.printStackTrace();
+            LOG.error("batch rejected, state rebuilt from the journal", e);
             for (Write<?> w : writes) {
                 w.reply.completeExceptionally(Problem.unavailable("internal error; nothing was changed"));
             }
@@ -343,7 +343,7 @@ public final class Engine implements AutoCloseable {
             try {
                 store.append(a.entries);
             } catch (RuntimeException e) {
-                System.err.println("colossus: commit failed, state rebuilt from the journal: " + e.getMessage());
+                LOG.error("commit failed, state rebuilt from the journal: {}", e.getMessage());
                 a.fail(Problem.unavailable("the journal could not be written; nothing was changed"));
                 throw e;
             }

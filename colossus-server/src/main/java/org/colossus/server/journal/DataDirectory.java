@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.colossus.server.ServerException;
+import org.colossus.server.error.ServerException;
 
 /** The server's data directory and the files in it, kept to their owner (a security review's finding). */
 public final class DataDirectory {

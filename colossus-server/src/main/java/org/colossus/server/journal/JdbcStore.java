@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.colossus.server.ServerException;
+import org.colossus.server.error.ServerException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -93,7 +93,8 @@ public final class JdbcStore implements Store {
         return new JdbcStore(ds, product + " (" + redact(jdbcUrl) + ")");
     }
 
-    private static String redact(String url) {
+    /** A JDBC URL with any password parameter replaced by ***. */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 

@@ -18,9 +18,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.sim.FailureModel;
+import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.Fleets;
 
 /** /openapi.json describes exactly the routes the router serves, and live responses fit its schemas. */
 class OpenApiTest {
@@ -47,8 +49,8 @@ class OpenApiTest {
             doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
                     .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
             // What the router really serves: a Javalin configured by the same resource, inspected.
-            ApiResource resource = new ApiResource(server.engine(), null, org.colossus.fleet.Catalog.standard(),
-                    org.colossus.sim.Fleets.resolve("uniform:4x8", org.colossus.fleet.Catalog.standard()), null, null, null);
+            ApiResource resource = new ApiResource(server.engine(), null, Catalog.standard(),
+                    Fleets.resolve("uniform:4x8", Catalog.standard()), null, null);
             Javalin app = Javalin.create(resource::register);
             Set<String> served = app.unsafe.internalRouter.allHttpHandlers().stream()
                     .filter(h -> !h.endpoint.method.name().matches("BEFORE|AFTER|BEFORE_MATCHED|AFTER_MATCHED|HEAD|OPTIONS"))

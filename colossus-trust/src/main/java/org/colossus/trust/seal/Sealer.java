@@ -29,6 +29,13 @@ public final class Sealer {
     private Sealer() {
     }
 
+    /** A plaintext file is already where a shard would go (and overwriting was not asked for). */
+    public static final class OutputExists extends TrustException {
+        OutputExists(String message) {
+            super(message);
+        }
+    }
+
     /** What the manifest records for one shard. */
     public record Shard(String name, long plaintextBytes, String ciphertextSha256, int keyId, String associatedData) {
     }
@@ -169,10 +176,10 @@ public final class Sealer {
                 base = in.toAbsolutePath().getParent();
                 files = java.util.List.of(in.toAbsolutePath());
             } else {
-                throw new TrustException("--in " + in + ": no such file or directory");
+                throw new TrustException("input " + in + ": no such file or directory");
             }
             if (files.isEmpty()) {
-                throw new TrustException("--in " + in + ": no files to seal");
+                throw new TrustException("input " + in + ": no files to seal");
             }
             for (Path f : files) {
                 String name = base.relativize(f).toString().replace(java.io.File.separatorChar, '/');
@@ -206,8 +213,8 @@ public final class Sealer {
         if (!overwrite) {
             for (Shard s : manifest.shards()) {
                 if (Files.exists(out.resolve(s.name()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    throw new TrustException(out.resolve(s.name()) + " exists; unsealing never replaces a file unless"
-                            + " told to (--force)");
+                    throw new OutputExists(out.resolve(s.name()) + " exists; unsealing never replaces a file unless"
+                            + " told to");
                 }
             }
         }
@@ -284,7 +291,7 @@ public final class Sealer {
     /** Checks a context of the form tenant/run/step. */
     public static String context(String context) {
         if (context == null || !CONTEXT.matcher(context).matches()) {
-            throw new TrustException("--context '" + context + "': expected tenant/run/step (letters, digits, . _ -)");
+            throw new TrustException("context '" + context + "': expected tenant/run/step (letters, digits, . _ -)");
         }
         return context;
     }

@@ -1,4 +1,4 @@
-package org.colossus.fleet.internal;
+package org.colossus.fleet.config;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;

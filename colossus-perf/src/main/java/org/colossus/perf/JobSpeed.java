@@ -1,4 +1,4 @@
-package org.colossus.sim;
+package org.colossus.perf;
 
 import java.util.HashMap;
 import java.util.List;
@@ -6,15 +6,6 @@ import java.util.Map;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
 import org.colossus.fleet.GpuModel;
-import org.colossus.perf.Calibration;
-import org.colossus.perf.Estimate;
-import org.colossus.perf.Goodput;
-import org.colossus.perf.HardwareSlice;
-import org.colossus.perf.ModelSpec;
-import org.colossus.perf.PerfModel;
-import org.colossus.perf.Planner;
-import org.colossus.perf.Prices;
-import org.colossus.perf.TrainingPrecision;
 
 /**
  * Job speed from the planner. A training job given as model + tokens on N GPUs runs the planner's best
@@ -42,7 +33,7 @@ public final class JobSpeed {
         this.catalog = catalog;
     }
 
-    /** @throws SimException if no configuration of the model fits on that many GPUs */
+    /** @throws PerfException if no configuration of the model fits on that many GPUs */
     public Profile profile(ModelSpec model, int gpus, double tokens) {
         String key = model.id() + "@" + gpus + "@" + tokens;
         Profile cached = profiles.get(key);
@@ -57,7 +48,7 @@ public final class JobSpeed {
                 model.defaultBatchTokens(), model.seqLen(), precision, Planner.Objective.THROUGHPUT, 1,
                 Prices.defaultUsdPerGpuHour(gpu.id()), 1.2, Goodput.LLAMA3_DEFAULTS));
         if (r.best().isEmpty()) {
-            throw new SimException("model " + model.id() + " has no configuration that fits on " + gpus + " x "
+            throw new PerfException("model " + model.id() + " has no configuration that fits on " + gpus + " x "
                     + gpu.name() + " (" + r.evaluated() + " evaluated)");
         }
         Profile p = new Profile(model, hw, r.best().get(0).estimate(), tokens);
@@ -65,12 +56,15 @@ public final class JobSpeed {
         return p;
     }
 
-    /** Throughput on this placement relative to inside one pod (1 for a job within one pod). */
-    double factor(Profile p, int profileIndex, org.colossus.scheduler.Allocation a) {
+    /**
+     * Throughput on the placement {@code nodes} relative to inside one pod (1 for a job within one pod).
+     * {@code profileIndex} keys the cache: the caller's index of {@code p}.
+     */
+    public double factor(Profile p, int profileIndex, int[] nodes) {
         double oversubscription = 1;
         int firstPod = -1;
         boolean spans = false;
-        for (int node : a.nodes()) {
+        for (int node : nodes) {
             int pod = fleet.podOfRack(fleet.rackOfNode(node));
             if (firstPod < 0) {
                 firstPod = pod;

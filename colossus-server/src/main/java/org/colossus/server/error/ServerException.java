@@ -1,4 +1,4 @@
-package org.colossus.server;
+package org.colossus.server.error;
 
 /** A failure of the server that is not a client's fault (storage, start-up, configuration). */
 public class ServerException extends RuntimeException {

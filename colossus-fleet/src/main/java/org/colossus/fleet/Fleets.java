@@ -1,17 +1,9 @@
-package org.colossus.sim;
+package org.colossus.fleet;
 
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.colossus.fleet.Catalog;
-import org.colossus.fleet.Facility;
-import org.colossus.fleet.Fleet;
-import org.colossus.fleet.FleetSpec;
-import org.colossus.fleet.NodeType;
-import org.colossus.fleet.PodGroup;
-import org.colossus.fleet.Presets;
-import org.colossus.fleet.RackGroup;
 
 /** A fleet from a preset name, a fleet file, or {@code uniform:HOSTSxGPUS} (identical hosts, no topology). */
 public final class Fleets {
@@ -24,7 +16,7 @@ public final class Fleets {
         if (text.startsWith("uniform:")) {
             Matcher m = UNIFORM.matcher(text);
             if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
-                throw new SimException("--fleet '" + text + "': expected uniform:HOSTSxGPUS with positive whole numbers,"
+                throw new FleetException("'" + text + "': expected uniform:HOSTSxGPUS with positive whole numbers,"
                         + " e.g. uniform:12500x8");
             }
             return uniform(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), catalog);
@@ -38,7 +30,7 @@ public final class Fleets {
      */
     public static Fleet uniform(int hosts, int gpusPerHost, Catalog catalog) {
         if ((long) hosts * gpusPerHost > (1L << 24)) {
-            throw new SimException("uniform fleet of " + hosts + " x " + gpusPerHost + " GPUs is larger than 16,777,216 GPUs");
+            throw new FleetException("uniform fleet of " + hosts + " x " + gpusPerHost + " GPUs is larger than 16,777,216 GPUs");
         }
         var gpu = catalog.requireGpu("h100-sxm-80gb");
         NodeType host = new NodeType("uniform-" + gpusPerHost, "uniform host of " + gpusPerHost + " GPUs", gpu,

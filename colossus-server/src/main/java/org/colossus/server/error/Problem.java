@@ -1,4 +1,4 @@
-package org.colossus.server;
+package org.colossus.server.error;
 
 /**
  * A request the server refuses, with what an RFC 9457 problem document needs: the HTTP status, a short title, and

@@ -1,4 +1,4 @@
-package org.colossus.server.client;
+package org.colossus.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

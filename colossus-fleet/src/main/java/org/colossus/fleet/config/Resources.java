@@ -1,4 +1,4 @@
-package org.colossus.fleet.internal;
+package org.colossus.fleet.config;
 
 import java.io.IOException;
 import java.io.InputStream;

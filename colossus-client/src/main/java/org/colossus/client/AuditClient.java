@@ -1,4 +1,4 @@
-package org.colossus.server.audit;
+package org.colossus.client;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.colossus.server.client.PlainHttp;
 import org.colossus.trust.TenantVerifier;
 import org.colossus.trust.TrustException;
 

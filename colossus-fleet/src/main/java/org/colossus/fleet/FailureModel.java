@@ -1,4 +1,4 @@
-package org.colossus.sim;
+package org.colossus.fleet;
 
 /**
  * Node failures as a Poisson process, repairs as exponential delays, and what an interruption costs a job.
@@ -20,7 +20,7 @@ public record FailureModel(boolean enabled, double interruptionsPerGpuHour, doub
 
     public FailureModel {
         if (interruptionsPerGpuHour < 0 || meanRepairSeconds <= 0 || restartSeconds < 0 || checkpointIntervalSeconds <= 0) {
-            throw new SimException("failure model: interruptions per GPU-hour >= 0, repair > 0 s, restart >= 0 s and"
+            throw new FleetException("failure model: interruptions per GPU-hour >= 0, repair > 0 s, restart >= 0 s and"
                     + " checkpoint interval > 0 s expected");
         }
     }

@@ -1,0 +1,67 @@
+package org.colossus.server.api;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.colossus.fleet.Catalog;
+import org.colossus.server.audit.AuditLog;
+import org.colossus.server.engine.Command;
+import org.colossus.server.engine.Engine;
+import org.colossus.server.error.Problem;
+import org.colossus.server.state.ControlState;
+
+/** What every route group reaches: the engine (commands and reads on its thread), the catalog and the audit log. */
+final class ApiContext {
+    private static final long TIMEOUT_SECONDS = 30;
+    private final Engine engine;
+    private final Catalog catalog;
+    private final AuditLog audit;
+
+    ApiContext(Engine engine, Catalog catalog, AuditLog audit) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.audit = audit;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    AuditLog audit() {
+        if (audit == null) {
+            throw Problem.unavailable("the audit log is not running");
+        }
+        return audit;
+    }
+
+    <R> R write(Command<R> command) {
+        return await(engine.submit(command));
+    }
+
+    <R> R read(Function<ControlState, R> query) {
+        return await(engine.read(query));
+    }
+
+    private static <R> R await(CompletableFuture<R> f) {
+        try {
+            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw Problem.unavailable("the control plane did not answer within " + TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("interrupted");
+        }
+    }
+
+}

@@ -1,0 +1,65 @@
+package org.colossus.server.api;
+
+import static org.colossus.server.api.Requests.*;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Health, readiness, metrics, the OpenAPI document and who-am-I. */
+final class ServiceRoutes extends RouteGroup {
+    private final Metrics metrics;
+    private final EventHub events;
+    private final java.util.function.BooleanSupplier ready;
+    private final java.util.function.Supplier<List<Route>> allRoutes;
+
+    ServiceRoutes(ApiContext api, Metrics metrics, EventHub events, java.util.function.BooleanSupplier ready,
+                  java.util.function.Supplier<List<Route>> allRoutes) {
+        super(api);
+        this.metrics = metrics;
+        this.events = events;
+        this.ready = ready;
+        this.allRoutes = allRoutes;
+    }
+
+    @Override
+    List<Route> routes() {
+        List<Route> r = new ArrayList<>();
+        r.add(new Route("GET", "/healthz", Route.Role.PUBLIC, 200, "Liveness: the process and its engine run.",
+                null, Health.class, Route.Shape.ONE, ctx -> health(ctx, engine.healthy())));
+        r.add(new Route("GET", "/readyz", Route.Role.PUBLIC, 200, "Readiness: the journal is replayed and requests are served.",
+                null, Health.class, Route.Shape.ONE, ctx -> health(ctx, ready.getAsBoolean() && engine.healthy())));
+        r.add(new Route("GET", "/metrics", Route.Role.OPERATOR, 200, "Prometheus metrics (text format 0.0.4), for the"
+                + " operator's token only: tenant counts, submission rates and queue depth are no business of a rival.",
+                null, null, Route.Shape.TEXT, this::metrics));
+        r.add(new Route("GET", "/openapi.json", Route.Role.PUBLIC, 200, "This API as an OpenAPI 3.1 document.",
+                null, null, Route.Shape.TEXT, ctx -> ctx.contentType("application/json").result(OpenApi.document(allRoutes.get()))));
+        r.add(new Route("GET", "/api/v1/whoami", Route.Role.ANY, 200, "Who the bearer token belongs to.",
+                null, WhoAmI.class, Route.Shape.ONE, ctx -> {
+                    Principal p = principal(ctx);
+                    json(ctx, 200, new WhoAmI(p.operator() ? "operator" : "tenant", p.tenant()));
+                }));
+        return r;
+    }
+
+    record Health(String status) {
+    }
+
+    record WhoAmI(String role, String tenant) {
+    }
+
+    private static void health(Context ctx, boolean ok) {
+        json(ctx, ok ? 200 : 503, new Health(ok ? "ok" : "unavailable"));
+    }
+
+    private void metrics(Context ctx) {
+        Metrics.Gauges g = read(s -> {
+            var f = s.fleetView(engine.now());
+            return new Metrics.Gauges(f.gpus(), f.allocatedGpus(), f.downGpus(), f.queuedJobs(), f.runningJobs(),
+                    s.tenants().size(), s.lastSeq(), engine.commits(), engine.backlog(), engine.secondsSinceLastCommit(),
+                    events.size());
+        });
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(g));
+    }
+
+}
