@@ -16,6 +16,11 @@ import org.colossus.fleet.Fleet;
  * {@link #apply}; a {@link Event.Tick} runs a scheduling pass and returns placements and preemptions, a
  * {@link Event.NodeFailed} returns the jobs it interrupted. No clock, no threads, no I/O: the simulator and the
  * live server drive the same object.
+ *
+ * <p>Over 500 lines on purpose, for now: the queues, the fair-share order, EASY reservations, preemption and the
+ * snapshot all read and write the same job records and cluster state within one pass, and splitting them would
+ * expose those internals to each part. Placement is already apart ({@code Placement}: filters and weighers); a policy
+ * interface with one class per policy is the next step (docs/architecture.md).
  */
 public final class Scheduler {
     private final SchedulerConfig config;

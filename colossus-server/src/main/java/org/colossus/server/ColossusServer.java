@@ -3,11 +3,7 @@ package org.colossus.server;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.colossus.fleet.Catalog;
@@ -199,13 +195,7 @@ public final class ColossusServer implements AutoCloseable {
 
     static void writeOwnerOnly(Path file, String text) {
         try {
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            DataDirectory.writeOwnerOnly(file, text);
         } catch (IOException e) {
             throw new ServerException("cannot write " + file + ": " + e.getMessage(), e);
         }

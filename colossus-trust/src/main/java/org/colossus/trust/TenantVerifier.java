@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * under the pinned log key, its consistency with the checkpoint seen before (kept in a {@link State}), the inclusion
  * of every own entry since then (each opened: its body and its node leaves' holder commitments), and the exclusivity
  * of every node the tenant held. Every failure is named; nothing is trusted that the proofs do not show.
+
+ * <p>Over 500 lines: one verification run with one state (pages read, proofs checked, per-node exclusivity), each
+ * check a method of its own; a tenant runs and reasons about it as one unit.
  */
 public final class TenantVerifier {
     /** What the log serves (the server's audit endpoints, or a test double playing a dishonest operator). */

@@ -1,15 +1,9 @@
 package org.colossus.server.audit;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +29,11 @@ import org.colossus.trust.TrustException;
  * writes the new nodes, node leaves and holdings in one transaction every 250 ms, and signs a C2SP checkpoint with
  * the log's Ed25519 key at least every second while entries arrive. Proofs are served for any tree size up to the
  * latest checkpoint, from the stored nodes.
+
+ * <p>Over 500 lines: the integrator, its write-behind thread, the tile frontier and cache, the node-leaf holdings and
+ * the read side all work on one tree under one discipline (the integrator alone appends; readers see only what a
+ * signed checkpoint covers). The key files are {@link AuditKeys}, the tile layout {@code MerkleTiles}; separating the
+ * read side and the node-leaf tracker is the next step (docs/architecture.md).
  */
 public final class AuditLog implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
@@ -264,30 +263,8 @@ public final class AuditLog implements AutoCloseable {
      * tree, then integrates the journal entries the tree does not have yet.
      */
     public static AuditLog open(Store store, Path dataDir, SecureRandom random, long journalSeq) {
-        Path keyFile = dataDir.resolve("audit.key");
-        NoteKey.Signer key;
-        byte[] secret;
-        Path secretFile = dataDir.resolve("audit.secret");
-        try {
-            if (Files.exists(secretFile)) {
-                secret = java.util.Base64.getDecoder().decode(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
-            } else {
-                secret = new byte[32];
-                random.nextBytes(secret);
-                writeOwnerOnly(secretFile, java.util.Base64.getEncoder().encodeToString(secret));
-            }
-            if (Files.exists(keyFile)) {
-                key = NoteKey.parseSigner(Files.readString(keyFile, StandardCharsets.UTF_8).trim());
-            } else {
-                String origin = "colossus.log/" + HexFormat.of().formatHex(random.generateSeed(8));
-                key = NoteKey.generate(origin, random);
-                writeOwnerOnly(keyFile, key.encode());
-            }
-            Files.writeString(dataDir.resolve("audit.vkey"), key.verifier().encode() + "\n", StandardCharsets.UTF_8);
-        } catch (IOException | TrustException | IllegalArgumentException e) {
-            throw new ServerException("audit log key " + keyFile + ": " + e.getMessage(), e);
-        }
-        AuditLog log = new AuditLog(store, key, key.name(), secret);
+        AuditKeys keys = AuditKeys.load(dataDir, random);
+        AuditLog log = new AuditLog(store, keys.signer(), keys.signer().name(), keys.openingSecret());
         if (log.integratedSeq > journalSeq) {
             throw new ServerException("the audit log covers " + log.integratedSeq + " journal entries but the journal only has "
                     + journalSeq + ": the journal was truncated");
@@ -306,16 +283,6 @@ public final class AuditLog implements AutoCloseable {
         log.checkpoint();
         log.thread.start();
         return log;
-    }
-
-    private static void writeOwnerOnly(Path file, String text) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /** Integrates and writes the nodes at once (start-up, shutdown). */

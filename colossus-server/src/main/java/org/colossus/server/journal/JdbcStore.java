@@ -15,6 +15,11 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * The journal in a relational database: H2 in a file by default, PostgreSQL in production. Schema by Flyway
  * ({@code db/migration/<vendor>}), access by JDBI, connections by HikariCP.
+ *
+ * <p>Over 500 lines: the journal, snapshots and the audit tables share one pool, the engine's writer connection and
+ * the SQL dialect switches (H2 point reads, PostgreSQL arrays); splitting {@code Store} into a journal, a snapshot and
+ * an audit store over one data source, with the test hooks ({@code tamper}, {@code truncateForTests}) in test
+ * fixtures, is the next step (docs/architecture.md).
  */
 public final class JdbcStore implements Store {
     private final HikariDataSource pool;

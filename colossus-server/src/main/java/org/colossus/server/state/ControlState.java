@@ -1,26 +1,17 @@
 package org.colossus.server.state;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.colossus.fleet.Fleet;
-import org.colossus.scheduler.Allocation;
+import org.colossus.ledger.Usage;
 import org.colossus.scheduler.Constraints;
 import org.colossus.scheduler.Decision;
 import org.colossus.scheduler.Event;
@@ -41,30 +32,33 @@ import org.colossus.server.journal.Payload;
  * what the core decides again is a {@link JournalDivergedException}.
  *
  * <p>Not thread-safe: one thread (the engine's) owns it. Only {@link #credential} may be read concurrently.
+
+ * <p>Over 500 lines: {@link #apply}'s exhaustive switch over every journal payload is most of it, and it must stay one
+ * method to stay one deterministic transition. The read side is {@code StateViews}, snapshots and the state hash are
+ * {@code StateCodec}, metering is the ledger's {@code Usage}.
  */
 public final class ControlState {
-    private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
 
-    private final Fleet fleet;
-    private final SchedulerConfig config;
-    private final Scheduler scheduler;
-    private long originMillis = Long.MIN_VALUE;
-    private long lastSeq;
-    private long lastTimeMillis = Long.MIN_VALUE;
-    private final Map<String, TenantRecord> tenants = new TreeMap<>();
-    private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
-    private final TreeMap<Long, ContractRecord> contracts = new TreeMap<>();
-    private final TreeMap<Long, JobRecord> jobs = new TreeMap<>();
-    private final Map<Integer, Set<Long>> jobsOnNode = new HashMap<>();
-    private final ArrayDeque<Payload> expected = new ArrayDeque<>();
-    private final Set<String> gpuModels;
+    final Fleet fleet;
+    final SchedulerConfig config;
+    final Scheduler scheduler;
+    long originMillis = Long.MIN_VALUE;
+    long lastSeq;
+    long lastTimeMillis = Long.MIN_VALUE;
+    final Map<String, TenantRecord> tenants = new TreeMap<>();
+    final Map<String, Credential> credentials = new ConcurrentHashMap<>();
+    final TreeMap<Long, ContractRecord> contracts = new TreeMap<>();
+    final TreeMap<Long, JobRecord> jobs = new TreeMap<>();
+    final Map<Integer, Set<Long>> jobsOnNode = new HashMap<>();
+    final ArrayDeque<Payload> expected = new ArrayDeque<>();
+    final Set<String> gpuModels;
+    private final StateViews views = new StateViews(this);
 
     /** A tenant and its running totals. */
     static final class TenantRecord {
         final String name;
         final long createdMillis;
-        final EnumMap<JobClass, long[]> gpuMillis = new EnumMap<>(JobClass.class);
-        final EnumMap<JobClass, BigDecimal> cost = new EnumMap<>(JobClass.class);
+        final Usage usage = new Usage();
         final List<Long> jobIds = new ArrayList<>();
         int completed;
 
@@ -120,7 +114,7 @@ public final class ControlState {
         this(fleet, config, new Scheduler(fleet, config));
     }
 
-    private ControlState(Fleet fleet, SchedulerConfig config, Scheduler scheduler) {
+    ControlState(Fleet fleet, SchedulerConfig config, Scheduler scheduler) {
         this.fleet = fleet;
         this.config = config;
         this.scheduler = scheduler;
@@ -480,8 +474,7 @@ public final class ControlState {
         long gpuMillis = (t - r.runStartMillis) * (long) r.spec.gpus();
         r.gpuMillis += gpuMillis;
         TenantRecord tr = tenants.get(r.tenant);
-        tr.gpuMillis.computeIfAbsent(r.jobClass, k -> new long[1])[0] += gpuMillis;
-        tr.cost.merge(r.jobClass, cost(gpuMillis, r.price), BigDecimal::add);
+        tr.usage.add(r.jobClass, gpuMillis, r.price);
         for (int n : r.nodes) {
             Set<Long> on = jobsOnNode.get(n);
             if (on != null) {
@@ -495,9 +488,6 @@ public final class ControlState {
         r.nodes = List.of();
     }
 
-    private static BigDecimal cost(long gpuMillis, BigDecimal pricePerGpuHour) {
-        return pricePerGpuHour.multiply(BigDecimal.valueOf(gpuMillis)).divide(MILLIS_PER_HOUR, 6, RoundingMode.HALF_EVEN);
-    }
 
     /** The price of the tenant's active contract for the job's class and GPU (the oldest), else its latest one. */
     private BigDecimal priceFor(JobRecord r) {
@@ -515,339 +505,78 @@ public final class ControlState {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Views
-
-    private static String iso(long millis) {
-        return millis < 0 ? null : Instant.ofEpochMilli(millis).toString();
-    }
+    // Views (StateViews)
 
     public List<Views.Tenant> tenants() {
-        List<Views.Tenant> out = new ArrayList<>();
-        for (TenantRecord t : tenants.values()) {
-            int active = 0;
-            for (ContractRecord c : contracts.values()) {
-                if (c.status == ContractStatus.ACTIVE && c.signed.tenant().equals(t.name)) {
-                    active++;
-                }
-            }
-            int running = 0;
-            int queued = 0;
-            for (long id : t.jobIds) {
-                JobState s = scheduler.job(id).state();
-                if (s == JobState.RUNNING || s == JobState.PREEMPTING) {
-                    running++;
-                } else if (s == JobState.QUEUED) {
-                    queued++;
-                }
-            }
-            out.add(new Views.Tenant(t.name, iso(t.createdMillis), active, running, queued, scheduler.usedGpus(t.name)));
-        }
-        return out;
+        return views.tenants();
     }
 
-    /** Contracts, all ({@code tenant} null) or one tenant's. */
     public List<Views.Contract> contracts(String tenant) {
-        List<Views.Contract> out = new ArrayList<>();
-        for (ContractRecord c : contracts.values()) {
-            if (tenant == null || c.signed.tenant().equals(tenant)) {
-                out.add(contractView(c));
-            }
-        }
-        return out;
+        return views.contracts(tenant);
     }
 
     public Views.Contract contract(long id) {
-        return contractView(contracts.get(id));
+        return views.contract(id);
     }
 
-    private Views.Contract contractView(ContractRecord c) {
-        Payload.ContractSigned s = c.signed;
-        return new Views.Contract(s.id(), s.tenant(), s.jobClass(), s.gpuModel(), s.gpus(), iso(s.startMillis()),
-                iso(c.endedMillis >= 0 ? Math.min(c.endedMillis, s.endMillis()) : s.endMillis()),
-                c.price.toPlainString(), c.status.name().toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * Jobs in id order: all ({@code tenant} null) or one tenant's, optionally in one state, ids after {@code afterId}.
-     */
     public Views.Page<Views.Job> jobs(String tenant, JobState state, long afterId, int limit) {
-        List<Views.Job> out = new ArrayList<>();
-        Iterable<Long> ids = tenant == null ? jobs.tailMap(afterId, false).keySet()
-                : tenants.get(tenant).jobIds.stream().filter(id -> id > afterId)::iterator;
-        Long next = null;
-        for (long id : ids) {
-            if (state != null && scheduler.job(id).state() != state) {
-                continue;
-            }
-            if (out.size() == limit) {
-                next = out.get(out.size() - 1).id();
-                break;
-            }
-            out.add(job(id));
-        }
-        return new Views.Page<>(out, next);
+        return views.jobs(tenant, state, afterId, limit);
     }
 
     public Views.Job job(long id) {
-        JobRecord r = jobs.get(id);
-        Scheduler.JobView v = scheduler.job(id);
-        Payload.JobSubmitted s = r.spec;
-        String pending = scheduler.pendingReason(id).map(x -> x.key()).orElse(null);
-        Views.Placement placement = null;
-        Allocation a = v.allocation();
-        if (a != null && (v.state() == JobState.RUNNING || v.state() == JobState.PREEMPTING)) {
-            Set<Integer> racks = new TreeSet<>();
-            Set<Integer> pods = new TreeSet<>();
-            List<String> first = new ArrayList<>();
-            for (int n : a.nodes()) {
-                int rack = fleet.rackOfNode(n);
-                racks.add(rack);
-                pods.add(fleet.podOfRack(rack));
-                if (first.size() < 4) {
-                    first.add(fleet.nodePath(n));
-                }
-            }
-            placement = new Views.Placement(a.totalGpus(), a.nodes().length, racks.size(), pods.size(), first);
-        }
-        long work = r.workDoneMillis;
-        return new Views.Job(s.id(), r.tenant, s.name(), s.gpuModel(), s.gpus(), s.jobClass(), s.priority(),
-                new Views.Constraints(s.withinPod(), s.maxRacks(), s.wholeRacks()), s.durationMillis() / 1000,
-                s.model() == null ? null : new Views.Plan(s.model(), s.tokens(), s.parallelism()),
-                v.state().name().toLowerCase(Locale.ROOT), pending, iso(r.submittedMillis),
-                iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000, r.restarts, r.failureReason,
-                s.confidentialComputing());
+        return views.job(id);
     }
 
-    /** Node states: free, partial, full, down, drained. */
     public String nodeState(int n) {
-        var c = scheduler.cluster();
-        if (c.isDown(n)) {
-            return "down";
-        }
-        if (c.isDrained(n)) {
-            return "drained";
-        }
-        int free = c.free(n);
-        return free == c.capacity(n) ? "free" : free == 0 ? "full" : "partial";
+        return views.nodeState(n);
     }
 
     public Views.Page<Views.Node> nodes(String state, int afterId, int limit) {
-        List<Views.Node> out = new ArrayList<>();
-        Long next = null;
-        for (int n = afterId + 1; n < fleet.nodeCount(); n++) {
-            if (state != null && !nodeState(n).equals(state)) {
-                continue;
-            }
-            if (out.size() == limit) {
-                next = (long) out.get(out.size() - 1).id();
-                break;
-            }
-            out.add(node(n));
-        }
-        return new Views.Page<>(out, next);
+        return views.nodes(state, afterId, limit);
     }
 
     public Views.Node node(int n) {
-        var c = scheduler.cluster();
-        Set<Long> on = jobsOnNode.getOrDefault(n, Set.of());
-        Set<String> holders = new TreeSet<>();
-        for (long id : on) {
-            holders.add(jobs.get(id).tenant);
-        }
-        return new Views.Node(n, fleet.nodePath(n), fleet.nodeType(n).gpu().id(), c.capacity(n), c.free(n), nodeState(n),
-                List.copyOf(on), List.copyOf(holders));
+        return views.node(n);
     }
 
     public Views.Fleet fleetView(long nowMillis) {
-        var c = scheduler.cluster();
-        long downGpus = 0;
-        int down = 0;
-        int drained = 0;
-        for (int n = 0; n < fleet.nodeCount(); n++) {
-            if (c.isDown(n)) {
-                down++;
-                downGpus += c.capacity(n);
-            }
-            if (c.isDrained(n)) {
-                drained++;
-            }
-        }
-        long gpus = fleet.gpuCount();
-        return new Views.Fleet(fleet.name(), List.copyOf(gpuModels), fleet.podCount(), fleet.rackCount(),
-                fleet.nodeCount(), gpus, scheduler.allocatedGpus(), downGpus, down, drained,
-                gpus == 0 ? 0 : (double) scheduler.allocatedGpus() / gpus, scheduler.queuedJobs(),
-                scheduler.runningJobs(), iso(nowMillis), lastSeq);
+        return views.fleetView(nowMillis);
     }
 
     public int queuedJobs() {
-        return scheduler.queuedJobs();
+        return views.queuedJobs();
     }
 
     public int runningJobs() {
-        return scheduler.runningJobs();
+        return views.runningJobs();
     }
 
     public long allocatedGpus() {
-        return scheduler.allocatedGpus();
+        return views.allocatedGpus();
     }
 
-    /** A tenant's usage up to {@code nowMillis}, running jobs metered to that instant. */
     public Views.Usage usage(String tenant, long nowMillis) {
-        TenantRecord t = tenants.get(tenant);
-        EnumMap<JobClass, long[]> millis = new EnumMap<>(JobClass.class);
-        EnumMap<JobClass, BigDecimal> cost = new EnumMap<>(JobClass.class);
-        t.gpuMillis.forEach((k, v) -> millis.put(k, new long[] {v[0]}));
-        cost.putAll(t.cost);
-        int running = 0;
-        int queued = 0;
-        for (long id : t.jobIds) {
-            JobRecord r = jobs.get(id);
-            JobState s = scheduler.job(id).state();
-            if (s == JobState.QUEUED) {
-                queued++;
-            }
-            if (r.runStartMillis >= 0) {
-                running++;
-                long gm = Math.max(0, nowMillis - r.runStartMillis) * (long) r.spec.gpus();
-                millis.computeIfAbsent(r.jobClass, k -> new long[1])[0] += gm;
-                cost.merge(r.jobClass, cost(gm, r.price), BigDecimal::add);
-            }
-        }
-        List<Views.ClassUsage> byClass = new ArrayList<>();
-        long totalMillis = 0;
-        BigDecimal total = BigDecimal.ZERO;
-        for (JobClass jc : JobClass.values()) {
-            long m = millis.containsKey(jc) ? millis.get(jc)[0] : 0;
-            BigDecimal cst = cost.getOrDefault(jc, BigDecimal.ZERO);
-            totalMillis += m;
-            total = total.add(cst);
-            byClass.add(new Views.ClassUsage(jc.key(), m / 3.6e6, cst.setScale(2, RoundingMode.HALF_EVEN).toPlainString()));
-        }
-        return new Views.Usage(tenant, iso(nowMillis), totalMillis / 3.6e6,
-                total.setScale(2, RoundingMode.HALF_EVEN).toPlainString(), "USD", byClass, scheduler.usedGpus(tenant),
-                running, queued, t.completed);
+        return views.usage(tenant, nowMillis);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Snapshots
+    // Snapshots and the state hash (StateCodec)
 
     /** The state as values; only between batches (no decision is awaiting its entry). */
     public StateSnapshot snapshot() {
-        if (!expected.isEmpty()) {
-            throw new IllegalStateException("snapshot in the middle of a batch: decision " + expected.peek().type() + " pending");
-        }
-        List<StateSnapshot.Tenant> ts = new ArrayList<>();
-        for (TenantRecord t : tenants.values()) {
-            Map<String, Long> ms = new TreeMap<>();
-            t.gpuMillis.forEach((k, v) -> ms.put(k.key(), v[0]));
-            Map<String, String> cs = new TreeMap<>();
-            t.cost.forEach((k, v) -> cs.put(k.key(), v.toPlainString()));
-            ts.add(new StateSnapshot.Tenant(t.name, t.createdMillis, t.completed, ms, cs));
-        }
-        List<StateSnapshot.Contract> cs = new ArrayList<>();
-        for (ContractRecord c : contracts.values()) {
-            cs.add(new StateSnapshot.Contract(c.signed, c.status.name(), c.endedMillis, c.endReason));
-        }
-        List<StateSnapshot.Job> js = new ArrayList<>(jobs.size());
-        for (JobRecord r : jobs.values()) {
-            js.add(new StateSnapshot.Job(r.spec, r.tenant, r.submittedMillis, r.runStartMillis, r.lastStartMillis,
-                    r.endedMillis, r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis, r.price.toPlainString(),
-                    r.restarts, r.nodes, r.failureReason));
-        }
-        return new StateSnapshot(lastSeq, lastTimeMillis, originMillis, ts, new ArrayList<>(new TreeMap<>(credentials).values()),
-                cs, js, scheduler.snapshot());
+        return StateCodec.snapshot(this);
     }
 
     /** A state equal to the one that took {@code s}. */
     public static ControlState restore(Fleet fleet, SchedulerConfig config, StateSnapshot s) {
-        ControlState c = new ControlState(fleet, config, Scheduler.restore(fleet, config, s.scheduler()));
-        c.lastSeq = s.seq();
-        c.lastTimeMillis = s.timeMillis();
-        c.originMillis = s.originMillis();
-        for (StateSnapshot.Tenant t : s.tenants()) {
-            TenantRecord r = new TenantRecord(t.name(), t.createdMillis());
-            r.completed = t.completed();
-            t.gpuMillis().forEach((k, v) -> r.gpuMillis.put(JobClass.parse(k), new long[] {v}));
-            t.cost().forEach((k, v) -> r.cost.put(JobClass.parse(k), new BigDecimal(v)));
-            c.tenants.put(t.name(), r);
-        }
-        for (Credential cr : s.credentials()) {
-            c.credentials.put(cr.keyId(), cr);
-        }
-        for (StateSnapshot.Contract x : s.contracts()) {
-            ContractRecord r = new ContractRecord(x.signed());
-            r.status = ContractStatus.valueOf(x.status());
-            r.endedMillis = x.endedMillis();
-            r.endReason = x.endReason();
-            c.contracts.put(x.signed().id(), r);
-        }
-        for (StateSnapshot.Job j : s.jobs()) {
-            JobRecord r = new JobRecord(j.spec(), j.tenant(), j.submittedMillis());
-            r.runStartMillis = j.runStartMillis();
-            r.lastStartMillis = j.lastStartMillis();
-            r.endedMillis = j.endedMillis();
-            r.workDoneMillis = j.workDoneMillis();
-            r.workAtRunStartMillis = j.workAtRunStartMillis();
-            r.gpuMillis = j.gpuMillis();
-            r.price = new BigDecimal(j.price());
-            r.restarts = j.restarts();
-            r.nodes = List.copyOf(j.nodes());
-            r.failureReason = j.failureReason();
-            c.jobs.put(j.spec().id(), r);
-            c.tenants.get(r.tenant).jobIds.add(j.spec().id());
-            if (r.runStartMillis >= 0) {
-                for (int n : r.nodes) {
-                    c.jobsOnNode.computeIfAbsent(n, k -> new TreeSet<>()).add(j.spec().id());
-                }
-            }
-        }
-        return c;
+        return StateCodec.restore(fleet, config, s);
     }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Hash
 
     /**
      * SHA-256 over a canonical dump of the whole state (tenants, contracts, jobs with their metering, the scheduler
      * core's snapshot). Equal hashes after live operation and after a cold replay prove replay reproduces the state.
      */
     public String stateHash() {
-        Map<String, Object> dump = new LinkedHashMap<>();
-        dump.put("origin", originMillis);
-        dump.put("seq", lastSeq);
-        dump.put("time", lastTimeMillis);
-        List<Object> ts = new ArrayList<>();
-        for (TenantRecord t : tenants.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", t.name);
-            m.put("created", t.createdMillis);
-            m.put("completed", t.completed);
-            Map<String, Object> use = new TreeMap<>();
-            t.gpuMillis.forEach((k, v) -> use.put(k.key(), v[0]));
-            t.cost.forEach((k, v) -> use.put(k.key() + ".cost", v.toPlainString()));
-            m.put("usage", use);
-            ts.add(m);
-        }
-        dump.put("tenants", ts);
-        dump.put("credentials", new TreeMap<>(credentials));
-        List<Object> cs = new ArrayList<>();
-        for (ContractRecord c : contracts.values()) {
-            cs.add(List.of(c.signed, c.status.name(), c.endedMillis, String.valueOf(c.endReason)));
-        }
-        dump.put("contracts", cs);
-        List<Object> js = new ArrayList<>();
-        for (JobRecord r : jobs.values()) {
-            js.add(List.of(r.spec, r.tenant, r.submittedMillis, r.runStartMillis, r.lastStartMillis, r.endedMillis,
-                    r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis, r.price.toPlainString(), r.restarts, r.nodes,
-                    String.valueOf(r.failureReason)));
-        }
-        dump.put("jobs", js);
-        dump.put("scheduler", scheduler.snapshot());
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(Canonical.json(dump).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StateCodec.stateHash(this);
     }
 }
