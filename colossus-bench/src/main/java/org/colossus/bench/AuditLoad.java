@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.colossus.scheduler.JobClass;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.client.AuditClient;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.journal.JdbcStore;
@@ -51,7 +52,8 @@ public final class AuditLoad {
             }
         }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        ServerConfig config = ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1", 0).withFleet("colossus2")
+        ServerConfig config = ServerConfig.defaults().withAdmission(AdmissionPolicy.UNLIMITED).withDataDir(dir)
+                .withListen("127.0.0.1", 0).withFleet("colossus2")
                 .withSpeed(3600).withFailures(FailureModel.DEFAULT);
         if (db != null) {
             config = config.withDb(db, null, null);

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.colossus.scheduler.JobClass;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.engine.Commands;
 import org.colossus.fleet.FailureModel;
 
@@ -41,7 +42,8 @@ public final class JournalFill {
             }
         }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        ServerConfig config = ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1", 0).withFleet("colossus2")
+        ServerConfig config = ServerConfig.defaults().withAdmission(AdmissionPolicy.UNLIMITED).withDataDir(dir)
+                .withListen("127.0.0.1", 0).withFleet("colossus2")
                 .withSpeed(3600).withFailures(FailureModel.DEFAULT);
         if (db != null) {
             config = config.withDb(db, null, null);

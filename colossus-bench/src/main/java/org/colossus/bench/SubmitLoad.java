@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.fleet.FailureModel;
 
 /**
@@ -49,8 +50,9 @@ public final class SubmitLoad {
             }
         }
         Path dir = Files.createTempDirectory("colossus-load");
-        ServerConfig config = ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1", 0).withFleet(fleet)
-                .withSpeed(1).withFailures(FailureModel.OFF);
+        // The server's own throughput is measured here, not its admission limits (FloodLoad measures those).
+        ServerConfig config = ServerConfig.defaults().withAdmission(AdmissionPolicy.UNLIMITED).withDataDir(dir)
+                .withListen("127.0.0.1", 0).withFleet(fleet).withSpeed(1).withFailures(FailureModel.OFF);
         if (db != null) {
             if (truncate) {
                 try (var s = org.colossus.server.journal.JdbcStore.open(db, null, null)) {
@@ -150,7 +152,7 @@ public final class SubmitLoad {
                 all[total - 1] / 1e6, errors.get());
     }
 
-    private static String send(HttpClient http, String url, String token, String body) throws Exception {
+    static String send(HttpClient http, String url, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
         if (body != null) {
             b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));

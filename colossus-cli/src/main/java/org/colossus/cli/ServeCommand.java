@@ -9,6 +9,8 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
+import org.colossus.server.state.AdmissionLimits;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.fleet.FailureModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +59,40 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated fleet's failures (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--max-queued-jobs", defaultValue = "10000", paramLabel = "N",
+            description = "Default admission limit: jobs one tenant may have queued (default: ${DEFAULT-VALUE}).")
+    int maxQueuedJobs;
+
+    @Option(names = "--submit-rate", defaultValue = "50", paramLabel = "PER_SECOND",
+            description = "Default admission limit: job submissions per second per tenant (default: ${DEFAULT-VALUE}).")
+    int submitRate;
+
+    @Option(names = "--submit-burst", defaultValue = "200", paramLabel = "N",
+            description = "Default admission limit: submissions a tenant may make at once (default: ${DEFAULT-VALUE}).")
+    int submitBurst;
+
+    @Option(names = "--request-rate", defaultValue = "500", paramLabel = "PER_SECOND",
+            description = "Default admission limit: requests of any kind per second per tenant (default: ${DEFAULT-VALUE}).")
+    int requestRate;
+
+    @Option(names = "--request-burst", defaultValue = "1000", paramLabel = "N",
+            description = "Default admission limit: requests a tenant may make at once (default: ${DEFAULT-VALUE}).")
+    int requestBurst;
+
+    @Option(names = "--max-queued-jobs-total", defaultValue = "100000", paramLabel = "N",
+            description = "Jobs queued in the whole control plane, all tenants together (default: ${DEFAULT-VALUE}).")
+    int maxQueuedJobsTotal;
+
+    AdmissionPolicy admission() {
+        try {
+            return new AdmissionPolicy(new AdmissionLimits(maxQueuedJobs, submitRate, submitBurst, requestRate, requestBurst),
+                    maxQueuedJobsTotal);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("admission limits: " + e.getMessage() + " (--max-queued-jobs, --submit-rate,"
+                    + " --submit-burst, --request-rate, --request-burst, --max-queued-jobs-total)");
+        }
+    }
+
     ServerConfig config() {
         boolean fail = switch (failures) {
             case "on" -> true;
@@ -64,7 +100,8 @@ final class ServeCommand implements Callable<Integer> {
             default -> throw new CliException("--failures " + failures + ": expected on or off");
         };
         ServerConfig c = ServerConfig.defaults().withDataDir(dataDir).withListen(host, port).withFleet(fleet)
-                .withSpeed(speed).withFailures(fail ? FailureModel.DEFAULT : FailureModel.OFF).withSeed(seed);
+                .withSpeed(speed).withFailures(fail ? FailureModel.DEFAULT : FailureModel.OFF).withSeed(seed)
+                .withAdmission(admission());
         c = c.withScheduling(QueuePolicy.parse(policy), c.placement(), Isolation.parse(isolation));
         if (db != null) {
             String user = dbUser != null ? dbUser : System.getenv("COLOSSUS_DB_USER");

@@ -34,6 +34,8 @@ public final class Scheduler {
     private final List<String> tenants = new ArrayList<>();
     private int[] reservedQuota = new int[8];
     private long[] usedGpus = new long[8];
+    /** Queued jobs per tenant id: what an admission limit on queued jobs counts. */
+    private int[] queuedByTenant = new int[8];
     private long[] usedReserved = new long[8];
     /** Running (and preempting) jobs by expected end; O(log n) updates. */
     private final TreeSet<JobRecord> runningByEnd = new TreeSet<>(Comparator
@@ -178,6 +180,7 @@ public final class Scheduler {
         if (t == reservedQuota.length) {
             reservedQuota = java.util.Arrays.copyOf(reservedQuota, t * 2);
             usedGpus = java.util.Arrays.copyOf(usedGpus, t * 2);
+            queuedByTenant = java.util.Arrays.copyOf(queuedByTenant, t * 2);
             usedReserved = java.util.Arrays.copyOf(usedReserved, t * 2);
         }
         return t;
@@ -234,6 +237,7 @@ public final class Scheduler {
     private void enqueue(JobRecord r, boolean front) {
         r.state = JobState.QUEUED;
         queued++;
+        queuedByTenant[r.tenant]++;
         if (config.policy() == QueuePolicy.FAIR) {
             queueOf(r).add(r);
         } else if (front) {
@@ -245,6 +249,7 @@ public final class Scheduler {
 
     private void dequeue(JobRecord r) {
         queued--;
+        queuedByTenant[r.tenant]--;
         if (config.policy() == QueuePolicy.FAIR) {
             if (!inFairPass) {
                 queueOf(r).remove(r);
@@ -749,12 +754,14 @@ public final class Scheduler {
             for (SchedulerSnapshot.Job j : snapshot.jobs()) {
                 if (j.state() == JobState.QUEUED) {
                     s.queued++;
+                    s.queuedByTenant[byId.get(j.spec().id()).tenant]++;
                     s.queueOf(byId.get(j.spec().id())).add(byId.get(j.spec().id()));
                 }
             }
         } else {
             for (long id : snapshot.queueOrder()) {
                 s.queued++;
+                s.queuedByTenant[byId.get(id).tenant]++;
                 s.queue.addLast(byId.get(id));
             }
         }
@@ -834,6 +841,12 @@ public final class Scheduler {
     public int reservedGpus(String tenant) {
         Integer t = tenantIds.get(tenant);
         return t == null ? 0 : reservedQuota[t];
+    }
+
+    /** Jobs of {@code tenant} waiting in the queue (0 for a tenant the core has not seen). */
+    public int queuedJobs(String tenant) {
+        Integer t = tenantIds.get(tenant);
+        return t == null ? 0 : queuedByTenant[t];
     }
 
     public long usedGpus(String tenant) {

@@ -161,7 +161,7 @@ public final class ColossusServer implements AutoCloseable {
             throw new ServerException("start-up failed: " + e.getMessage(), e);
         }
         ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), audit,
-                store);
+                store, config.admission(), config.clock());
         apiRef[0] = api;
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;

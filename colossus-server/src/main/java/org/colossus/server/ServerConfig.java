@@ -7,6 +7,7 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.fleet.FailureModel;
 import org.colossus.server.error.ServerException;
+import org.colossus.server.state.AdmissionPolicy;
 
 /**
  * How to run the control plane.
@@ -23,7 +24,7 @@ import org.colossus.server.error.ServerException;
 public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port,
                            String fleet, QueuePolicy policy, String placement, Isolation isolation, double speed,
                            FailureModel failures, long seed, InstantSource clock, SecureRandom keyRandom,
-                           int snapshotEvery) {
+                           int snapshotEvery, AdmissionPolicy admission) {
     public static final String DEFAULT_FLEET = "colossus2";
 
     public ServerConfig {
@@ -32,6 +33,9 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         }
         if (port < 0 || port > 65535) {
             throw new ServerException("--port " + port + ": expected 0 (any free port) to 65535");
+        }
+        if (admission == null) {
+            throw new ServerException("admission limits: required");
         }
         if (snapshotEvery < 0) {
             throw new ServerException("snapshot interval " + snapshotEvery + ": expected >= 0 (0 = never)");
@@ -44,14 +48,15 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         return "ServerConfig[dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? null : org.colossus.server.journal.JdbcStore.redact(dbUrl)) + ", dbUser=" + dbUser + ", dbPassword="
                 + (dbPassword == null ? null : "***") + ", host=" + host + ", port=" + port + ", fleet=" + fleet
                 + ", policy=" + policy + ", placement=" + placement + ", isolation=" + isolation + ", speed=" + speed
-                + ", failures=" + failures + ", seed=" + seed + ", snapshotEvery=" + snapshotEvery + "]";
+                + ", failures=" + failures + ", seed=" + seed + ", snapshotEvery=" + snapshotEvery + ", admission=" + admission
+                + "]";
     }
 
     /** Defaults: H2 in ./colossus-data, loopback:8080, colossus2 at speed 60, fair policy, node isolation. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("colossus-data"), null, null, null, "127.0.0.1", 8080, null, QueuePolicy.FAIR,
                 "topology", Isolation.NODE, 60, FailureModel.DEFAULT, 1, InstantSource.system(), new SecureRandom(),
-                100_000);
+                100_000, AdmissionPolicy.DEFAULTS);
     }
 
     /** Every field, mutable: each {@code with...} copies the record into one, changes a field, and builds. */
@@ -72,6 +77,7 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         InstantSource clock;
         SecureRandom keyRandom;
         int snapshotEvery;
+        AdmissionPolicy admission;
 
         Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -90,11 +96,12 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
             clock = c.clock;
             keyRandom = c.keyRandom;
             snapshotEvery = c.snapshotEvery;
+            admission = c.admission;
         }
 
         ServerConfig build() {
             return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                    speed, failures, seed, clock, keyRandom, snapshotEvery);
+                    speed, failures, seed, clock, keyRandom, snapshotEvery, admission);
         }
     }
 
@@ -121,6 +128,11 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
             b.host = host;
             b.port = port;
         });
+    }
+
+    /** Every tenant's default admission limits and the fleet's ceiling on queued jobs. */
+    public ServerConfig withAdmission(AdmissionPolicy admission) {
+        return with(b -> b.admission = admission);
     }
 
     public ServerConfig withFleet(String fleet) {

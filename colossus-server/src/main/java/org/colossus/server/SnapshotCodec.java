@@ -23,7 +23,9 @@ import org.colossus.server.state.StateSnapshot;
  * second, where JSON data binding took over ten (docs/performance.md). Versioned by a magic number.
  */
 final class SnapshotCodec {
-    private static final int MAGIC = 0x434f4c32; // "COL2" (COL1 had no confidential flag: replayed from the journal)
+    // "COL3". COL1 had no confidential flag, COL2 no tenant limits: such snapshots are ignored and the state is replayed
+    // from the journal.
+    private static final int MAGIC = 0x434f4c33;
 
     private SnapshotCodec() {
     }
@@ -47,6 +49,15 @@ final class SnapshotCodec {
             for (var e : t.cost().entrySet()) {
                 str(out, e.getKey());
                 str(out, e.getValue());
+            }
+            Payload.TenantLimitsSet l = t.limits();
+            out.writeBoolean(l != null);
+            if (l != null) {
+                out.writeInt(l.maxQueuedJobs());
+                out.writeInt(l.submitsPerSecond());
+                out.writeInt(l.submitBurst());
+                out.writeInt(l.requestsPerSecond());
+                out.writeInt(l.requestBurst());
             }
         }
         out.writeInt(s.credentials().size());
@@ -165,7 +176,9 @@ final class SnapshotCodec {
             for (int m = in.readInt(); m > 0; m--) {
                 cs.put(str(in), str(in));
             }
-            tenants.add(new StateSnapshot.Tenant(name, created, completed, ms, cs));
+            Payload.TenantLimitsSet limits = in.readBoolean() ? new Payload.TenantLimitsSet(name, in.readInt(),
+                    in.readInt(), in.readInt(), in.readInt(), in.readInt()) : null;
+            tenants.add(new StateSnapshot.Tenant(name, created, completed, ms, cs, limits));
         }
         n = in.readInt();
         List<Credential> creds = new ArrayList<>(n);

@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseHandler;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.colossus.fleet.Catalog;
@@ -13,6 +14,8 @@ import org.colossus.fleet.Fleet;
 import org.colossus.server.audit.AuditLog;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.error.Problem;
+import org.colossus.server.error.TooManyRequests;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Store;
 
@@ -24,20 +27,24 @@ import org.colossus.server.journal.Store;
  */
 public final class ApiResource implements AutoCloseable {
     private final Authenticator authenticator;
+    private final AdmissionControl admission;
     private final Metrics metrics = new Metrics();
     private final EventHub events = new EventHub();
     private final List<Route> routes;
     private volatile boolean ready;
 
-    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, AuditLog audit, Store store) {
+    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, AuditLog audit, Store store,
+                       AdmissionPolicy admission, InstantSource clock) {
         ApiContext api = new ApiContext(engine, catalog, audit);
         this.authenticator = new Authenticator(engine);
+        this.admission = new AdmissionControl(admission, clock,
+                tenant -> api.read(s -> s.limitsOf(tenant, admission.tenantDefaults())));
         List<Route> r = new ArrayList<>();
         r.addAll(new ServiceRoutes(api, metrics, events, () -> ready, this::declaredRoutes).routes());
-        r.addAll(new TenantRoutes(api, keys, authenticator).routes());
+        r.addAll(new TenantRoutes(api, keys, authenticator, this.admission).routes());
         r.addAll(new ContractRoutes(api).routes());
         r.addAll(new NodeRoutes(api).routes());
-        r.addAll(new JobRoutes(api, new JobPlanning(fleet, catalog)).routes());
+        r.addAll(new JobRoutes(api, new JobPlanning(fleet, catalog), this.admission).routes());
         r.addAll(new AuditRoutes(api, store).routes());
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
@@ -96,8 +103,14 @@ public final class ApiResource implements AutoCloseable {
                         authenticator.authenticate(ctx);
                     }
                     Authenticator.authorize(ctx, r.role());
+                    if (secured && !principal(ctx).operator()) {
+                        admission.request(principal(ctx).tenant());
+                    }
                     h.handle(ctx);
                 } catch (Problem p) {
+                    if (p instanceof TooManyRequests t) {
+                        metrics.refused(t.limit());
+                    }
                     Problems.problem(ctx, p);
                 } catch (org.colossus.trust.TrustException t) {
                     Problems.problem(ctx, new Problem(422, "Invalid field value", t.getMessage(), null, null, null));

@@ -26,6 +26,14 @@ public final class Bodies {
     public record CreateTenant(String name) {
     }
 
+    /**
+     * A tenant's admission limits to set; a field left out keeps its current value. (The server's defaults come back
+     * by setting them explicitly; docs/api.md.)
+     */
+    public record SetLimits(Integer maxQueuedJobs, Integer submitsPerSecond, Integer submitBurst, Integer requestsPerSecond,
+                            Integer requestBurst) {
+    }
+
     /** A sealed checkpoint to record: {@code context} is tenant/run/step and must start with the caller's name. */
     public record RecordSeal(String context, String manifestSha256, Integer shards, Long bytes) {
     }
@@ -182,6 +190,11 @@ public final class Bodies {
     static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
     private static final String INSTANT_EXPECTED = "an ISO-8601 instant such as 2026-12-01T00:00:00Z, from "
             + MIN_INSTANT + " to " + MAX_INSTANT;
+
+    /** A limit from {@code min} to 1,000,000, or {@code current} when left out. */
+    static int limit(String field, Integer value, int current, int min) {
+        return value == null ? current : range(field, value, min, org.colossus.server.state.AdmissionLimits.MAX_VALUE, null);
+    }
 
     static long instant(String field, String value) {
         required(field, value, INSTANT_EXPECTED);

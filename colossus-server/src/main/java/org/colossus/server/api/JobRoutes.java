@@ -19,9 +19,12 @@ import org.colossus.server.state.Views;
 final class JobRoutes extends RouteGroup {
     private final JobPlanning planning;
 
-    JobRoutes(ApiContext api, JobPlanning planning) {
+    private final AdmissionControl admission;
+
+    JobRoutes(ApiContext api, JobPlanning planning, AdmissionControl admission) {
         super(api);
         this.planning = planning;
+        this.admission = admission;
     }
 
     @Override
@@ -66,6 +69,7 @@ final class JobRoutes extends RouteGroup {
 
     private void submitJob(Context ctx) {
         String tenant = principal(ctx).tenant();
+        admission.submission(tenant);
         Bodies.SubmitJob b = body(ctx, Bodies.SubmitJob.class);
         String name = Bodies.text("name", b.name(), Bodies.MAX_NAME);
         GpuModel g = gpu("gpuModel", b.gpuModel());
@@ -113,7 +117,7 @@ final class JobRoutes extends RouteGroup {
         }
         Views.Job job = write(Commands.submitJob(tenant, new Commands.JobRequest(name, g.id(), gpus, jc, priority,
                 Boolean.TRUE.equals(c.withinPod()), maxRacks, Boolean.TRUE.equals(c.wholeRacks()), durationMillis,
-                model, tokens, parallelism, confidential)));
+                model, tokens, parallelism, confidential), admission.policy()));
         ctx.header("Location", "/api/v1/jobs/" + job.id());
         json(ctx, 201, job);
     }

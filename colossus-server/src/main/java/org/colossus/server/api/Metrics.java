@@ -35,6 +35,12 @@ final class Metrics {
 
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+
+    /** A request refused by an admission limit (counted by limit, never by tenant: /metrics is no tenant list). */
+    void refused(String limit) {
+        refusals.computeIfAbsent(limit, k -> new LongAdder()).increment();
+    }
 
     void record(String method, String route, int status, double seconds) {
         String key = "method=\"" + method + "\",route=\"" + route + "\"";
@@ -53,6 +59,10 @@ final class Metrics {
         b.append("# TYPE colossus_http_requests_total counter\n");
         new TreeMap<>(requests).forEach((k, v) -> b.append("colossus_http_requests_total{").append(k).append("} ")
                 .append(v.sum()).append('\n'));
+        b.append("# HELP colossus_admission_refusals_total Requests refused with 429 by admission limit.\n");
+        b.append("# TYPE colossus_admission_refusals_total counter\n");
+        new TreeMap<>(refusals).forEach((k, v) -> b.append("colossus_admission_refusals_total{limit=\"").append(k)
+                .append("\"} ").append(v.sum()).append('\n'));
         b.append("# HELP colossus_http_request_duration_seconds HTTP request latency by method and route.\n");
         b.append("# TYPE colossus_http_request_duration_seconds histogram\n");
         new TreeMap<>(latency).forEach((k, h) -> {

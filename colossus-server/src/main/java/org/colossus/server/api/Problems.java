@@ -52,6 +52,9 @@ final class Problems {
     }
 
     static void problem(Context ctx, Problem p) {
+        if (p instanceof org.colossus.server.error.TooManyRequests t) {
+            ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+        }
         String path = pathOf(ctx);
         if (path == null) {
             return;

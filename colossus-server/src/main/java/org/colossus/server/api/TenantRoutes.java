@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.error.Problem;
+import org.colossus.server.journal.Payload;
+import org.colossus.server.state.AdmissionLimits;
 import org.colossus.server.state.Views;
 
 /** Tenants and their API keys (issue, list, revoke). */
@@ -14,10 +16,13 @@ final class TenantRoutes extends RouteGroup {
     private final ApiKeys keys;
     private final Authenticator authenticator;
 
-    TenantRoutes(ApiContext api, ApiKeys keys, Authenticator authenticator) {
+    private final AdmissionControl admission;
+
+    TenantRoutes(ApiContext api, ApiKeys keys, Authenticator authenticator, AdmissionControl admission) {
         super(api);
         this.keys = keys;
         this.authenticator = authenticator;
+        this.admission = admission;
     }
 
     @Override
@@ -36,6 +41,13 @@ final class TenantRoutes extends RouteGroup {
         r.add(new Route("POST", "/api/v1/tenants/{name}/keys/{keyId}/revoke", Route.Role.ANY, 200,
                 "Revoke one of a tenant's API keys at once (the operator, or the tenant for its own keys); journaled.",
                 null, KeyIds.class, Route.Shape.ONE, this::revokeKey));
+        r.add(new Route("GET", "/api/v1/tenants/{name}", Route.Role.ANY, 200,
+                "One tenant with its admission limits and their use (the operator's, or a tenant's own).",
+                null, TenantDetail.class, Route.Shape.ONE, this::showTenant));
+        r.add(new Route("POST", "/api/v1/tenants/{name}/limits", Route.Role.OPERATOR, 200,
+                "Set a tenant's own admission limits (fields left out keep their current value, null the server's"
+                        + " default); journaled.", Bodies.SetLimits.class, AdmissionLimits.class, Route.Shape.ONE,
+                this::setLimits));
         r.add(new Route("GET", "/api/v1/tenants", Route.Role.OPERATOR, 200, "List tenants.",
                 null, Views.Tenant.class, Route.Shape.LIST, ctx -> json(ctx, 200, read(s -> s.tenants()))));
         return r;
@@ -89,4 +101,41 @@ final class TenantRoutes extends RouteGroup {
         json(ctx, 201, new Bodies.TenantCreated(t.name(), key.token(), t.created()));
     }
 
+
+    /** A tenant, its effective admission limits and how much of them it uses. */
+    record TenantDetail(Views.Tenant tenant, AdmissionLimits limits, int queuedJobs) {
+    }
+
+    private void showTenant(Context ctx) {
+        String name = ctx.pathParam("name");
+        AdmissionLimits defaults = admission.policy().tenantDefaults();
+        json(ctx, 200, read(s -> {
+            ownTenant(ctx, s);
+            Views.Tenant t = s.tenants().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            return new TenantDetail(t, s.limitsOf(name, defaults), s.queuedJobs(name));
+        }));
+    }
+
+    private void setLimits(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (name.length() > 63) {
+            throw Problem.notFound("tenant", Bodies.clip(name));
+        }
+        Bodies.SetLimits b = body(ctx, Bodies.SetLimits.class);
+        AdmissionLimits current = read(s -> {
+            if (!s.hasTenant(name)) {
+                throw Problem.notFound("tenant", name);
+            }
+            return s.limitsOf(name, admission.policy().tenantDefaults());
+        });
+        Payload.TenantLimitsSet set = new Payload.TenantLimitsSet(name,
+                Bodies.limit("maxQueuedJobs", b.maxQueuedJobs(), current.maxQueuedJobs(), 0),
+                Bodies.limit("submitsPerSecond", b.submitsPerSecond(), current.submitsPerSecond(), 1),
+                Bodies.limit("submitBurst", b.submitBurst(), current.submitBurst(), 1),
+                Bodies.limit("requestsPerSecond", b.requestsPerSecond(), current.requestsPerSecond(), 1),
+                Bodies.limit("requestBurst", b.requestBurst(), current.requestBurst(), 1));
+        AdmissionLimits effective = write(Commands.setTenantLimits(set, admission.policy()));
+        admission.update(name, effective);
+        json(ctx, 200, effective);
+    }
 }

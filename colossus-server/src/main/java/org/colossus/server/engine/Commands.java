@@ -6,6 +6,9 @@ import java.util.List;
 import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.JobState;
 import org.colossus.server.error.Problem;
+import org.colossus.server.error.TooManyRequests;
+import org.colossus.server.state.AdmissionLimits;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.state.ControlState;
@@ -77,6 +80,19 @@ public final class Commands {
             }
             return List.of(draft(new Payload.TenantKeyIssued(name, keyId, salt, hash), OPERATOR, name));
         }, (s, c) -> s.tenants().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
+    }
+
+    /** How long a tenant at a queue limit is told to wait before trying again. */
+    static final long QUEUE_RETRY_SECONDS = 30;
+
+    /** Sets a tenant's own admission limits (-1: the server's default); the reply is the tenant's effective limits. */
+    public static Command<AdmissionLimits> setTenantLimits(Payload.TenantLimitsSet limits, AdmissionPolicy admission) {
+        return command((s, now) -> {
+            if (!s.hasTenant(limits.name())) {
+                throw Problem.notFound("tenant", limits.name());
+            }
+            return List.of(draft(limits, OPERATOR, limits.name()));
+        }, (s, c) -> s.limitsOf(limits.name(), admission.tenantDefaults()));
     }
 
     /** Revokes one of a tenant's keys; a key of another tenant, or none, is "not found" alike. */
@@ -158,8 +174,28 @@ public final class Commands {
     }
 
     public static Command<Views.Job> submitJob(String tenant, JobRequest r) {
+        return submitJob(tenant, r, AdmissionPolicy.DEFAULTS);
+    }
+
+    /**
+     * A job submission within the tenant's queued-job limit and the fleet's ceiling: over either, a 429 naming the
+     * limit (checked on the engine's thread against the committed state, so no burst of requests slips past it).
+     */
+    public static Command<Views.Job> submitJob(String tenant, JobRequest r, AdmissionPolicy admission) {
         long[] submitted = new long[1];
         return command((s, now) -> {
+            AdmissionLimits limits = s.limitsOf(tenant, admission.tenantDefaults());
+            int queued = s.queuedJobs(tenant);
+            if (queued >= limits.maxQueuedJobs()) {
+                throw new TooManyRequests("maxQueuedJobs", limits.maxQueuedJobs(), queued, QUEUE_RETRY_SECONDS,
+                        "tenant '" + tenant + "' has " + queued + " jobs queued, its limit is " + limits.maxQueuedJobs()
+                                + "; submit again when some have started or been cancelled");
+            }
+            if (s.queuedJobs() >= admission.maxQueuedJobsTotal()) {
+                throw new TooManyRequests("maxQueuedJobsTotal", admission.maxQueuedJobsTotal(), s.queuedJobs(),
+                        QUEUE_RETRY_SECONDS, "the control plane holds " + s.queuedJobs() + " queued jobs, its ceiling is "
+                                + admission.maxQueuedJobsTotal() + "; submit again later");
+            }
             if (!s.gpuModels().contains(r.gpuModel())) {
                 throw Problem.invalid("gpuModel", r.gpuModel(), "a GPU model of this fleet: " + s.gpuModels());
             }

@@ -57,6 +57,17 @@ public sealed interface Payload {
         }
     }
 
+    /**
+     * A tenant's own admission limits, set by the operator; -1 keeps the server's default for that limit. The latest
+     * entry for a tenant replaces the earlier ones.
+     */
+    record TenantLimitsSet(String name, int maxQueuedJobs, int submitsPerSecond, int submitBurst, int requestsPerSecond,
+                           int requestBurst) implements Payload {
+        public String type() {
+            return "tenant.limits-set";
+        }
+    }
+
     /** @param pricePerGpuHour a decimal string in the contract currency (USD), e.g. "2.10" */
     record ContractSigned(long id, String tenant, String jobClass, String gpuModel, int gpus, long startMillis,
                           long endMillis, String pricePerGpuHour) implements Payload {

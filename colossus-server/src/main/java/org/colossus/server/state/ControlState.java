@@ -59,6 +59,8 @@ public final class ControlState {
         final String name;
         final long createdMillis;
         final Usage usage = new Usage();
+        /** The operator's own limits for this tenant, or null for the server's defaults. */
+        Payload.TenantLimitsSet limits;
         final List<Long> jobIds = new ArrayList<>();
         int completed;
 
@@ -160,6 +162,17 @@ public final class ControlState {
     public List<String> tenantKeyIds(String tenant) {
         return credentials.values().stream().filter(c -> tenant.equals(c.tenant())).map(Credential::keyId).sorted()
                 .toList();
+    }
+
+    /** A tenant's admission limits: {@code defaults} with the operator's overrides for it. */
+    public AdmissionLimits limitsOf(String tenant, AdmissionLimits defaults) {
+        TenantRecord t = tenants.get(tenant);
+        return t == null ? defaults : defaults.with(t.limits);
+    }
+
+    /** Jobs of {@code tenant} waiting in the queue. */
+    public int queuedJobs(String tenant) {
+        return scheduler.queuedJobs(tenant);
     }
 
     public boolean hasOperatorKey() {
@@ -335,6 +348,10 @@ public final class ControlState {
             }
             case Payload.TenantKeyRevoked k -> {
                 credentials.remove(k.keyId());
+                yield List.of();
+            }
+            case Payload.TenantLimitsSet l -> {
+                tenants.get(l.name()).limits = l;
                 yield List.of();
             }
             case Payload.ContractSigned c -> {

@@ -40,7 +40,7 @@ final class StateCodec {
             t.usage.forEachGpuMillis((k, v) -> ms.put(k.key(), v));
             Map<String, String> cs = new TreeMap<>();
             t.usage.forEachCost((k, v) -> cs.put(k.key(), v.toPlainString()));
-            ts.add(new StateSnapshot.Tenant(t.name, t.createdMillis, t.completed, ms, cs));
+            ts.add(new StateSnapshot.Tenant(t.name, t.createdMillis, t.completed, ms, cs, t.limits));
         }
         List<StateSnapshot.Contract> cs = new ArrayList<>();
         for (ContractRecord c : st.contracts.values()) {
@@ -65,6 +65,7 @@ final class StateCodec {
         for (StateSnapshot.Tenant t : s.tenants()) {
             TenantRecord r = new TenantRecord(t.name(), t.createdMillis());
             r.completed = t.completed();
+            r.limits = t.limits();
             t.gpuMillis().forEach((k, v) -> r.usage.restoreGpuMillis(JobClass.parse(k), v));
             t.cost().forEach((k, v) -> r.usage.restoreCost(JobClass.parse(k), new BigDecimal(v)));
             c.tenants.put(t.name(), r);
@@ -121,6 +122,9 @@ final class StateCodec {
             t.usage.forEachGpuMillis((k, v) -> use.put(k.key(), v));
             t.usage.forEachCost((k, v) -> use.put(k.key() + ".cost", v.toPlainString()));
             m.put("usage", use);
+            if (t.limits != null) {
+                m.put("limits", t.limits); // only when set: states without limits hash as before
+            }
             ts.add(m);
         }
         dump.put("st.tenants", ts);

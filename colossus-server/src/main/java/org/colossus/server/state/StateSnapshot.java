@@ -14,8 +14,9 @@ public record StateSnapshot(long seq, long timeMillis, long originMillis, List<T
                             List<Credential> credentials, List<Contract> contracts, List<Job> jobs,
                             SchedulerSnapshot scheduler) {
 
+    /** @param limits the operator's own admission limits for the tenant, or null */
     public record Tenant(String name, long createdMillis, int completed, Map<String, Long> gpuMillis,
-                         Map<String, String> cost) {
+                         Map<String, String> cost, Payload.TenantLimitsSet limits) {
     }
 
     public record Contract(Payload.ContractSigned signed, String status, long endedMillis, String endReason) {
