@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.fleet.FailureModel;
 
 /** Servers for tests: a small fleet, a manual clock at real speed, failures off unless asked. */
@@ -16,8 +17,13 @@ final class TestServers {
     private TestServers() {
     }
 
+    /**
+     * Admission limits are off here (AdmissionTest sets its own): the manual clock never refills a token bucket, and
+     * these tests submit hundreds of jobs as one tenant.
+     */
     static ServerConfig config(Path dir, ManualClock clock) {
-        return ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1", 0).withFleet("uniform:16x8")
+        return ServerConfig.defaults().withAdmission(AdmissionPolicy.UNLIMITED).withDataDir(dir)
+                .withListen("127.0.0.1", 0).withFleet("uniform:16x8")
                 .withScheduling(QueuePolicy.FAIR, "topology", Isolation.NODE).withSpeed(1).withFailures(FailureModel.OFF)
                 .withSeed(7).withClock(clock).withSnapshotEvery(0);
     }
