@@ -106,6 +106,9 @@ final class ApiClient {
             }
             PlainHttp.Reply r = PlainHttp.send(method, baseUrl() + path, h, bytes, Duration.ofSeconds(60));
             JsonNode json = r.body().length == 0 ? MAPPER.nullNode() : parse(r.body());
+            if (r.status() == 429) {
+                throw new TooManyRequests(problem(r.status(), json).getMessage(), retryAfter(r.header("Retry-After")));
+            }
             if (r.status() >= 400) {
                 throw problem(r.status(), json);
             }
@@ -129,6 +132,25 @@ final class ApiClient {
             return MAPPER.readTree(body);
         } catch (IOException e) {
             return MAPPER.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A 429: over an admission limit; {@code retryAfterSeconds} is when the server says to try again. */
+    static final class TooManyRequests extends CliException {
+        private static final long serialVersionUID = 1L;
+        final long retryAfterSeconds;
+
+        TooManyRequests(String message, long retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    private static long retryAfter(String header) {
+        try {
+            return Math.max(1, Math.min(3600, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 

@@ -258,6 +258,10 @@ final class ClientCommands {
         @Option(names = "--priority", description = "-1000..1000; higher runs first among your jobs (default: 0).")
         Integer priority;
 
+        @Option(names = "--wait", paramLabel = "SECONDS", description = "Over an admission limit (HTTP 429), wait as the"
+                + " server says (Retry-After) and try again, for at most this long (default: fail at once).")
+        Integer waitSeconds;
+
         @Option(names = "--duration", description = "Run time at nominal speed: 90s, 45m, 6h, 2d.")
         String duration;
 
@@ -344,8 +348,29 @@ final class ClientCommands {
                     }
                 }
             }
-            print(api.post("/api/v1/jobs", b), ClientText::job);
-            return 0;
+            if (waitSeconds != null && (waitSeconds < 0 || waitSeconds > 86_400)) {
+                throw new CliException("--wait " + waitSeconds + ": expected 0 to 86400 seconds");
+            }
+            long deadline = System.nanoTime() + (waitSeconds == null ? 0 : waitSeconds) * 1_000_000_000L;
+            while (true) {
+                try {
+                    print(api.post("/api/v1/jobs", b), ClientText::job);
+                    return 0;
+                } catch (ApiClient.TooManyRequests e) {
+                    long waitNanos = e.retryAfterSeconds * 1_000_000_000L;
+                    if (waitSeconds == null || System.nanoTime() + waitNanos > deadline) {
+                        throw e;
+                    }
+                    spec.commandLine().getErr().println("over an admission limit; trying again in " + e.retryAfterSeconds
+                            + " s: " + e.getMessage());
+                    try {
+                        Thread.sleep(waitNanos / 1_000_000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
         }
 
         private static void putIf(ObjectNode n, String k, Integer v) {

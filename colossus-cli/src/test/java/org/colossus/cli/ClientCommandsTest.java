@@ -43,6 +43,38 @@ class ClientCommandsTest {
         return ColossusCliTest.run(all);
     }
 
+    /** Issue 24: a 429 is one line and exit 1; with --wait the CLI waits as Retry-After says and tries again. */
+    @Test
+    void jobSubmit_overAnAdmissionLimit_oneLineOr_waitsAndSucceeds() {
+        server.close();
+        server = ColossusServer.start(ServerConfig.defaults().withDataDir(dir.resolve("limited"))
+                .withListen("127.0.0.1", 0).withFleet("uniform:16x8").withFailures(FailureModel.OFF)
+                .withAdmission(new org.colossus.server.state.AdmissionPolicy(
+                        new org.colossus.server.state.AdmissionLimits(1, 1, 1, 1000, 1000), 1000)), System.out);
+        op = server.operatorToken();
+        String key = as(op, "tenant", "create", "lab-r").out().replaceAll("(?s).*api key \\(shown once\\): (\\S+).*", "$1");
+        assertThat(as(op, "contract", "create", "--tenant", "lab-r", "--class", "on-demand", "--gpu", "H100", "--gpus",
+                "128", "--start", "now", "--end", "+30d", "--price-per-gpu-hour", "2").exitCode()).isZero();
+        // The submission rate (1 a second, bursts of 1): a second submission right after the first waits its turn.
+        String[] whole = {"job", "submit", "--name", "all", "--gpu", "H100", "--gpus", "128", "--class", "on-demand",
+                "--duration", "1h"};
+        assertThat(as(key, whole).exitCode()).isZero();
+        String[] waiting = java.util.Arrays.copyOf(whole, whole.length + 2);
+        waiting[whole.length] = "--wait";
+        waiting[whole.length + 1] = "30";
+        ColossusCliTest.Result waited = as(key, waiting);
+        assertThat(waited.exitCode()).as(waited.err()).isZero();
+        assertThat(waited.err()).contains("over an admission limit; trying again in 1 s");
+        // The queued-job limit (1, now reached): one line, exit 1; a --wait shorter than Retry-After gives up at once.
+        ColossusCliTest.Result refused = as(key, waiting);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        String[] lines = refused.err().strip().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("error: tenant 'lab-r' has 1 jobs queued, its limit is 1")
+                .endsWith("(HTTP 429)");
+        assertThat(as(key, "job", "submit", "--name", "r", "--gpu", "H100", "--gpus", "8", "--class", "on-demand",
+                "--duration", "1h", "--wait", "-1").err()).contains("--wait -1: expected 0 to 86400 seconds");
+    }
+
     @Test
     void jobWatch_streamsEventsAsTheyHappen_longListsAbbreviated() throws Exception {
         String key = as(op, "tenant", "create", "lab-w").out().replaceAll("(?s).*api key \\(shown once\\): (\\S+).*", "$1");
