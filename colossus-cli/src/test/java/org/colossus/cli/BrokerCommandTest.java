@@ -21,12 +21,10 @@ class BrokerCommandTest {
     @TempDir
     Path dir;
 
-    /** Security review: four sockets holding half a request blocked every other client of the broker. */
-    @Test
-    void serve_clientsHoldingHalfRequests_othersServedAndTheSlowOnesClosed() throws Exception {
+    /** The tenant's broker on a free port: this policy, resources under dir/resources, a new pinned sample CA. */
+    private BrokerServer broker(String policyJson) throws Exception {
         Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, "{\"ccMode\":\"on\"}");
-        Files.createDirectories(dir.resolve("resources"));
+        Files.writeString(policy, policyJson);
         Path ca = dir.resolve("fleet-ca");
         assertThat(ColossusCliTest.run("broker", "sample-ca", "--out", ca.toString()).exitCode()).isZero();
         BrokerCommand.Serve opts = new BrokerCommand.Serve();
@@ -36,7 +34,14 @@ class BrokerCommandTest {
         opts.log = dir.resolve("broker.log");
         opts.host = "127.0.0.1";
         opts.port = 0;
-        try (BrokerServer broker = BrokerCommand.Serve.start(opts)) {
+        return BrokerCommand.Serve.start(opts);
+    }
+
+    /** Security review: four sockets holding half a request blocked every other client of the broker. */
+    @Test
+    void serve_clientsHoldingHalfRequests_othersServedAndTheSlowOnesClosed() throws Exception {
+        Files.createDirectories(dir.resolve("resources"));
+        try (BrokerServer broker = broker("{\"ccMode\":\"on\"}")) {
             URI uri = URI.create(broker.url());
             java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
             try {
@@ -76,19 +81,9 @@ class BrokerCommandTest {
         Path resources = dir.resolve("resources/lab-a/keyset-passphrase");
         Files.createDirectories(resources);
         Files.copy(pass, resources.resolve("run-7"));
-        Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, "{\"ccMode\":\"on\",\"debug\":false,\"driverVersions\":[\"550.90.07\"],\"maxEvidenceAgeSeconds\":120}");
         Path ca = dir.resolve("fleet-ca");
-        assertThat(ColossusCliTest.run("broker", "sample-ca", "--out", ca.toString()).exitCode()).isZero();
-
-        BrokerCommand.Serve opts = new BrokerCommand.Serve();
-        opts.policy = policy;
-        opts.resources = dir.resolve("resources");
-        opts.sampleCa = ca;
-        opts.log = dir.resolve("broker.log");
-        opts.host = "127.0.0.1";
-        opts.port = 0;
-        try (BrokerServer broker = BrokerCommand.Serve.start(opts)) {
+        try (BrokerServer broker = broker("{\"ccMode\":\"on\",\"debug\":false,\"driverVersions\":[\"550.90.07\"],"
+                + "\"maxEvidenceAgeSeconds\":120}")) {
             // The confidential job: attests with a fleet GPU, receives the passphrase, seals its checkpoint.
             Path fetched = dir.resolve("job/pass");
             Files.createDirectories(fetched.getParent());

@@ -3,38 +3,13 @@ package org.colossus.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every kind of bad input gets a 4xx problem document naming the field, and the journal does not move. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputTest {
-    ColossusServer server;
-    Api api;
-    String operator;
-    String tenant;
-
-    @BeforeAll
-    void start(@TempDir Path dir) {
-        server = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)));
-        api = new Api(server.url());
-        operator = server.operatorToken();
-        tenant = TestServers.tenant(api, operator, "lab-a");
-        TestServers.contract(api, operator, "lab-a", "on-demand", 64);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
+class BadInputTest extends OneTenantServer {
     private static final String JOB = "{\"name\":\"run\",\"gpuModel\":\"H100\",\"gpus\":8,\"class\":\"on-demand\","
             + "\"durationSeconds\":3600}";
 

@@ -3,14 +3,9 @@ package org.colossus.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,27 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answer 500), and times past the year 9999 (which overflowed). Each is a 400 or 422 problem naming the field, and
  * the journal does not move.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExtremeValuesTest {
-    ColossusServer server;
-    Api api;
-    String operator;
-    String tenant;
-
-    @BeforeAll
-    void start(@TempDir Path dir) {
-        server = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)));
-        api = new Api(server.url());
-        operator = server.operatorToken();
-        tenant = TestServers.tenant(api, operator, "lab-a");
-        TestServers.contract(api, operator, "lab-a", "on-demand", 64);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
+class ExtremeValuesTest extends OneTenantServer {
     static final List<String> INTEGERS = List.of("-2147483649", "2147483648", "-2147483648", "2147483647",
             "-9223372036854775809", "9223372036854775808", "-9223372036854775808", "9223372036854775807",
             "99999999999999999999999999999", "1e+999999999", "1e-1000000000", "1E400", "-0.0", "1.5", "\"8\"");

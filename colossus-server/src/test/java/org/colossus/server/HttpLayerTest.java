@@ -11,13 +11,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,29 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What a security review found below the routes: Jetty's HTML error pages, content types taken on trust, an event
  * stream that answered a bad token with 200, and a data directory any local user could read.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HttpLayerTest {
-    ColossusServer server;
-    Api api;
-    String operator;
-    String tenant;
-    Path dataDir;
-
-    @BeforeAll
-    void start(@TempDir Path dir) {
-        dataDir = dir;
-        server = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)));
-        api = new Api(server.url());
-        operator = server.operatorToken();
-        tenant = TestServers.tenant(api, operator, "lab-a");
-        TestServers.contract(api, operator, "lab-a", "on-demand", 64);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
+class HttpLayerTest extends OneTenantServer {
     /** Raw bytes to the server; the reply's status line, headers and body. */
     private String raw(byte[] request) throws IOException {
         URI u = URI.create(server.url());
