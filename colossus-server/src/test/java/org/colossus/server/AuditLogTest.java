@@ -193,15 +193,7 @@ class AuditLogTest {
 
     /** C2SP tlog-tiles path of tile (level, index): the index in 3-digit groups, all but the last prefixed with x. */
     static String tilePath(int level, long index, int width) {
-        String digits = String.format(java.util.Locale.ROOT, "%03d", index);
-        while (digits.length() % 3 != 0) {
-            digits = "0" + digits;
-        }
-        StringBuilder b = new StringBuilder("/api/v1/audit/tile/" + level + "/");
-        for (int i = 0; i < digits.length(); i += 3) {
-            b.append(i + 3 < digits.length() ? "x" : "").append(digits, i, i + 3).append(i + 3 < digits.length() ? "/" : "");
-        }
-        return b + (width < 256 ? ".p/" + width : "");
+        return "/api/v1/audit/tile/" + new org.colossus.trust.TilePath(level, index, width);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,6 +9,7 @@ import java.util.List;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Store;
+import org.colossus.trust.TilePath;
 
 /** The audit log's read side (checkpoints, proofs, entries, node histories, tiles) and sealed-checkpoint records. */
 final class AuditRoutes extends RouteGroup {
@@ -128,36 +129,18 @@ final class AuditRoutes extends RouteGroup {
     record SealRecorded(long seq, String context, String manifestSha256) {
     }
 
-    private static final java.util.regex.Pattern TILE_INDEX =
-            java.util.regex.Pattern.compile("((?:x[0-9]{3}/)*[0-9]{3})(?:\\.p/([0-9]{1,3}))?");
-
     private void auditTile(Context ctx) {
-        String levelText = ctx.pathParam("level");
-        if (!levelText.matches("[0-9]{1,2}")) {
-            throw Problem.invalid("level", Bodies.clip(levelText), "a tile level from 0 to 63");
+        TilePath t;
+        try {
+            t = TilePath.parse(ctx.pathParam("level"), ctx.pathParam("index"));
+        } catch (TilePath.Invalid e) {
+            String value = e.part().equals("level") ? ctx.pathParam("level") : ctx.pathParam("index");
+            throw Problem.invalid(e.part(), Bodies.clip(value), e.expected());
         }
-        int level = Integer.parseInt(levelText);
-        if (level > 63) {
-            throw Problem.invalid("level", level, "a tile level from 0 to 63");
-        }
+        int level = t.level();
+        long index = t.index();
+        int width = t.width();
         String path = ctx.pathParam("index");
-        java.util.regex.Matcher m = TILE_INDEX.matcher(path);
-        if (!m.matches()) {
-            throw Problem.invalid("index", Bodies.clip(path), "a tile index in 3-digit groups, all but the last"
-                    + " prefixed with x (e.g. x001/x234/067), optionally followed by .p/W for a partial tile");
-        }
-        String digits = m.group(1).replace("x", "").replace("/", "");
-        if (digits.length() > 18) {
-            throw Problem.invalid("index", Bodies.clip(path), "a tile index below 10^18");
-        }
-        long index = Long.parseLong(digits);
-        int width = org.colossus.trust.MerkleTiles.WIDTH;
-        if (m.group(2) != null) {
-            width = Integer.parseInt(m.group(2));
-            if (width < 1 || width >= org.colossus.trust.MerkleTiles.WIDTH || m.group(2).startsWith("0")) {
-                throw Problem.invalid("width", m.group(2), "a partial tile width from 1 to 255");
-            }
-        }
         byte[] tile = audit().tile(level, index, width);
         if (tile == null) {
             throw Problem.notFound("tile", level + "/" + path + " (beyond the latest checkpoint, size "
