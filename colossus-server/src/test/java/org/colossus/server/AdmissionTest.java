@@ -143,6 +143,9 @@ class AdmissionTest {
             assertThat(own.status()).as(own.body()).isEqualTo(200);
             assertThat(own.json().get("limits").get("maxQueuedJobs").asInt()).isEqualTo(1);
             assertThat(api.get("/api/v1/tenants/lab-a", b).status()).isEqualTo(404);
+            assertThat(api.get("/api/v1/usage", a).json().get(0).get("limits").get("maxQueuedJobs").asInt()).isEqualTo(1);
+            assertThat(api.get("/api/v1/usage", b).json().get(0).get("limits").get("maxQueuedJobs").asInt())
+                    .isEqualTo(AdmissionLimits.DEFAULTS.maxQueuedJobs());
             api.post("/api/v1/jobs", a, JOB);
             api.post("/api/v1/jobs", a, JOB);
             assertRefused(api.post("/api/v1/jobs", a, JOB), "maxQueuedJobs");

@@ -59,9 +59,10 @@ final class JobRoutes extends RouteGroup {
                     json(ctx, 200, read(s -> {
                         long now = engine.now();
                         if (!p.operator()) {
-                            return List.of(s.usage(p.tenant(), now));
+                            return List.of(s.usage(p.tenant(), now, admission.policy().tenantDefaults()));
                         }
-                        return s.tenants().stream().map(t -> s.usage(t.name(), now)).toList();
+                        return s.tenants().stream()
+                                .map(t -> s.usage(t.name(), now, admission.policy().tenantDefaults())).toList();
                     }));
                 }));
         return r;

@@ -572,8 +572,9 @@ public final class ControlState {
         return views.allocatedGpus();
     }
 
-    public Views.Usage usage(String tenant, long nowMillis) {
-        return views.usage(tenant, nowMillis);
+    /** A tenant's usage with its admission limits ({@code defaults} with the operator's overrides). */
+    public Views.Usage usage(String tenant, long nowMillis, AdmissionLimits defaults) {
+        return views.usage(tenant, nowMillis, limitsOf(tenant, defaults));
     }
 
     // ---------------------------------------------------------------------------------------------------------------

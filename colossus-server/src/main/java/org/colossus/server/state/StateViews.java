@@ -209,7 +209,7 @@ final class StateViews {
     }
 
     /** A tenant's usage up to {@code nowMillis}, running jobs metered to that instant. */
-    public Views.Usage usage(String tenant, long nowMillis) {
+    public Views.Usage usage(String tenant, long nowMillis, AdmissionLimits limits) {
         TenantRecord t = st.tenants.get(tenant);
         Usage u = t.usage.copy();
         int running = 0;
@@ -238,7 +238,7 @@ final class StateViews {
         }
         return new Views.Usage(tenant, iso(nowMillis), totalMillis / 3.6e6,
                 total.setScale(2, RoundingMode.HALF_EVEN).toPlainString(), "USD", byClass, st.scheduler.usedGpus(tenant),
-                running, queued, t.completed);
+                running, queued, t.completed, limits);
     }
 
 }

@@ -45,9 +45,10 @@ public final class Views {
     public record ClassUsage(@JsonProperty("class") String jobClass, double gpuHours, String cost) {
     }
 
+    /** @param limits the tenant's admission limits (docs/api.md): the server's defaults with the operator's overrides */
     public record Usage(String tenant, String asOf, double gpuHours, String cost, String currency,
                         List<ClassUsage> byClass, long gpusInUse, int runningJobs, int queuedJobs,
-                        int completedJobs) {
+                        int completedJobs, AdmissionLimits limits) {
     }
 
     public record Page<T>(List<T> items, Long next) {
