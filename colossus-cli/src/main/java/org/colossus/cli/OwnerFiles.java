@@ -2,12 +2,10 @@ package org.colossus.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.colossus.server.journal.DataDirectory;
 
 /**
  * Files the CLI writes that hold keys, secrets or verification state: written whole to a temporary file readable by
@@ -25,19 +23,7 @@ final class OwnerFiles {
         if (!replace && Files.exists(abs)) {
             throw new FileAlreadyExistsException(file.toString());
         }
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        Files.write(tmp, data);
-        try {
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DataDirectory.writeOwnerOnly(abs, data);
     }
 
     static void write(Path file, String text, boolean replace) throws IOException {

@@ -84,13 +84,21 @@ final class ServeCommand implements Callable<Integer> {
     int maxQueuedJobsTotal;
 
     AdmissionPolicy admission() {
-        try {
-            return new AdmissionPolicy(new AdmissionLimits(maxQueuedJobs, submitRate, submitBurst, requestRate, requestBurst),
-                    maxQueuedJobsTotal);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("admission limits: " + e.getMessage() + " (--max-queued-jobs, --submit-rate,"
-                    + " --submit-burst, --request-rate, --request-burst, --max-queued-jobs-total)");
+        return new AdmissionPolicy(new AdmissionLimits(flag("--max-queued-jobs", maxQueuedJobs, 0),
+                flag("--submit-rate", submitRate, 1), flag("--submit-burst", submitBurst, 1),
+                flag("--request-rate", requestRate, 1), flag("--request-burst", requestBurst, 1)),
+                flag("--max-queued-jobs-total", maxQueuedJobsTotal, 0, 10_000_000));
+    }
+
+    private static int flag(String name, int value, int min) {
+        return flag(name, value, min, AdmissionLimits.MAX_VALUE);
+    }
+
+    private static int flag(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new CliException(name + " " + value + ": expected " + min + " to " + max);
         }
+        return value;
     }
 
     ServerConfig config() {

@@ -9,6 +9,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 class ColossusCliTest {
@@ -149,6 +151,17 @@ class ColossusCliTest {
         Result verbose = run("--verbose", "plan", "estimate", "--help");
         assertThat(verbose.exitCode()).isZero();
         assertThat(verbose.out()).contains("Usage: colossus plan estimate");
+    }
+
+    /** Admission flags out of range: one line naming the flag, and no server starts (nothing is written). */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"--max-queued-jobs, -1", "--submit-rate, 0", "--submit-burst, 1000001", "--request-rate, 0",
+        "--request-burst, -5", "--max-queued-jobs-total, 10000001"})
+    void serve_admissionFlagOutOfRange_namesTheFlag(String flag, String value, @TempDir Path dir) {
+        Result r = run("serve", "--data-dir", dir.resolve("data").toString(), "--port", "0", flag, value);
+        assertThat(r.exitCode()).isEqualTo(Colossus.EXIT_BAD_INPUT);
+        assertThat(r.err().strip()).startsWith("error: " + flag + " " + value + ": expected ").doesNotContain("\n");
+        assertThat(dir.resolve("data")).doesNotExist();
     }
 
     @Test

@@ -192,5 +192,21 @@ class SchedulerInvariantsTest {
         }
         tenantsPerUnit.forEach((unit, tenants) ->
                 assertThat(tenants).as("isolation unit %d holds one tenant", unit).hasSize(1));
+        // The per-tenant queued counts (admission limits count them) agree with the jobs' states.
+        Map<String, Integer> queued = new HashMap<>();
+        for (JobSpec job : submitted.values()) {
+            if (s.job(job.id()).state() == JobState.QUEUED) {
+                queued.merge(job.tenant(), 1, Integer::sum);
+            }
+        }
+        int total = 0;
+        for (JobSpec job : submitted.values()) {
+            assertThat(s.queuedJobs(job.tenant())).as("queued jobs of %s", job.tenant())
+                    .isEqualTo(queued.getOrDefault(job.tenant(), 0));
+        }
+        for (int n : queued.values()) {
+            total += n;
+        }
+        assertThat(s.queuedJobs()).isEqualTo(total);
     }
 }

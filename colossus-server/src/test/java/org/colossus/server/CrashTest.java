@@ -16,12 +16,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.colossus.fleet.Catalog;
 import org.colossus.client.AuditClient;
+import org.colossus.fleet.Catalog;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
+import org.colossus.trust.Checkpoint;
+import org.colossus.trust.ProofVerifier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -186,7 +188,7 @@ class CrashTest {
         }
         Process p = spawn(dir, db);
         Map<Long, String> acked = new java.util.LinkedHashMap<>();
-        List<org.colossus.trust.Checkpoint> served = new ArrayList<>();
+        List<Checkpoint> served = new ArrayList<>();
         String key;
         try {
             String url = awaitUrl(p);
@@ -232,10 +234,10 @@ class CrashTest {
                     + "\"gpus\":8,\"class\":\"on-demand\",\"durationSeconds\":600}");
             assertThat(next.json().get("id").asLong()).isGreaterThan(java.util.Collections.max(acked.keySet()));
             AuditClient audit = new AuditClient(again.url(), key, 1000);
-            org.colossus.trust.Checkpoint now = checkpointOf(audit.checkpoint());
-            for (org.colossus.trust.Checkpoint before : served) {
+            Checkpoint now = checkpointOf(audit.checkpoint());
+            for (Checkpoint before : served) {
                 assertThat(now.size()).as("the log after the restart").isGreaterThanOrEqualTo(before.size());
-                org.colossus.trust.ProofVerifier.verifyConsistency(before.size(), now.size(),
+                ProofVerifier.verifyConsistency(before.size(), now.size(),
                         audit.consistencyProof(before.size(), now.size()), before.root(), now.root());
             }
         }
@@ -244,7 +246,7 @@ class CrashTest {
     /** Longer than H2's 45 s retention time, after which the lost commits' chunk space was reused. */
     private static final long IDLE_MILLIS = 50_000;
 
-    private static org.colossus.trust.Checkpoint checkpointOf(String note) {
-        return org.colossus.trust.Checkpoint.parse(note.substring(0, note.indexOf("\n\n") + 1));
+    private static Checkpoint checkpointOf(String note) {
+        return Checkpoint.parse(note.substring(0, note.indexOf("\n\n") + 1));
     }
 }

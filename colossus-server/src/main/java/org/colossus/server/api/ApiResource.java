@@ -3,21 +3,26 @@ package org.colossus.server.api;
 import static org.colossus.server.api.Requests.principal;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseHandler;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
 import org.colossus.server.audit.AuditLog;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.error.Problem;
 import org.colossus.server.error.TooManyRequests;
-import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Store;
+import org.colossus.server.state.AdmissionPolicy;
+import org.colossus.trust.TrustException;
 
 /**
  * The REST API under {@code /api/v1/}: composes the route groups ({@link ServiceRoutes}, {@link TenantRoutes},
@@ -63,18 +68,18 @@ public final class ApiResource implements AutoCloseable {
 
     /** How long a refusal for an admission limit is held before it is sent (without holding a thread). */
     static final long TARPIT_MILLIS = 200;
-    private static final java.util.concurrent.Executor TARPIT = java.util.concurrent.CompletableFuture.delayedExecutor(
-            TARPIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    private static final Executor TARPIT = CompletableFuture.delayedExecutor(
+            TARPIT_MILLIS, TimeUnit.MILLISECONDS);
 
     /**
      * Answers a 429 after {@link #TARPIT_MILLIS}: a refusal sent at once brings the next request at once, so a flooder
      * over its limit would spend the server's cores on refusals (FloodLoad measured ~6,000 a second from 16 clients).
      * Held this way, each of its connections makes at most five requests a second, and only the flooder waits.
      */
-    private static void tarpit(io.javalin.http.Context ctx, TooManyRequests t) {
+    private static void tarpit(Context ctx, TooManyRequests t) {
         Problems.problem(ctx, t);
         String body = ctx.result();
-        ctx.future(() -> java.util.concurrent.CompletableFuture.supplyAsync(() -> body, TARPIT));
+        ctx.future(() -> CompletableFuture.supplyAsync(() -> body, TARPIT));
     }
 
     List<Route> declaredRoutes() {
@@ -128,7 +133,7 @@ public final class ApiResource implements AutoCloseable {
                     tarpit(ctx, t);
                 } catch (Problem p) {
                     Problems.problem(ctx, p);
-                } catch (org.colossus.trust.TrustException t) {
+                } catch (TrustException t) {
                     Problems.problem(ctx, new Problem(422, "Invalid field value", t.getMessage(), null, null, null));
                 } catch (HttpResponseException e) {
                     Problems.problem(ctx, Problems.httpProblem(e)); // here, not in the exception mapper, so the metric counts its status

@@ -9,6 +9,7 @@ import java.util.List;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Store;
+import org.colossus.trust.MerkleTiles;
 import org.colossus.trust.TilePath;
 
 /** The audit log's read side (checkpoints, proofs, entries, node histories, tiles) and sealed-checkpoint records. */
@@ -146,7 +147,7 @@ final class AuditRoutes extends RouteGroup {
             throw Problem.notFound("tile", level + "/" + path + " (beyond the latest checkpoint, size "
                     + audit().checkpointSize() + ")");
         }
-        ctx.header("Cache-Control", width == org.colossus.trust.MerkleTiles.WIDTH ? "public, max-age=31536000, immutable"
+        ctx.header("Cache-Control", width == MerkleTiles.WIDTH ? "public, max-age=31536000, immutable"
                 : "public, max-age=60");
         ctx.contentType("application/octet-stream").result(tile);
     }

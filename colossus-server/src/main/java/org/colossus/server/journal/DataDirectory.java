@@ -1,9 +1,12 @@
 package org.colossus.server.journal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.colossus.server.error.ServerException;
 
@@ -54,6 +57,11 @@ public final class DataDirectory {
      * moved into place, so a crash leaves the old file or the new one and no other user can read it even briefly.
      */
     public static void writeOwnerOnly(Path file, String text) throws IOException {
+        writeOwnerOnly(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #writeOwnerOnly(Path, String)} for bytes (keys, sealed secrets). */
+    public static void writeOwnerOnly(Path file, byte[] data) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
@@ -61,12 +69,12 @@ public final class DataDirectory {
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(tmp, data);
         try {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }
