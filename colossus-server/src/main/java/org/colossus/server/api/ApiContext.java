@@ -15,6 +15,12 @@ import org.colossus.server.state.ControlState;
 /** What every route group reaches: the engine (commands and reads on its thread), the catalog and the audit log. */
 final class ApiContext {
     private static final long TIMEOUT_SECONDS = 30;
+    /**
+     * The engine lane of the request this thread is serving ({@link Principal#actor()}), set around each handler by
+     * {@link ApiResource}. A thread-local rather than a parameter so that route handlers stay free of plumbing; it is
+     * always cleared in the same handler's {@code finally}.
+     */
+    private static final ThreadLocal<String> LANE = new ThreadLocal<>();
     private final Engine engine;
     private final Catalog catalog;
     private final AuditLog audit;
@@ -40,12 +46,25 @@ final class ApiContext {
         return audit;
     }
 
+    static void enterLane(Principal caller) {
+        LANE.set(caller.actor());
+    }
+
+    static void leaveLane() {
+        LANE.remove();
+    }
+
+    private static String lane() {
+        String lane = LANE.get();
+        return lane == null ? Engine.SYSTEM_LANE : lane;
+    }
+
     <R> R write(Command<R> command) {
-        return await(engine.submit(command));
+        return await(engine.submit(lane(), command));
     }
 
     <R> R read(Function<ControlState, R> query) {
-        return await(engine.read(query));
+        return await(engine.read(lane(), query));
     }
 
     private static <R> R await(CompletableFuture<R> f) {

@@ -124,8 +124,12 @@ public final class ApiResource implements AutoCloseable {
                         authenticator.authenticate(ctx);
                     }
                     Authenticator.authorize(ctx, r.role());
-                    if (secured && !principal(ctx).operator()) {
-                        admission.request(principal(ctx).tenant());
+                    if (secured) {
+                        Principal caller = principal(ctx);
+                        if (!caller.operator()) {
+                            admission.request(caller.tenant());
+                        }
+                        ApiContext.enterLane(caller);
                     }
                     h.handle(ctx);
                 } catch (TooManyRequests t) {
@@ -140,6 +144,7 @@ public final class ApiResource implements AutoCloseable {
                 } catch (RuntimeException e) {
                     Problems.internalError(ctx, e);
                 } finally {
+                    ApiContext.leaveLane();
                     metrics.record(r.method(), label, ctx.statusCode(), (System.nanoTime() - start) / 1e9);
                 }
             };

@@ -3,7 +3,6 @@ package org.colossus.server.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -49,7 +48,8 @@ public final class Engine implements AutoCloseable {
     private final DataPlane dataPlane;
     private final SimClock clock;
     private final Consumer<List<Entry>> published;
-    private final LinkedBlockingQueue<Work> inbox = new LinkedBlockingQueue<>();
+    /** Requests wait in one lane per caller, served in turn (see {@link FairInbox}). */
+    private final FairInbox<Work> inbox = new FairInbox<>();
     /** What the data plane must hear about from the current batch, in order. */
     private final List<Payload> decided = new ArrayList<>();
     private final Thread thread;
@@ -86,25 +86,41 @@ public final class Engine implements AutoCloseable {
         thread.start();
     }
 
+    /** The lane of work that no tenant asked for: start-up, the operator's tools, benchmarks. */
+    public static final String SYSTEM_LANE = "";
+
     /** Queues a command; the future completes after its entries are committed, or with the {@link Problem}. */
     public <R> CompletableFuture<R> submit(Command<R> command) {
+        return submit(SYSTEM_LANE, command);
+    }
+
+    /**
+     * Queues a command in a caller's lane (a tenant's name, or the operator's): lanes are served in turn, so one
+     * caller's flood delays its own requests, not its rivals'.
+     */
+    public <R> CompletableFuture<R> submit(String lane, Command<R> command) {
         CompletableFuture<R> f = new CompletableFuture<>();
         if (!running) {
             f.completeExceptionally(Problem.unavailable("the server is shutting down"));
             return f;
         }
-        inbox.add(new Write<>(command, f));
+        inbox.add(lane, new Write<>(command, f));
         return f;
     }
 
     /** Runs a query on the engine thread against a consistent, committed state. */
     public <R> CompletableFuture<R> read(Function<ControlState, R> query) {
+        return read(SYSTEM_LANE, query);
+    }
+
+    /** Runs a query in a caller's lane (see {@link #submit(String, Command)}). */
+    public <R> CompletableFuture<R> read(String lane, Function<ControlState, R> query) {
         CompletableFuture<R> f = new CompletableFuture<>();
         if (!running) {
             f.completeExceptionally(Problem.unavailable("the server is shutting down"));
             return f;
         }
-        inbox.add(new Read<>(query, f));
+        inbox.add(lane, new Read<>(query, f));
         return f;
     }
 
@@ -175,7 +191,14 @@ public final class Engine implements AutoCloseable {
                 boolean stop = batch.stream().anyMatch(w -> w instanceof Stop);
                 process(batch, !stop);
                 if (stop) {
+                    // Lanes are served in turn, so work queued before the stop may still wait in other lanes:
+                    // finish it (new work is refused from here on).
                     running = false;
+                    do {
+                        batch.clear();
+                        inbox.drainTo(batch, MAX_BATCH);
+                        process(batch, false);
+                    } while (!batch.isEmpty());
                     break;
                 }
             }
@@ -450,7 +473,7 @@ public final class Engine implements AutoCloseable {
             running = false;
             return;
         }
-        inbox.add(new Stop());
+        inbox.add(SYSTEM_LANE, new Stop());
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
