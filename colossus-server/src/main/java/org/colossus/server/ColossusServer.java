@@ -11,6 +11,7 @@ import org.colossus.fleet.Fleet;
 import org.colossus.server.api.ApiKeys;
 import org.colossus.server.api.ApiResource;
 import org.colossus.server.dataplane.SimulatedFleet;
+import org.colossus.server.billing.Billing;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.engine.SimClock;
@@ -42,6 +43,12 @@ public final class ColossusServer implements AutoCloseable {
     private final SimulatedFleet dataPlane;
     private final Snapshots snapshots;
     private final org.colossus.server.audit.AuditLog audit;
+    private final Billing billing;
+
+    /** The ledger: invoices drafted and issued from the journal. */
+    public Billing billing() {
+        return billing;
+    }
 
     public org.colossus.server.audit.AuditLog audit() {
         return audit;
@@ -49,7 +56,8 @@ public final class ColossusServer implements AutoCloseable {
 
     private ColossusServer(ServerConfig config, Store store, Engine engine, ApiResource api, Javalin http, String url,
                            String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane,
-                           Snapshots snapshots, org.colossus.server.audit.AuditLog audit) {
+                           Snapshots snapshots, org.colossus.server.audit.AuditLog audit, Billing billing) {
+        this.billing = billing;
         this.snapshots = snapshots;
         this.audit = audit;
         this.config = config;
@@ -121,8 +129,13 @@ public final class ColossusServer implements AutoCloseable {
                     + " %d)%n", behind, (System.nanoTime() - auditStart) / 1e9, audit.checkpointSize());
         }
         final ControlState initial = state;
+        long billingStart = System.nanoTime();
+        Billing billing = Billing.load(store, state.fleet());
+        long billingMillis = (System.nanoTime() - billingStart) / 1_000_000;
         Engine engine = new Engine(store, initial, () -> Snapshots.load(store, catalog, Replay.definition(store), log),
                 dataPlane, clock, entries -> {
+                    // The ledger first: a command of the next batch (issuing an invoice) must see these entries.
+                    billing.accept(entries);
                     audit.published(entries);
                     if (apiRef[0] != null) {
                         apiRef[0].published(entries);
@@ -161,7 +174,7 @@ public final class ColossusServer implements AutoCloseable {
             throw new ServerException("start-up failed: " + e.getMessage(), e);
         }
         ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), audit,
-                store, config.admission(), config.clock());
+                store, billing, config.admission(), config.clock());
         apiRef[0] = api;
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -185,12 +198,13 @@ public final class ColossusServer implements AutoCloseable {
         if (token != null) {
             log.println("operator token (shown once; also in " + config.dataDir().resolve("operator.token") + "): " + token);
         }
-        log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms");
+        log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms"
+                + " (ledger read in " + billingMillis + " ms)");
         log.println("data plane: " + dataPlane.describe() + " at speed " + config.speed());
         log.println("listening on " + url);
         log.flush();
         return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane,
-                snapshots, audit);
+                snapshots, audit, billing);
     }
 
     static void writeOwnerOnly(Path file, String text) {

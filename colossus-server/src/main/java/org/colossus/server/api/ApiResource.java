@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
 import org.colossus.server.audit.AuditLog;
+import org.colossus.server.billing.Billing;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.error.Problem;
 import org.colossus.server.error.TooManyRequests;
@@ -26,7 +27,7 @@ import org.colossus.trust.TrustException;
 
 /**
  * The REST API under {@code /api/v1/}: composes the route groups ({@link ServiceRoutes}, {@link TenantRoutes},
- * {@link ContractRoutes}, {@link NodeRoutes}, {@link JobRoutes}, {@link AuditRoutes}) and the event stream, and
+ * {@link ContractRoutes}, {@link NodeRoutes}, {@link JobRoutes}, {@link AuditRoutes}, {@link InvoiceRoutes}) and the event stream, and
  * registers every route once, wrapped in authentication ({@link Authenticator}), problem documents
  * ({@link Problems}) and metrics.
  */
@@ -39,7 +40,7 @@ public final class ApiResource implements AutoCloseable {
     private volatile boolean ready;
 
     public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, AuditLog audit, Store store,
-                       AdmissionPolicy admission, InstantSource clock) {
+                       Billing billing, AdmissionPolicy admission, InstantSource clock) {
         ApiContext api = new ApiContext(engine, catalog, audit);
         this.authenticator = new Authenticator(engine);
         this.admission = new AdmissionControl(admission, clock,
@@ -51,6 +52,7 @@ public final class ApiResource implements AutoCloseable {
         r.addAll(new NodeRoutes(api).routes());
         r.addAll(new JobRoutes(api, new JobPlanning(fleet, catalog), this.admission).routes());
         r.addAll(new AuditRoutes(api, store).routes());
+        r.addAll(new InvoiceRoutes(api, billing).routes());
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));

@@ -94,6 +94,10 @@ public final class Bodies {
     }
 
     /** The answer to creating a tenant: its API key, shown this once. */
+    /** Issue the invoices of a closed period: one tenant's, or (tenant left out) every tenant's not yet issued. */
+    public record IssueInvoices(String period, String tenant) {
+    }
+
     public record TenantCreated(String name, String apiKey, String created) {
     }
 

@@ -133,6 +133,19 @@ public sealed interface Payload {
         }
     }
 
+    /**
+     * The operator issued a tenant's invoice for a closed period (issue 18): its SHA-256 over the invoice's canonical
+     * JSON, so that a later change to the bill is detectable by anyone who verifies the log.
+     *
+     * @param total the invoice's total, a decimal string in {@code currency}
+     */
+    record InvoiceIssued(String id, String tenant, String period, String sha256, String currency, String total)
+            implements Payload {
+        public String type() {
+            return "invoice.issued";
+        }
+    }
+
     record NodeDrain(int node, boolean drain) implements Payload {
         public String type() {
             return "node.drain";

@@ -387,6 +387,10 @@ public final class ControlState {
             }
             case Payload.NodeDrain d -> scheduler.apply(new Event.DrainRequested(s, d.node(), d.drain()));
             case Payload.CheckpointSealed ignored -> List.of(); // a record in the log; no state
+            case Payload.InvoiceIssued i -> {
+                invoicesApplied.add(i.id()); // the ledger keeps invoices; this only guards one batch (below)
+                yield List.of();
+            }
             case Payload.JobFinished f -> {
                 JobRecord r = jobs.get(f.id());
                 release(r, t);
@@ -519,6 +523,17 @@ public final class ControlState {
             }
         }
         return latest;
+    }
+
+    /**
+     * Invoice ids this state has applied since it was loaded. The ledger ({@code Billing}) holds every issued invoice,
+     * but hears of a batch only once it commits; two requests to issue the same invoice in one batch are told apart
+     * here. Not part of snapshots or the state hash: after a restart the ledger has them all.
+     */
+    private final Set<String> invoicesApplied = new java.util.HashSet<>();
+
+    public boolean invoiceAppliedSinceLoad(String id) {
+        return invoicesApplied.contains(id);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
