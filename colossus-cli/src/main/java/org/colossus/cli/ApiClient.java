@@ -96,6 +96,23 @@ final class ApiClient {
         return new CliException("--url '" + baseUrl() + "': not a valid URL (" + e.getMessage() + ")");
     }
 
+    /** A GET whose body is kept as text (an invoice's canonical JSON, or its CSV). */
+    String getText(String path, String accept) {
+        try {
+            PlainHttp.Reply r = PlainHttp.send("GET", baseUrl() + path, headers(accept), null, Duration.ofSeconds(60));
+            if (r.status() >= 400) {
+                throw problem(r.status(), parse(r.body()));
+            }
+            return new String(r.body(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw badUrl(e);
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            throw new CliException("request to " + baseUrl() + path + " failed: " + e.getMessage());
+        }
+    }
+
     JsonNode send(String method, String path, Object body) {
         Map<String, String> h = headers("application/json");
         try {

@@ -18,6 +18,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.colossus.client.AuditClient;
 import org.colossus.client.PlainHttp;
+import org.colossus.ledger.Invoice;
+import org.colossus.server.billing.InvoiceCheck;
+import org.colossus.server.billing.InvoiceDocument;
+import org.colossus.server.journal.Entry;
 import org.colossus.trust.Checkpoint;
 import org.colossus.trust.Cosignature;
 import org.colossus.trust.NoteKey;
@@ -84,7 +88,7 @@ final class AuditCommand {
             description = {"Check, as a tenant, that the operator's log is signed by the pinned key, extends the log you",
                     "verified before, holds every one of your entries since then unaltered, and that nobody else held",
                     "any node while you did. Exit 0 if all holds, 3 naming what failed, 1 for bad input or an unreachable server."})
-    static final class Verify implements Callable<Integer> {
+    static class Verify implements Callable<Integer> {
         @Mixin
         ApiClient api;
 
@@ -113,6 +117,12 @@ final class AuditCommand {
 
         @Option(names = "--page", defaultValue = "10000", hidden = true)
         int page;
+
+        @Option(names = "--invoice", paramLabel = "FILE",
+                description = {"Also check an invoice (as 'invoice export' saved it): every own entry is proven again from"
+                        + " the start, the bill is recomputed from them line by line, and its SHA-256 must be the one its"
+                        + " invoice.issued entry carries."})
+        Path invoice;
 
         @Override
         public Integer call() {
@@ -156,11 +166,27 @@ final class AuditCommand {
             if (need < 0 || need > wits.size()) {
                 throw new CliException("--require-witnesses " + need + ": expected 0 to the " + wits.size() + " witnesses given");
             }
+            Invoice claimed = invoice == null ? null : readInvoice(invoice);
             AuditClient client = new AuditClient(api.baseUrl(), api.token(), page);
             long t0 = System.nanoTime();
-            TenantVerifier.Report report = new TenantVerifier(client, key, tenant).verify(previous);
+            List<Entry> proven = new ArrayList<>();
+            TenantVerifier verifier = new TenantVerifier(client, key, tenant);
+            TenantVerifier.State from = previous;
+            if (claimed != null) {
+                verifier.onProvenEntry(c -> proven.add(InvoiceCheck.entry(c)));
+                // An invoice rests on entries from the start: prove them all again, still checking that the log
+                // extends the one verified before.
+                from = previous == null ? null
+                        : new TenantVerifier.State(previous.key(), previous.size(), previous.root(), 0, Map.of());
+            }
+            TenantVerifier.Report report = verifier.verify(from);
             List<String> evidence = new ArrayList<>(report.evidence());
             List<String> failures = new ArrayList<>(report.failures());
+            if (claimed != null && failures.isEmpty()) {
+                InvoiceCheck.Result r = InvoiceCheck.check(claimed, tenant, proven);
+                evidence.addAll(r.evidence());
+                failures.addAll(r.failures());
+            }
             if (report.checkpoint() != null && !wits.isEmpty() && failures.isEmpty()) {
                 witness(client, report, wits, need, evidence, failures);
             }
@@ -233,6 +259,21 @@ final class AuditCommand {
                 throw new TrustException("refused (HTTP " + r.status() + "): " + r.text().trim());
             }
             throw new TrustException("refused twice");
+        }
+
+        private static Invoice readInvoice(Path file) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CliException("--invoice " + file + ": cannot read it (" + e.getMessage() + ")");
+            }
+            try {
+                return InvoiceDocument.parse(text);
+            } catch (RuntimeException e) {
+                throw new CliException("--invoice " + file + ": not an invoice as 'colossus invoice export --format json'"
+                        + " writes it");
+            }
         }
 
         private static void save(Path file, String text) {

@@ -24,7 +24,7 @@ public final class Colossus {
     static final java.util.List<Class<?>> COMMANDS = java.util.List.of(FleetCommand.class, PlanCommand.class,
             SimulateCommand.class, ServeCommand.class, DemoCommand.class, ClientCommands.Tenant.class,
             ClientCommands.Contract.class, ClientCommands.Job.class, ClientCommands.Node.class, ClientCommands.Usage.class,
-            AuditCommand.class, SealCommands.Keys.class, SealCommands.Seal.class, SealCommands.Unseal.class,
+            InvoiceCommand.class, AuditCommand.class, SealCommands.Keys.class, SealCommands.Seal.class, SealCommands.Unseal.class,
             BrokerCommand.class, CommandLine.HelpCommand.class);
 
     /** Exit code for input the user can fix (a bad fleet file, an unknown name). */

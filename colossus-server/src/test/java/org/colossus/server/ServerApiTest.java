@@ -35,16 +35,7 @@ class ServerApiTest {
     }
 
     private void awaitState(String token, long job, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = api.get("/api/v1/jobs/" + job, token).json().get("state").asText();
-            if (last.equals(state)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + job + " stayed " + last + ", expected " + state);
+        TestServers.awaitState(api, token, job, state);
     }
 
     @Test

@@ -59,4 +59,18 @@ final class TestServers {
         }
         return r.json().get("id").asLong();
     }
+
+    /** Waits (10 s at most) until a job is in {@code state}, as its owner sees it. */
+    static void awaitState(Api api, String token, long job, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = api.get("/api/v1/jobs/" + job, token).json().get("state").asText();
+            if (last.equals(state)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + job + " stayed " + last + ", expected " + state);
+    }
 }

@@ -124,6 +124,18 @@ public final class TenantVerifier {
         this.tenantMarker = tenantMarker(tenant);
     }
 
+    private java.util.function.Consumer<String> proven = canonical -> {
+    };
+
+    /**
+     * Receives the canonical text of every own entry once its page's proof against the signed checkpoint holds, in
+     * journal order: what a check built on the log (an invoice's) may rely on.
+     */
+    public TenantVerifier onProvenEntry(java.util.function.Consumer<String> sink) {
+        this.proven = sink;
+        return this;
+    }
+
     /** Runs every check; {@code previous} is null on the first run. Never throws for what the log serves. */
     public Report verify(State previous) {
         List<String> evidence = new ArrayList<>();
@@ -349,6 +361,11 @@ public final class TenantVerifier {
             }
             if (root == null || !Arrays.equals(root, cp.root())) {
                 failures.addAll(locate(byIndex, cp));
+            }
+        }
+        if (failures.isEmpty()) {
+            for (OwnEntry e : page.items()) {
+                proven.accept(e.canonical());
             }
         }
         return lastEntry;
