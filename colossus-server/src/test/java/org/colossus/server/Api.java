@@ -69,8 +69,20 @@ final class Api {
         return send("POST", path, token, body, "application/json");
     }
 
+    /** A GET asking for a representation ({@code Accept}). */
+    Response get(String path, String token, String accept) {
+        return send("GET", path, token, null, null, accept);
+    }
+
     Response send(String method, String path, String token, String body, String contentType) {
+        return send(method, path, token, body, contentType, null);
+    }
+
+    private Response send(String method, String path, String token, String body, String contentType, String accept) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -105,8 +105,11 @@ class InvoiceTest {
             assertThat(api.post("/api/v1/invoices", op, "{\"period\":\"2026-11\",\"tenant\":\"nobody\"}").status())
                     .isEqualTo(404);
             assertThat(api.post("/api/v1/invoices", m.a(), "{\"period\":\"2026-11\"}").status()).isEqualTo(403);
-            Api.Response csv = api.send("GET", "/api/v1/invoices/2026-11-lab-a", m.a(), null, null);
-            assertThat(csv.status()).isEqualTo(200);
+            Api.Response csv = api.get("/api/v1/invoices/2026-11-lab-a", m.a(), "text/csv");
+            assertThat(csv.contentType()).startsWith("text/csv");
+            String[] rows = csv.body().split("\r\n");
+            assertThat(rows).hasSize(1 + 3 + 2 + 1); // header, lines, items, total
+            assertThat(rows[0]).startsWith("invoice,tenant,period,status,currency,line,kind");
             // A draft of the open month.
             assertThat(InvoiceDocument.parse(api.get("/api/v1/invoices/2026-12-lab-a", m.a()).body()).status())
                     .isEqualTo("draft");
