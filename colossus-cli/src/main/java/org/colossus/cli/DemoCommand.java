@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.colossus.ledger.Invoice;
 import org.colossus.server.ColossusServer;
+import org.colossus.server.billing.InvoiceDocument;
 import org.colossus.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +69,15 @@ final class DemoCommand implements Callable<Integer> {
             long fleetGpus = fleetView.get("gpus").asLong();
             broker = ConfidentialDemo.run(server.url(), "aurora-labs", keys.get("aurora-labs"), gpu,
                     fleetGpus >= 72 * 12 ? 72 : 16, dataDir.resolve("confidential"), out);
+            String period = fleetView.get("time").asText().substring(0, 7);
+            out.println();
+            for (Map.Entry<String, String> k : keys.entrySet()) {
+                Invoice inv = InvoiceDocument.parse(client(server.url(), k.getValue())
+                        .getText("/api/v1/invoices/" + period + "-" + k.getKey(), "application/json"));
+                out.printf(Locale.ROOT, "invoice %s (%s, to now): %s %s over %d lines; %s kWh, %s kg CO2e%n",
+                        inv.id(), inv.status(), inv.total(), inv.currency(), inv.lines().size(), inv.energy().kwh(),
+                        inv.energy().kgCo2e());
+            }
             out.println();
             out.println("Colossus demo is running at " + server.url() + " (fleet " + fleet + ", speed " + speed + "x)");
             out.println("operator token: " + server.operatorToken());
@@ -78,6 +90,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  COLOSSUS_TOKEN=" + keys.get(first) + " bin/colossus job watch   # as " + first);
             out.println("  COLOSSUS_TOKEN=" + keys.get(first) + " bin/colossus audit verify --log-key "
                     + dataDir.resolve("audit.vkey") + "   # the audit log, as " + first);
+            String inv = period + "-" + first;
+            out.println("  COLOSSUS_TOKEN=" + keys.get(first) + " bin/colossus invoice export " + inv + " -o " + inv
+                    + ".json");
+            out.println("  COLOSSUS_TOKEN=" + keys.get(first) + " bin/colossus invoice verify " + inv + ".json --log-key "
+                    + dataDir.resolve("audit.vkey") + "   # the bill, recomputed from the entries the log proves");
+            out.println("  bin/colossus invoice issue --period " + period + "   # as the operator, once the month is over");
             out.println("  curl -H \"Authorization: Bearer $(cat " + dataDir.resolve("operator.token") + ")\" "
                     + server.url() + "/api/v1/fleet");
             if (broker != null) {

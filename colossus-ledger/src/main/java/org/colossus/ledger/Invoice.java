@@ -28,6 +28,8 @@ public record Invoice(String id, String tenant, String period, long periodStartM
      * @param contractId the contract it bills, or -1 for jobs without one (billed at 0.00)
      * @param signedSeq the journal entry that signed the contract (0 without one)
      * @param endedSeq the entry of an early end by the operator in the period, else 0
+     * @param fromMillis the commitment's start in the period, or a usage line's first held millisecond
+     * @param toMillis the commitment's end in the period, or a usage line's last held millisecond
      * @param gpuMillis GPU-milliseconds of the line (its quantity)
      * @param gpuHours the same in GPU-hours, 6 decimals
      * @param unitPrice per GPU-hour

@@ -262,6 +262,8 @@ public final class Ledger {
                     lb = lb.use(h.gpuModel);
                 }
                 lb.gpuMillis += gpuMillis;
+                lb.from = lb.items.isEmpty() ? from : Math.min(lb.from, from);
+                lb.to = Math.max(lb.to, to);
                 long lost = releasedBefore && h.release.equals("requeued")
                         ? (h.toMillis - Math.max(h.lastCheckpointMillis, from)) * (long) h.gpus : 0;
                 BigDecimal itemWh = energy.wattsPerGpu(h.gpuModel).multiply(BigDecimal.valueOf(gpuMillis))
