@@ -61,6 +61,38 @@ final class HtmlReport {
         b.append("<h2>GPU utilization over time</h2>").append(lines(labels, xs, util, "hours", "% of GPUs allocated", 100));
         b.append("<h2>Queue length over time</h2>").append(lines(labels, xs, queue, "hours", "queued jobs", Double.NaN));
 
+        if (results.get(0).revenue() != null) {
+            SimResult.Revenue rev0 = results.get(0).revenue();
+            b.append("<h2>Billed (").append(esc(rev0.currency())).append(", the ledger's invoices; time 0 is ")
+                    .append(esc(rev0.start())).append(")</h2><table><tr><th>policy</th><th>tenant</th><th>reserved</th>"
+                            + "<th>on-demand</th><th>preemptible</th><th>total</th><th>energy kWh</th><th>kg CO2e</th>"
+                            + "<th>lost GPU-h</th></tr>");
+            List<String> rl = new ArrayList<>();
+            List<double[]> rx = new ArrayList<>();
+            List<double[]> ramount = new ArrayList<>();
+            List<double[]> renergy = new ArrayList<>();
+            for (SimResult r : results) {
+                List<SimResult.TenantRevenue> rows = new ArrayList<>(r.revenue().tenants());
+                rows.add(r.revenue().total());
+                for (SimResult.TenantRevenue t : rows) {
+                    b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                                    + "<td>%s</td><td>%s</td><td>%s</td><td>%.0f</td></tr>", esc(r.policy()),
+                            esc(t.tenant()), t.reserved(), t.onDemand(), t.preemptible(), t.total(), t.kwh(),
+                            t.kgCo2e(), t.lostGpuHours()));
+                }
+                SimResult.RevenueSeries rs = r.revenue().series();
+                rl.add(r.policy());
+                rx.add(Arrays.stream(rs.timeSeconds()).map(t -> t / 3600).toArray());
+                ramount.add(Arrays.stream(rs.amount()).map(a -> a / 1e6).toArray());
+                renergy.add(Arrays.stream(rs.kwh()).map(k -> k / 1000).toArray());
+            }
+            b.append("</table>");
+            b.append("<h2>Billed over time (cumulative)</h2>").append(lines(rl, rx, ramount, "hours",
+                    "million " + rev0.currency(), Double.NaN));
+            b.append("<h2>Facility energy over time (cumulative)</h2>").append(lines(rl, rx, renergy, "hours", "MWh",
+                    Double.NaN));
+        }
+
         for (SimResult r : results) {
             Map<String, List<Double>> waits = new TreeMap<>();
             Workload w = r.workload();

@@ -36,8 +36,26 @@ final class SimText {
                     s.isolationViolations() == 0 ? "verified (0 violations)" : "VIOLATED " + s.isolationViolations() + " times"));
             table(b, "tenant", r.byTenant());
             table(b, "class", r.byClass());
+            revenue(b, r.revenue());
         }
         return b.toString().stripTrailing();
+    }
+
+    /** What the ledger bills for the run (the same code as the server's invoices). */
+    private static void revenue(StringBuilder b, SimResult.Revenue rev) {
+        if (rev == null) {
+            return;
+        }
+        b.append(String.format(Locale.ROOT, "  %-16s %15s %15s %15s %15s %14s %14s %10s%n", "billed (" + rev.currency()
+                + ")", "reserved", "on-demand", "preemptible", "total", "energy kWh", "kg CO2e", "lost GPUh*"));
+        List<SimResult.TenantRevenue> rows = new java.util.ArrayList<>(rev.tenants());
+        rows.add(rev.total());
+        for (SimResult.TenantRevenue t : rows) {
+            b.append(String.format(Locale.ROOT, "  %-16s %15s %15s %15s %15s %14s %14s %10.0f%n", t.tenant(),
+                    t.reserved(), t.onDemand(), t.preemptible(), t.total(), t.kwh(), t.kgCo2e(), t.lostGpuHours()));
+        }
+        b.append(String.format(Locale.ROOT, "  (* since each interrupted job's last checkpoint, as invoices report it; simulated time starts %s;\n  SLA credits are not modelled yet)%n",
+                rev.start()));
     }
 
     private static void table(StringBuilder b, String label, Map<String, SimResult.Group> groups) {

@@ -130,6 +130,9 @@ final class SimulateCommand implements Runnable {
                 run.put("summary", r.summary());
                 run.put("byTenant", r.byTenant());
                 run.put("byClass", r.byClass());
+                if (r.revenue() != null) {
+                    run.put("revenue", r.revenue());
+                }
                 runs.add(run);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -159,7 +162,7 @@ final class SimulateCommand implements Runnable {
             runs.add(new Simulation(s.fleet(), new SchedulerConfig(p, place, iso, s.backfillDepth(),
                     s.preemptionGraceSeconds(), s.maxRestarts(), s.hotSpareDomainsPerPod()), failureModel, runSeed,
                     s.durationSeconds(), s.contracts(),
-                    s.speed()));
+                    s.speed()).billed(s.billing()));
         }
         return new Plan(s.name(), s.fleet(), s.workload(), policyList, runs);
     }

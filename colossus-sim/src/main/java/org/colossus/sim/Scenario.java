@@ -28,7 +28,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                        int backfillDepth, double preemptionGraceSeconds, int maxRestarts, int hotSpareDomainsPerPod,
                        FailureModel failures,
                        long seed, double durationSeconds, List<Simulation.ContractChange> contracts, Workload workload,
-                       JobSpeed speed) {
+                       JobSpeed speed, SimBilling billing) {
 
     public SchedulerConfig schedulerConfig(QueuePolicy policy) {
         return new SchedulerConfig(policy, placement, isolation, backfillDepth, preemptionGraceSeconds, maxRestarts,
@@ -36,7 +36,8 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
     }
 
     public Simulation simulation(QueuePolicy policy) {
-        return new Simulation(fleet, schedulerConfig(policy), failures, seed, durationSeconds, contracts, speed);
+        return new Simulation(fleet, schedulerConfig(policy), failures, seed, durationSeconds, contracts, speed)
+                .billed(billing);
     }
 
     public static Scenario load(Path file, Catalog catalog) {
@@ -51,7 +52,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
         Path base = file.toAbsolutePath().getParent();
         YamlNode root = YamlNode.parse(file.toString(), text, SimException::new)
                 .allowOnly("name", "description", "fleet", "durationDays", "seed", "scheduler", "failures", "tenants",
-                        "workloads");
+                        "workloads", "billing");
         String name = root.get("name").name();
         YamlNode fleetNode = root.get("fleet");
         String fleetText = fleetNode.text();
@@ -138,8 +139,42 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                         + fleet.gpuCount());
             }
         }
+        SimBilling billing = root.find("billing").map(Scenario::billing).orElse(SimBilling.DEFAULT);
         return new Scenario(name, fleet, policies, placement, isolation, backfillDepth, grace, maxRestarts, hotSpares,
-                failures, seed, duration, contracts, workload, speed);
+                failures, seed, duration, contracts, workload, speed, billing);
+    }
+
+    private static SimBilling billing(YamlNode b) {
+        b.allowOnly("start", "prices");
+        long start = b.find("start").map(n -> parse(n, () -> {
+            java.time.Instant t = java.time.Instant.parse(n.text());
+            if (t.isBefore(java.time.Instant.parse("2000-01-01T00:00:00Z"))
+                    || t.isAfter(java.time.Instant.parse("9000-01-01T00:00:00Z"))) {
+                throw new SimException("expected a time from 2000 to 9000");
+            }
+            return t.toEpochMilli();
+        })).orElse(SimBilling.DEFAULT.startMillis());
+        java.util.Map<JobClass, java.math.BigDecimal> prices = new java.util.EnumMap<>(SimBilling.DEFAULT.pricePerGpuHour());
+        b.find("prices").ifPresent(p -> {
+            p.allowOnly("reserved", "on-demand", "preemptible");
+            for (JobClass c : JobClass.values()) {
+                p.find(c.key()).ifPresent(n -> prices.put(c, price(n)));
+            }
+        });
+        return new SimBilling(start, prices);
+    }
+
+    private static java.math.BigDecimal price(YamlNode n) {
+        java.math.BigDecimal v;
+        try {
+            v = new java.math.BigDecimal(n.text());
+        } catch (NumberFormatException e) {
+            throw n.fail("expected a price in USD per GPU-hour, e.g. 3.40");
+        }
+        if (v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(1000)) > 0 || v.scale() > 6) {
+            throw n.fail("expected a price from 0 to 1000 USD per GPU-hour with at most 6 decimals");
+        }
+        return v;
     }
 
     private static <T> T parse(YamlNode node, java.util.function.Supplier<T> parser) {

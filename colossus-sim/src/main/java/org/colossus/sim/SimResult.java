@@ -15,7 +15,34 @@ import java.util.TreeMap;
  */
 public record SimResult(String policy, String placement, String isolation, Workload workload, double[] startSeconds,
                         double[] endSeconds, String[] state, int[] restarts, int[] racks, int[] pods, Summary summary,
-                        Map<String, Group> byTenant, Map<String, Group> byClass, Series series) {
+                        Map<String, Group> byTenant, Map<String, Group> byClass, Series series, Revenue revenue) {
+
+    /**
+     * What the run bills (issue 18), from the ledger's invoices: null when the run was not given prices.
+     *
+     * @param start the wall-clock time of simulated second 0
+     * @param total every tenant's figures summed (tenant {@code all})
+     */
+    public record Revenue(String currency, String start, java.util.List<TenantRevenue> tenants, TenantRevenue total,
+                          RevenueSeries series) {
+    }
+
+    /**
+     * For plots: cumulative billed amount and facility energy of all tenants at equal steps of simulated time, from
+     * the invoices' lines and items (each spread evenly over the time it covers).
+     */
+    public record RevenueSeries(double[] timeSeconds, double[] amount, double[] kwh) {
+    }
+
+    /**
+     * Amounts in the currency's decimals; energy at the facility's meter.
+     *
+     * @param reserved take-or-pay commitments (used or not)
+     * @param lostGpuHours GPU-time lost to node failures since each job's last checkpoint
+     */
+    public record TenantRevenue(String tenant, String reserved, String onDemand, String preemptible, String total,
+                                String kwh, String kgCo2e, double lostGpuHours) {
+    }
 
     /**
      * @param makespanSeconds last completion time

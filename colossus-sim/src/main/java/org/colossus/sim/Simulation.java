@@ -43,6 +43,7 @@ public final class Simulation {
     private final double durationLimitSeconds;
     private final List<ContractChange> contracts;
     private final JobSpeed speed;
+    private final SimBilling billing;
 
     public Simulation(Fleet fleet, SchedulerConfig config) {
         this(fleet, config, FailureModel.OFF, 0, Double.POSITIVE_INFINITY, List.of());
@@ -57,6 +58,12 @@ public final class Simulation {
     /** @param speed placement-dependent speed of jobs with a planner profile; null if none has one */
     public Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed, double durationLimitSeconds,
                       List<ContractChange> contracts, JobSpeed speed) {
+        this(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, null);
+    }
+
+    private Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed,
+                       double durationLimitSeconds, List<ContractChange> contracts, JobSpeed speed, SimBilling billing) {
+        this.billing = billing;
         this.speed = speed;
         this.fleet = fleet;
         this.config = config;
@@ -64,6 +71,11 @@ public final class Simulation {
         this.seed = seed;
         this.durationLimitSeconds = durationLimitSeconds;
         this.contracts = List.copyOf(contracts);
+    }
+
+    /** The same simulation, billed by the ledger at these prices (revenue, energy, emissions in its result). */
+    public Simulation billed(SimBilling prices) {
+        return new Simulation(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, prices);
     }
 
     public SimResult run(Workload w) {
@@ -107,6 +119,9 @@ public final class Simulation {
         final boolean[] failed;
         final String[] tenants;
         final IsolationAudit audit;
+        /** The ledger fed this run, or null when it is not billed. */
+        final org.colossus.ledger.Ledger ledger;
+        long ledgerSeq;
         double productiveGpuSeconds;
         double lostGpuSeconds;
         int nodeFailures;
@@ -134,6 +149,14 @@ public final class Simulation {
             failed = new boolean[n];
             tenants = w.tenants().toArray(String[]::new);
             audit = new IsolationAudit(fleet, config.isolation());
+            ledger = billing == null ? null : billing.ledger(fleet, w.tenants(), contracts, durationLimitSeconds);
+        }
+
+        /** Tells the ledger a holding ended ({@code finished}, {@code stopped}, {@code requeued}, {@code failed}). */
+        private void billRelease(int job, double now, String release) {
+            if (ledger != null) {
+                ledger.released(job, release, billing.millis(now), ++ledgerSeq);
+            }
         }
 
         private static double[] nan(int n) {
@@ -199,6 +222,7 @@ public final class Simulation {
                             if (tag == epoch[payload]) {
                                 scheduler.apply(new Event.JobFinished(now, payload));
                                 account(payload, now, true);
+                                billRelease(payload, now, "finished");
                                 end[payload] = now;
                                 audit.release(payload);
                                 epoch[payload]++; // a pending stop (it was being preempted) is now stale
@@ -208,6 +232,7 @@ public final class Simulation {
                         case STOP -> {
                             if (tag == epoch[payload]) {
                                 account(payload, now, true);
+                                billRelease(payload, now, "stopped");
                                 audit.release(payload);
                                 epoch[payload]++;
                                 scheduler.apply(new Event.JobStopped(now, payload, remaining(payload)));
@@ -282,6 +307,10 @@ public final class Simulation {
             double worked = Math.max(0, Math.min((ran - runOverhead[job]) * runSpeed[job], remaining(job)));
             double kept = keep ? worked
                     : Math.floor(worked / failures.checkpointIntervalSeconds()) * failures.checkpointIntervalSeconds();
+            if (!keep && ledger != null && kept > 0) {
+                // The work kept ends at the run's last checkpoint: the ledger reports what came after it as lost.
+                ledger.checkpointed(job, billing.millis(runStart[job] + runOverhead[job] + kept / runSpeed[job]));
+            }
             int gpus = heldGpus[job]; // a whole-racks job may hold more than it asked for
             allocatedGpuSeconds[job] += ran * gpus;
             productiveGpuSeconds += kept * gpus;
@@ -298,6 +327,7 @@ public final class Simulation {
             for (Decision d : scheduler.apply(new Event.NodeFailed(now, node))) {
                 int job = (int) d.jobId();
                 account(job, now, false);
+                billRelease(job, now, d instanceof Decision.MarkFailed ? "failed" : "requeued");
                 audit.release(job);
                 epoch[job]++;
                 interrupted[job]++;
@@ -328,6 +358,11 @@ public final class Simulation {
                     racks[job] = distinct(p.allocation(), true);
                     pods[job] = distinct(p.allocation(), false);
                     audit.place(job, w.tenantOf()[job], p.allocation());
+                    if (ledger != null) {
+                        ledger.placed(job, tenants[w.tenantOf()[job]], w.jobClass()[job],
+                                fleet.nodeType(p.allocation().nodes()[0]).gpu().id(), heldGpus[job], billing.millis(now),
+                                ++ledgerSeq);
+                    }
                 }
                 case Decision.Preempt p -> {
                     int job = (int) p.jobId();
@@ -402,7 +437,8 @@ public final class Simulation {
                     end, state, restarts, racks, pods, summary,
                     SimResult.groups(w, start, end, preempted, interrupted, allocatedGpuSeconds, true),
                     SimResult.groups(w, start, end, preempted, interrupted, allocatedGpuSeconds, false),
-                    new SimResult.Series(times, util, queue));
+                    new SimResult.Series(times, util, queue),
+                    ledger == null ? null : billing.revenue(ledger, w.tenants(), horizon));
         }
     }
 
