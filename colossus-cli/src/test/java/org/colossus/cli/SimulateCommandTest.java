@@ -71,6 +71,53 @@ class SimulateCommandTest {
     }
 
     @Test
+    void scenario_billing_revenueFromTheLedgerMatchesCommitmentsAndHeldGpuHours(@TempDir Path dir) throws Exception {
+        Path scenario = dir.resolve("s.yaml");
+        Files.writeString(scenario, """
+                name: billed
+                fleet: colossus2
+                durationDays: 2
+                seed: 3
+                scheduler: {policies: [fair], placement: topology, isolation: domain}
+                billing: {start: 2026-11-30T00:00:00Z, prices: {reserved: 2.5, on-demand: 4.125, preemptible: 1.75}}
+                tenants:
+                  - {name: a, reservedGpus: 20000}
+                  - {name: b, reservedGpus: 4096, fromDays: 0.5, toDays: 1.5}
+                workloads:
+                  - synthetic:
+                      - {tenant: a, class: reserved, perDay: 200, gpus: [8, 512], durationHours: [0.5, 6]}
+                      - {tenant: a, class: on-demand, perDay: 100, gpus: [8, 256], durationHours: [0.5, 6]}
+                      - {tenant: b, class: preemptible, perDay: 400, gpus: [4, 256], durationHours: [0.5, 6]}
+                """);
+        Path report = dir.resolve("r.html");
+        ColossusCliTest.Result r = ColossusCliTest.run("simulate", scenario.toString(), "--format", "json",
+                "--report", report.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode run = new ObjectMapper().readTree(r.out()).get("runs").get(0);
+        JsonNode rev = run.get("revenue");
+        assertThat(rev.get("start").asText()).isEqualTo("2026-11-30T00:00:00Z");
+        JsonNode a = rev.get("tenants").get(0);
+        JsonNode b = rev.get("tenants").get(1);
+        // Take-or-pay over two months (30 November, 1 December): 20,000 GPUs × 48 h × 2.5; b's 4,096 × 24 h × 2.5
+        assertThat(a.get("reserved").asText()).isEqualTo("2400000.00");
+        assertThat(b.get("reserved").asText()).isEqualTo("245760.00");
+        // Usage lines bill the GPU-hours the simulation allocated, each month's line rounded to the cent.
+        double onDemandHours = run.get("byClass").get("on-demand").get("gpuHours").asDouble();
+        double preemptibleHours = run.get("byClass").get("preemptible").get("gpuHours").asDouble();
+        assertThat(a.get("onDemand").asDouble()).isCloseTo(onDemandHours * 4.125, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(b.get("preemptible").asDouble()).isCloseTo(preemptibleHours * 1.75,
+                org.assertj.core.data.Offset.offset(0.5));
+        assertThat(rev.get("total").get("total").asDouble()).isPositive();
+        assertThat(Double.parseDouble(rev.get("total").get("kwh").asText())).isPositive();
+        assertThat(Files.readString(report)).contains("Billed over time").contains("Facility energy over time");
+
+        Files.writeString(scenario, Files.readString(scenario).replace("preemptible: 1.75", "preemptible: cheap"));
+        ColossusCliTest.Result bad = ColossusCliTest.run("simulate", scenario.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("billing.prices.preemptible").contains("expected a price in USD per GPU-hour");
+    }
+
+    @Test
     void text_reportsPerTenantAndClass(@TempDir Path dir) throws Exception {
         Path w = dir.resolve("w.csv");
         Files.writeString(w, JOBS);
