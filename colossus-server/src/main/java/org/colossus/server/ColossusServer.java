@@ -129,9 +129,7 @@ public final class ColossusServer implements AutoCloseable {
                     + " %d)%n", behind, (System.nanoTime() - auditStart) / 1e9, audit.checkpointSize());
         }
         final ControlState initial = state;
-        long billingStart = System.nanoTime();
-        Billing billing = Billing.load(store, state.fleet());
-        long billingMillis = (System.nanoTime() - billingStart) / 1_000_000;
+        Billing billing = Billing.start(store, state.fleet());
         Engine engine = new Engine(store, initial, () -> Snapshots.load(store, catalog, Replay.definition(store), log),
                 dataPlane, clock, entries -> {
                     // The ledger first: a command of the next batch (issuing an invoice) must see these entries.
@@ -198,8 +196,7 @@ public final class ColossusServer implements AutoCloseable {
         if (token != null) {
             log.println("operator token (shown once; also in " + config.dataDir().resolve("operator.token") + "): " + token);
         }
-        log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms"
-                + " (ledger read in " + billingMillis + " ms)");
+        log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms");
         log.println("data plane: " + dataPlane.describe() + " at speed " + config.speed());
         log.println("listening on " + url);
         log.flush();

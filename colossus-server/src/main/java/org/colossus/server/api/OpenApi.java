@@ -202,6 +202,7 @@ final class OpenApi {
         String enclosing = c.getEnclosingClass() == null ? "" : c.getEnclosingClass().getSimpleName();
         return switch (enclosing) {
             case "Views" -> c.getSimpleName();
+            case "Invoice" -> "Invoice" + c.getSimpleName();
             case "Bodies" -> c.getSimpleName().endsWith("Created") ? c.getSimpleName() : c.getSimpleName() + "Request";
             default -> c.getSimpleName();
         };
@@ -242,6 +243,11 @@ final class OpenApi {
         if (t instanceof ParameterizedType pt && pt.getRawType() == List.class) {
             s.put("type", "array");
             s.set("items", typeSchema(pt.getActualTypeArguments()[0], schemas, request));
+            return s;
+        }
+        if (t instanceof ParameterizedType pt && pt.getRawType() == Map.class) {
+            s.put("type", "object");
+            s.set("additionalProperties", typeSchema(pt.getActualTypeArguments()[1], schemas, request));
             return s;
         }
         Class<?> c = (Class<?>) (t instanceof ParameterizedType pt ? pt.getRawType() : t);

@@ -37,6 +37,10 @@ public final class IssueInvoice implements Command<List<Ledger.Issued>> {
                     + Instant.ofEpochMilli(period.endMillis()) + "; until then GET /api/v1/invoices/" + period.label()
                     + "-TENANT gives a draft)");
         }
+        if (!billing.ready()) {
+            // The engine thread never waits for the ledger's start-up read.
+            throw Problem.unavailable("the ledger is still reading the journal; issue again shortly");
+        }
         List<String> tenants = new ArrayList<>();
         if (tenant != null) {
             if (!state.hasTenant(tenant)) {
