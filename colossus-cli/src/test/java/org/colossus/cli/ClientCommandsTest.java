@@ -85,10 +85,14 @@ class ClientCommandsTest {
         watcher.start();
         // the watcher subscribes over HTTP; each round makes three events (submitted, placed, cancelled), so any
         // three in a row hold a placement
-        for (int i = 0; i < 50 && !watched.isDone(); i++) {
-            assertThat(as(key, "job", "submit", "--name", "w" + i, "--gpu", "H100", "--gpus", "128", "--class",
-                    "on-demand", "--duration", "1h").exitCode()).isZero();
-            as(key, "job", "cancel", String.valueOf(i + 1));
+        // Until the watcher has its three (time-bound rather than a fixed number of rounds: on a loaded machine the
+        // watcher may subscribe only after many rounds).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(25);
+        for (int i = 0; !watched.isDone() && System.nanoTime() < deadline; i++) {
+            ColossusCliTest.Result submitted = as(key, "job", "submit", "--name", "w" + i, "--gpu", "H100", "--gpus",
+                    "128", "--class", "on-demand", "--duration", "1h", "--format", "json");
+            assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+            as(key, "job", "cancel", new ObjectMapper().readTree(submitted.out()).get("id").asText());
             Thread.sleep(100);
         }
         var out = watched.get(30, java.util.concurrent.TimeUnit.SECONDS);
