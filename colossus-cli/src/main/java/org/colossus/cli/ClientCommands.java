@@ -201,6 +201,19 @@ final class ClientCommands {
         @Option(names = "--price-per-gpu-hour", required = true, paramLabel = "USD")
         String price;
 
+        @Option(names = "--sla", paramLabel = "BELOW:CREDIT[,...]",
+                description = "Availability credits of a reserved contract, in percent: 99.5:10,99:25 credits 10%% of the"
+                        + " month's commitment below 99.5%% availability and 25%% below 99%% (docs/billing.md).")
+        String sla;
+
+        @Option(names = "--sla-grace", paramLabel = "SECONDS",
+                description = "How long a reserved job that fits may wait before its GPUs count as denied (default 300).")
+        Integer slaGrace;
+
+        @Option(names = "--credit-lost-work", description = "Credit GPU-time lost to node failures since a job's last"
+                + " checkpoint, at the contract's price.")
+        boolean creditLostWork;
+
         @Override
         public Integer call() {
             Instant[] now = new Instant[1];
@@ -214,6 +227,24 @@ final class ClientCommands {
             b.put("tenant", tenant).put("class", jobClass).put("gpuModel", gpu).put("gpus", gpus)
                     .put("start", ClientText.instant("--start", start, serverNow))
                     .put("end", ClientText.instant("--end", end, serverNow)).put("pricePerGpuHour", price);
+            if (sla != null || slaGrace != null || creditLostWork) {
+                ObjectNode s = b.putObject("sla");
+                var tiers = s.putArray("credits");
+                if (sla != null) {
+                    for (String tier : sla.split(",")) {
+                        String[] kv = tier.trim().split(":");
+                        if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                            throw new CliException("--sla " + sla + ": expected BELOW:CREDIT pairs in percent, e.g."
+                                    + " 99.5:10,99:25");
+                        }
+                        tiers.addObject().put("below", kv[0].trim()).put("credit", kv[1].trim());
+                    }
+                }
+                if (slaGrace != null) {
+                    s.put("graceSeconds", slaGrace);
+                }
+                s.put("creditLostWork", creditLostWork);
+            }
             print(api.post("/api/v1/contracts", b), ClientCommands::oneContract);
             return 0;
         }

@@ -24,7 +24,9 @@ public record Invoice(String id, String tenant, String period, long periodStartM
      * on-demand or preemptible jobs, or the information line of the GPU-time reserved jobs used under their commitment.
      *
      * @param number 1, 2, 3, ... in the invoice
-     * @param kind {@code reserved-commitment}, {@code on-demand}, {@code preemptible} or {@code reserved-use}
+     * @param kind {@code reserved-commitment}, {@code on-demand}, {@code preemptible}, {@code reserved-use}, or a
+     *             credit of a contract's service level: {@code sla-credit} (availability below a tier) or
+     *             {@code lost-work-credit} (work lost to node failures); credits have negative amounts
      * @param contractId the contract it bills, or -1 for jobs without one (billed at 0.00)
      * @param signedSeq the journal entry that signed the contract (0 without one)
      * @param endedSeq the entry of an early end by the operator in the period, else 0
@@ -34,11 +36,15 @@ public record Invoice(String id, String tenant, String period, long periodStartM
      * @param gpuHours the same in GPU-hours, 6 decimals
      * @param unitPrice per GPU-hour
      * @param amount {@code gpuMillis} × {@code unitPrice} / 3,600,000, rounded half-even to the currency's minor unit
-     * @param items the jobs' holdings behind a usage line (empty for a commitment)
+     * @param items the jobs' holdings behind a usage line (empty for a commitment or a credit)
+     * @param availabilityPercent for an {@code sla-credit}: the contract's availability in the period, 4 decimals
+     *                            ({@code gpuMillis} is then the denied GPU-time); null on other lines
+     * @param creditPercent for an {@code sla-credit}: the tier's credit of the commitment; null on other lines
      */
     public record Line(int number, String kind, long contractId, String gpuModel, long signedSeq, long endedSeq,
                        int contractedGpus, long fromMillis, long toMillis, long gpuMillis, String gpuHours,
-                       String unitPrice, String amount, List<Item> items) {
+                       String unitPrice, String amount, List<Item> items, String availabilityPercent,
+                       String creditPercent) {
         public Line {
             items = List.copyOf(items);
         }

@@ -87,10 +87,30 @@ public final class Ledger {
     private final Map<Long, String> jobTenant = new HashMap<>();
     private final TreeMap<String, Issued> issued = new TreeMap<>();
     private final EnergyFactors energy;
+    private final Availability availability = new Availability(this::reservedWithSla);
 
     public Ledger(EnergyFactors energy) {
         this.energy = energy;
     }
+
+    private List<Availability.Contracts.Reserved> reservedWithSla(String tenant, String gpuModel) {
+        List<Availability.Contracts.Reserved> out = new ArrayList<>(2);
+        for (Contract c : slaContracts) {
+            ContractTerms t = c.terms;
+            if (t.tenant().equals(tenant) && t.gpuModel().equals(gpuModel)) {
+                out.add(reserved(c));
+            }
+        }
+        return out;
+    }
+
+    private static Availability.Contracts.Reserved reserved(Contract c) {
+        return new Availability.Contracts.Reserved(c.terms.id(), c.terms.gpus(), c.terms.startMillis(),
+                c.effectiveEnd(), c.signedMillis, c.terms.sla());
+    }
+
+    /** Reserved contracts with a service level, in id order: the few the availability tracker looks at. */
+    private final List<Contract> slaContracts = new ArrayList<>();
 
     public EnergyFactors energy() {
         return energy;
@@ -100,7 +120,11 @@ public final class Ledger {
     // Feeding, in journal order
 
     public void contractSigned(ContractTerms terms, long atMillis) {
-        contracts.put(terms.id(), new Contract(terms, atMillis));
+        Contract c = new Contract(terms, atMillis);
+        contracts.put(terms.id(), c);
+        if (terms.jobClass() == JobClass.RESERVED && terms.sla() != null) {
+            slaContracts.add(c);
+        }
         books.computeIfAbsent(terms.tenant(), k -> new Book());
     }
 
@@ -113,7 +137,17 @@ public final class Ledger {
         }
     }
 
+    /** A job was submitted and waits in the queue (only reserved jobs matter: they may be denied). */
+    public void submitted(long job, String tenant, JobClass jobClass, String gpuModel, int gpus, long atMillis) {
+        if (jobClass == JobClass.RESERVED) {
+            availability.queued(job, tenant, gpuModel, gpus, atMillis);
+        }
+    }
+
     public void placed(long job, String tenant, JobClass jobClass, String gpuModel, int gpus, long atMillis, long seq) {
+        if (jobClass == JobClass.RESERVED) {
+            availability.placed(job, gpus, atMillis);
+        }
         Book b = books.computeIfAbsent(tenant, k -> new Book());
         jobTenant.put(job, tenant);
         b.open.put(job, new Hold(job, gpus, jobClass, gpuModel, contractFor(tenant, jobClass, gpuModel, atMillis),
@@ -135,13 +169,14 @@ public final class Ledger {
      */
     public void released(long job, String release, long atMillis, long seq) {
         String tenant = jobTenant.get(job);
-        if (tenant == null) {
+        Hold h = tenant == null ? null : books.get(tenant).open.remove(job);
+        if (h == null) {
+            availability.dequeued(job, atMillis); // cancelled or failed while it waited
             return;
         }
         Book b = books.get(tenant);
-        Hold h = b.open.remove(job);
-        if (h == null) {
-            return;
+        if (h.jobClass == JobClass.RESERVED) {
+            availability.released(job, h.gpus, release.equals("requeued") || release.equals("stopped"), atMillis);
         }
         h.toMillis = atMillis;
         h.releasedSeq = seq;
@@ -277,6 +312,8 @@ public final class Ledger {
         List<Invoice.Line> lines = new ArrayList<>();
         BigDecimal total = BigDecimal.ZERO.setScale(digits);
         for (LineBuilder lb : byContract.values()) {
+            BigDecimal commitment = null;
+            long lost = 0;
             for (LineBuilder x : lb.withUse()) {
                 if (x.gpuMillis == 0) {
                     continue;
@@ -285,10 +322,44 @@ public final class Ledger {
                 BigDecimal amount = price.multiply(BigDecimal.valueOf(x.gpuMillis))
                         .divide(MILLIS_PER_HOUR, digits, RoundingMode.HALF_EVEN);
                 total = total.add(amount);
+                if (x.kind.equals("reserved-commitment")) {
+                    commitment = amount;
+                }
+                for (Invoice.Item i : x.items) {
+                    lost += i.lostGpuMillis();
+                }
                 lines.add(new Invoice.Line(lines.size() + 1, x.kind, x.contractId, x.gpuModel, x.signedSeq, x.endedSeq,
-                        x.contractedGpus, x.from, x.to, x.gpuMillis, gpuHours(x.gpuMillis),
-                        price.setScale(Math.max(digits, price.scale()), RoundingMode.UNNECESSARY).toPlainString(),
-                        amount.toPlainString(), x.items));
+                        x.contractedGpus, x.from, x.to, x.gpuMillis, gpuHours(x.gpuMillis), price(price, digits),
+                        amount.toPlainString(), x.items, null, null));
+            }
+            Contract c = contracts.get(lb.contractId);
+            Sla sla = c == null ? null : c.terms.sla();
+            if (sla == null) {
+                continue;
+            }
+            if (commitment != null) {
+                // Availability of the commitment over its time in the period (to now, for a draft).
+                BigDecimal denied = availability.denied(tenant, c.terms.gpuModel(), reserved(c), lb.from, lb.to);
+                BigDecimal entitled = BigDecimal.valueOf(lb.gpuMillis);
+                BigDecimal availablePercent = BigDecimal.valueOf(100).subtract(denied.multiply(BigDecimal.valueOf(100))
+                        .divide(entitled, 4, RoundingMode.HALF_EVEN));
+                BigDecimal creditPercent = sla.creditPercent(availablePercent);
+                BigDecimal credit = commitment.multiply(creditPercent).divide(BigDecimal.valueOf(100), digits,
+                        RoundingMode.HALF_EVEN).negate();
+                total = total.add(credit);
+                long deniedMillis = denied.setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+                lines.add(new Invoice.Line(lines.size() + 1, "sla-credit", lb.contractId, lb.gpuModel, lb.signedSeq,
+                        lb.endedSeq, lb.contractedGpus, lb.from, lb.to, deniedMillis, gpuHours(deniedMillis),
+                        price(lb.price, digits), credit.toPlainString(), List.of(), availablePercent.toPlainString(),
+                        creditPercent.toPlainString()));
+            }
+            if (sla.creditLostWork() && lost > 0) {
+                BigDecimal credit = lb.price.multiply(BigDecimal.valueOf(lost))
+                        .divide(MILLIS_PER_HOUR, digits, RoundingMode.HALF_EVEN).negate();
+                total = total.add(credit);
+                lines.add(new Invoice.Line(lines.size() + 1, "lost-work-credit", lb.contractId, lb.gpuModel,
+                        lb.signedSeq, 0, lb.contractedGpus, lb.from, lb.to, lost, gpuHours(lost),
+                        price(lb.price, digits), credit.toPlainString(), List.of(), null, null));
             }
         }
         BigDecimal kwh = wh.divide(BigDecimal.valueOf(1000), 3, RoundingMode.HALF_EVEN);
@@ -299,6 +370,10 @@ public final class Ledger {
                 period.endMillis(), over ? "final" : "draft", cutoff, currency, lines, total.toPlainString(),
                 new Invoice.Energy(kwh.toPlainString(), kg.toPlainString(), energy.pue().toPlainString(),
                         energy.kgCo2ePerKwh().toPlainString(), watts));
+    }
+
+    private static String price(BigDecimal price, int digits) {
+        return price.setScale(Math.max(digits, price.scale()), RoundingMode.UNNECESSARY).toPlainString();
     }
 
     /** GPU-milliseconds as GPU-hours, 6 decimals. */

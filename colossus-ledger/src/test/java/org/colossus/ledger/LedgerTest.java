@@ -142,6 +142,64 @@ class LedgerTest {
         assertThat(inv.total()).isEqualTo("160.00"); // 80.000002 GPU-h × 2, half-even to the cent
     }
 
+    private static Ledger slaMonth() {
+        Ledger l = new Ledger(EnergyFactors.NONE);
+        Sla sla = new Sla(List.of(new Sla.Tier(new BigDecimal("99.5"), new BigDecimal("10")),
+                new Sla.Tier(new BigDecimal("99"), new BigDecimal("25")),
+                new Sla.Tier(new BigDecimal("95"), new BigDecimal("100"))), 300_000, true);
+        l.contractSigned(new ContractTerms(1, "a", JobClass.RESERVED, "gb200", 64, NOVEMBER.startMillis(),
+                t("2027-06-01T00:00:00Z"), new BigDecimal("3.40"), "USD", 1, sla), NOVEMBER.startMillis());
+        l.submitted(10, "a", JobClass.RESERVED, "gb200", 32, NOVEMBER.startMillis());
+        l.placed(10, "a", JobClass.RESERVED, "gb200", 32, NOVEMBER.startMillis(), 3);
+        // Job 11 fits the free 32 GPUs but waits 10 h: denied after the 5-minute grace, 9 h 55 min × 32 GPUs.
+        l.submitted(11, "a", JobClass.RESERVED, "gb200", 32, t("2026-11-10T00:00:00Z"));
+        l.placed(11, "a", JobClass.RESERVED, "gb200", 32, t("2026-11-10T10:00:00Z"), 5);
+        // Job 10's node fails an hour after its checkpoint; it is placed again within the grace (not denied).
+        l.checkpointed(10, t("2026-11-14T23:00:00Z"));
+        l.released(10, "requeued", t("2026-11-15T00:00:00Z"), 6);
+        l.placed(10, "a", JobClass.RESERVED, "gb200", 32, t("2026-11-15T00:03:00Z"), 7);
+        // Job 12 does not fit what is free (nothing): its wait denies nothing.
+        l.submitted(12, "a", JobClass.RESERVED, "gb200", 48, t("2026-11-20T00:00:00Z"));
+        l.released(12, "cancelled", t("2026-11-21T00:00:00Z"), 8);
+        return l;
+    }
+
+    @Test
+    void invoice_slaContract_creditsAvailabilityBelowATierAndLostWork() {
+        Invoice inv = slaMonth().invoice("a", NOVEMBER, NOVEMBER.endMillis());
+        assertThat(inv.lines()).extracting(Invoice.Line::kind)
+                .containsExactly("reserved-commitment", "reserved-use", "sla-credit", "lost-work-credit");
+        assertThat(inv.line(1).amount()).isEqualTo("156672.00"); // 64 × 720 h × 3.40
+        Invoice.Line sla = inv.line(3);
+        assertThat(sla.gpuMillis()).isEqualTo(32L * (9 * HOUR + 55 * 60_000));
+        // 1 − 317.333 / 46,080 GPU-hours = 99.3113 %: below 99.5, not below 99: 10 % of the commitment
+        assertThat(sla.availabilityPercent()).isEqualTo("99.3113");
+        assertThat(sla.creditPercent()).isEqualTo("10");
+        assertThat(sla.amount()).isEqualTo("-15667.20");
+        assertThat(inv.line(4).gpuMillis()).isEqualTo(32 * HOUR);
+        assertThat(inv.line(4).amount()).isEqualTo("-108.80");
+        assertThat(inv.total()).isEqualTo("140896.00");
+    }
+
+    @Test
+    void invoice_slaDraft_availabilityToDate() {
+        Invoice draft = slaMonth().invoice("a", NOVEMBER, t("2026-11-10T05:00:00Z"));
+        Invoice.Line sla = draft.lines().stream().filter(l -> l.kind().equals("sla-credit")).findFirst().orElseThrow();
+        // 32 GPUs denied for 4 h 55 min of 221 h × 64 GPUs entitled so far: 98.8876 %, below 99: 25 %
+        assertThat(sla.availabilityPercent()).isEqualTo("98.8876");
+        assertThat(sla.creditPercent()).isEqualTo("25");
+    }
+
+    @Test
+    void sla_badTiers_areRefusedNamingTheValue() {
+        assertThatThrownBy(() -> new Sla(List.of(new Sla.Tier(BigDecimal.ZERO, BigDecimal.TEN)), 0, false))
+                .isInstanceOf(LedgerException.class).hasMessageContaining("below 0%");
+        assertThatThrownBy(() -> new Sla(List.of(new Sla.Tier(BigDecimal.TEN, new BigDecimal("101"))), 0, false))
+                .hasMessageContaining("credit 101%");
+        assertThatThrownBy(() -> new Sla(List.of(new Sla.Tier(BigDecimal.TEN, BigDecimal.ONE),
+                new Sla.Tier(new BigDecimal("10.0"), BigDecimal.ONE)), 0, false)).hasMessageContaining("given twice");
+    }
+
     @Test
     void parse_badPeriods_areRefusedNamingTheValue() {
         for (String bad : new String[] {"2026-13", "2026-00", "26-11", "2026-1", "", "1999-12", "2026-11-01"}) {

@@ -41,7 +41,13 @@ class InvoiceTest {
         String a = TestServers.tenant(api, op, "lab-a");
         String b = TestServers.tenant(api, op, "lab-b");
         TestServers.contract(api, op, "lab-a", "on-demand", 64);
-        TestServers.contract(api, op, "lab-a", "reserved", 32);
+        Api.Response sla = api.post("/api/v1/contracts", op, "{\"tenant\":\"lab-a\",\"class\":\"reserved\","
+                + "\"gpuModel\":\"H100\",\"gpus\":32,\"start\":\"2026-10-01T00:00:00Z\",\"end\":\"2027-10-01T00:00:00Z\","
+                + "\"pricePerGpuHour\":\"2.50\",\"sla\":{\"credits\":[{\"below\":99.5,\"credit\":10},"
+                + "{\"below\":\"99.0\",\"credit\":25}],\"creditLostWork\":true}}");
+        assertThat(sla.status()).as(sla.toString()).isEqualTo(201);
+        assertThat(sla.json().get("sla").get("credits").get(1).get("belowPercent").asText()).isEqualTo("99");
+        assertThat(sla.json().get("sla").get("graceMillis").asLong()).isEqualTo(300_000);
         TestServers.contract(api, op, "lab-b", "on-demand", 64);
         // Each holds its GPUs 600 s (start-up) longer than its work: one hour and two hours.
         long jobA = TestServers.job(api, a, "a-train", 8, "on-demand", 3000);
@@ -86,10 +92,13 @@ class InvoiceTest {
             JsonNode listed = api.get("/api/v1/invoices", m.a()).json();
             assertThat(listed).hasSize(1);
             assertThat(listed.get(0).get("sha256").asText()).isEqualTo(sha);
-            // 8 GPUs × 1 h × 2.50; 32 reserved GPUs × 720 h × 2.50; the reserved job's 16 × 2 GPU-hours at 0.00
+            // 8 GPUs × 1 h × 2.50; 32 reserved GPUs × 720 h × 2.50; the reserved job's 16 × 2 GPU-hours at 0.00;
+            // nothing denied, so the SLA credits nothing
             assertThat(inv.lines()).extracting(Invoice.Line::kind)
-                    .containsExactly("on-demand", "reserved-commitment", "reserved-use");
-            assertThat(inv.lines()).extracting(Invoice.Line::amount).containsExactly("20.00", "57600.00", "0.00");
+                    .containsExactly("on-demand", "reserved-commitment", "reserved-use", "sla-credit");
+            assertThat(inv.lines()).extracting(Invoice.Line::amount)
+                    .containsExactly("20.00", "57600.00", "0.00", "0.00");
+            assertThat(inv.line(4).availabilityPercent()).isEqualTo("100.0000");
             assertThat(inv.line(3).gpuHours()).isEqualTo("32.000000");
             assertThat(inv.total()).isEqualTo("57620.00");
             assertThat(inv.line(1).items()).extracting(Invoice.Item::job).containsExactly(m.jobA());
@@ -105,10 +114,26 @@ class InvoiceTest {
             assertThat(api.post("/api/v1/invoices", op, "{\"period\":\"2026-11\",\"tenant\":\"nobody\"}").status())
                     .isEqualTo(404);
             assertThat(api.post("/api/v1/invoices", m.a(), "{\"period\":\"2026-11\"}").status()).isEqualTo(403);
+            String contract = "{\"tenant\":\"lab-a\",\"class\":\"%s\",\"gpuModel\":\"H100\",\"gpus\":8,"
+                    + "\"start\":\"2026-12-01T00:00:00Z\",\"end\":\"2027-10-01T00:00:00Z\",\"pricePerGpuHour\":\"2.50\","
+                    + "\"sla\":%s}";
+            for (String[] bad : new String[][] {
+                    {"on-demand", "{\"credits\":[{\"below\":99,\"credit\":10}]}", "sla.credits"},
+                    {"reserved", "{\"credits\":[{\"below\":0,\"credit\":10}]}", "sla.credits[0].below"},
+                    {"reserved", "{\"credits\":[{\"below\":99,\"credit\":100.5}]}", "sla.credits[0].credit"},
+                    {"reserved", "{\"credits\":[{\"below\":99,\"credit\":1},{\"below\":99.0,\"credit\":2}]}",
+                            "sla.credits[1].below"},
+                    {"reserved", "{\"graceSeconds\":-1}", "sla.graceSeconds"}}) {
+                long seq = s.engine().committedSeq();
+                Api.Response r2 = api.post("/api/v1/contracts", op, String.format(contract, bad[0], bad[1]));
+                assertThat(r2.status()).as(r2.toString()).isEqualTo(422);
+                assertThat(r2.json().get("field").asText()).isEqualTo(bad[2]);
+                assertThat(s.engine().committedSeq()).isEqualTo(seq);
+            }
             Api.Response csv = api.get("/api/v1/invoices/2026-11-lab-a", m.a(), "text/csv");
             assertThat(csv.contentType()).startsWith("text/csv");
             String[] rows = csv.body().split("\r\n");
-            assertThat(rows).hasSize(1 + 3 + 2 + 1); // header, lines, items, total
+            assertThat(rows).hasSize(1 + 4 + 2 + 1); // header, lines, items, total
             assertThat(rows[0]).startsWith("invoice,tenant,period,status,currency,line,kind");
             // A draft of the open month.
             assertThat(InvoiceDocument.parse(api.get("/api/v1/invoices/2026-12-lab-a", m.a()).body()).status())

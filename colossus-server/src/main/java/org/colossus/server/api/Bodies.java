@@ -52,7 +52,19 @@ public final class Bodies {
     /** @param pricePerGpuHour a JSON number or a decimal string ("2.50"); strings keep exact decimals */
     public record CreateContract(String tenant, @JsonProperty("class") String jobClass, String gpuModel, Integer gpus,
                                  String start, String end,
-                                 @JsonDeserialize(using = Decimal.class) BigDecimal pricePerGpuHour) {
+                                 @JsonDeserialize(using = Decimal.class) BigDecimal pricePerGpuHour, Sla sla) {
+    }
+
+    /**
+     * A contract's service level (issue 18): availability credit tiers (reserved contracts only), the grace before a
+     * denied reservation counts (default 300 s), and whether work lost to node failures is credited.
+     */
+    public record Sla(java.util.List<SlaTier> credits, Integer graceSeconds, Boolean creditLostWork) {
+    }
+
+    /** Below {@code below} percent availability in a month, {@code credit} percent of its commitment. */
+    public record SlaTier(@JsonDeserialize(using = Decimal.class) BigDecimal below,
+                          @JsonDeserialize(using = Decimal.class) BigDecimal credit) {
     }
 
     /** A decimal from a JSON number or string. */

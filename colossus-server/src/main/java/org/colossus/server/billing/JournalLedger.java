@@ -1,12 +1,15 @@
 package org.colossus.server.billing;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.colossus.ledger.ContractTerms;
 import org.colossus.ledger.EnergyFactors;
 import org.colossus.ledger.Ledger;
+import org.colossus.ledger.Sla;
 import org.colossus.scheduler.JobClass;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Payload;
@@ -36,6 +39,18 @@ public final class JournalLedger {
         return ledger;
     }
 
+    /** The journal's service level as the ledger's (null stays null). */
+    public static Sla sla(Payload.SlaTerms terms) {
+        if (terms == null) {
+            return null;
+        }
+        List<Sla.Tier> tiers = new ArrayList<>();
+        for (Payload.SlaTier t : terms.credits()) {
+            tiers.add(new Sla.Tier(new BigDecimal(t.belowPercent()), new BigDecimal(t.creditPercent())));
+        }
+        return new Sla(tiers, terms.graceMillis(), terms.creditLostWork());
+    }
+
     public void accept(Entry e) {
         if (TYPES.contains(e.type())) {
             accept(e, Payload.parse(e.type(), e.payload()));
@@ -47,10 +62,13 @@ public final class JournalLedger {
         switch (p) {
             case Payload.ContractSigned c -> ledger.contractSigned(new ContractTerms(c.id(), c.tenant(),
                     JobClass.parse(c.jobClass()), c.gpuModel(), c.gpus(), c.startMillis(), c.endMillis(),
-                    new BigDecimal(c.pricePerGpuHour()), "USD", e.seq()), t);
+                    new BigDecimal(c.pricePerGpuHour()), "USD", e.seq(), sla(c.sla())), t);
             case Payload.ContractEnded c -> ledger.contractEnded(c.id(), t, e.seq());
-            case Payload.JobSubmitted j -> jobs.put(j.id(), new Job(e.tenant(), JobClass.parse(j.jobClass()),
-                    j.gpuModel(), j.gpus()));
+            case Payload.JobSubmitted j -> {
+                Job job = new Job(e.tenant(), JobClass.parse(j.jobClass()), j.gpuModel(), j.gpus());
+                jobs.put(j.id(), job);
+                ledger.submitted(j.id(), job.tenant(), job.jobClass(), job.gpuModel(), job.gpus(), t);
+            }
             case Payload.JobPlaced x -> {
                 Job j = jobs.get(x.id());
                 if (j != null) {

@@ -107,8 +107,13 @@ public final class Commands {
     }
 
     /** A contract request after field checks; {@code gpuModel} is a catalog id. */
+    /** @param sla the service level, or null */
     public record ContractRequest(String tenant, JobClass jobClass, String gpuModel, int gpus, long startMillis,
-                                  long endMillis, BigDecimal pricePerGpuHour) {
+                                  long endMillis, BigDecimal pricePerGpuHour, Payload.SlaTerms sla) {
+        public ContractRequest(String tenant, JobClass jobClass, String gpuModel, int gpus, long startMillis,
+                               long endMillis, BigDecimal pricePerGpuHour) {
+            this(tenant, jobClass, gpuModel, gpus, startMillis, endMillis, pricePerGpuHour, null);
+        }
     }
 
     public static Command<Views.Contract> signContract(ContractRequest r) {
@@ -146,7 +151,8 @@ public final class Commands {
             signed[0] = id;
             List<Command.Draft> out = new ArrayList<>();
             out.add(draft(new Payload.ContractSigned(id, r.tenant(), r.jobClass().key(), r.gpuModel(), r.gpus(),
-                    r.startMillis(), r.endMillis(), r.pricePerGpuHour().toPlainString()), OPERATOR, r.tenant()));
+                    r.startMillis(), r.endMillis(), r.pricePerGpuHour().toPlainString(), r.sla()), OPERATOR,
+                    r.tenant()));
             if (r.startMillis() <= now) {
                 out.add(draft(new Payload.ContractStarted(id), OPERATOR, r.tenant()));
             }

@@ -68,12 +68,38 @@ public sealed interface Payload {
         }
     }
 
-    /** @param pricePerGpuHour a decimal string in the contract currency (USD), e.g. "2.10" */
+    /**
+     * @param pricePerGpuHour a decimal string in the contract currency (USD), e.g. "2.10"
+     * @param sla the service level of a reserved contract (issue 18), or null: left out of the entry, so that entries
+     *            written before the field existed read and hash the same
+     */
     record ContractSigned(long id, String tenant, String jobClass, String gpuModel, int gpus, long startMillis,
-                          long endMillis, String pricePerGpuHour) implements Payload {
+                          long endMillis, String pricePerGpuHour,
+                          @com.fasterxml.jackson.annotation.JsonInclude(
+                                  com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) SlaTerms sla)
+            implements Payload {
+        public ContractSigned(long id, String tenant, String jobClass, String gpuModel, int gpus, long startMillis,
+                              long endMillis, String pricePerGpuHour) {
+            this(id, tenant, jobClass, gpuModel, gpus, startMillis, endMillis, pricePerGpuHour, null);
+        }
+
         public String type() {
             return "contract.signed";
         }
+    }
+
+    /**
+     * A contract's service level as journaled: credit tiers (decimal strings, percent), the grace before a denied
+     * reservation counts, and whether lost work is credited.
+     */
+    record SlaTerms(List<SlaTier> credits, long graceMillis, boolean creditLostWork) {
+        public SlaTerms {
+            credits = List.copyOf(credits);
+        }
+    }
+
+    /** Below {@code belowPercent} availability, {@code creditPercent} of the month's commitment is credited. */
+    record SlaTier(String belowPercent, String creditPercent) {
     }
 
     record ContractStarted(long id) implements Payload {

@@ -81,7 +81,7 @@ final class StateViews {
         Payload.ContractSigned s = c.signed;
         return new Views.Contract(s.id(), s.tenant(), s.jobClass(), s.gpuModel(), s.gpus(), iso(s.startMillis()),
                 iso(c.endedMillis >= 0 ? Math.min(c.endedMillis, s.endMillis()) : s.endMillis()),
-                c.price.toPlainString(), c.status.name().toLowerCase(Locale.ROOT));
+                c.price.toPlainString(), c.status.name().toLowerCase(Locale.ROOT), s.sla());
     }
 
     /**

@@ -12,8 +12,9 @@ public final class Views {
                          long gpusInUse) {
     }
 
+    /** @param sla its service level as signed, or null */
     public record Contract(long id, String tenant, @JsonProperty("class") String jobClass, String gpuModel, int gpus, String start, String end,
-                           String pricePerGpuHour, String status) {
+                           String pricePerGpuHour, String status, org.colossus.server.journal.Payload.SlaTerms sla) {
     }
 
     public record Constraints(boolean withinPod, int maxRacks, boolean wholeRacks) {
