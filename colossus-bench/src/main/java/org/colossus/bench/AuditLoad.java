@@ -16,14 +16,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.colossus.client.AuditClient;
+import org.colossus.fleet.FailureModel;
 import org.colossus.scheduler.JobClass;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.server.state.AdmissionPolicy;
-import org.colossus.client.AuditClient;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.journal.JdbcStore;
-import org.colossus.fleet.FailureModel;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.TenantVerifier;
 

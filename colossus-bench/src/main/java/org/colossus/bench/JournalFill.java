@@ -9,12 +9,12 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.colossus.fleet.FailureModel;
 import org.colossus.scheduler.JobClass;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.engine.Commands;
-import org.colossus.fleet.FailureModel;
+import org.colossus.server.state.AdmissionPolicy;
 
 /**
  * Cold-start benchmark: fills a data directory's journal with at least N entries of realistic traffic (submissions

@@ -14,10 +14,10 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.colossus.fleet.FailureModel;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
 import org.colossus.server.state.AdmissionPolicy;
-import org.colossus.fleet.FailureModel;
 
 /**
  * Load generator: sustained job submissions over loopback HTTP with durable commits, from N concurrent clients,

@@ -17,12 +17,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.colossus.ledger.Invoice;
 import org.colossus.server.ColossusServer;
-import org.colossus.server.billing.InvoiceDocument;
 import org.colossus.server.ServerConfig;
+import org.colossus.server.billing.InvoiceDocument;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code colossus demo}: a fresh server on the embedded defaults (H2, colossus2, speed 60) with three rival labs,

@@ -8,16 +8,16 @@ import java.util.Map;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
 import org.colossus.fleet.FleetSummary;
+import org.colossus.fleet.Fleets;
 import org.colossus.fleet.GpuModel;
 import org.colossus.fleet.NodeType;
 import org.colossus.fleet.Precision;
-import org.colossus.fleet.Fleets;
 import org.colossus.fleet.Presets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code colossus fleet ...}: what a fleet is made of, and the hardware catalog behind it. */
 @Command(name = "fleet",

@@ -5,13 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.colossus.fleet.FailureModel;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
 import org.colossus.server.state.AdmissionLimits;
 import org.colossus.server.state.AdmissionPolicy;
-import org.colossus.fleet.FailureModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.colossus.fleet.FailureModel;
 
 /** keys, seal and unseal through the command line, as a tenant would run them. */
 class SealCommandsTest {

@@ -1,8 +1,8 @@
 package org.colossus.perf;
 
 import java.util.Locale;
-import org.colossus.fleet.config.Keys;
 import org.colossus.fleet.Precision;
+import org.colossus.fleet.config.Keys;
 
 /**
  * The number format of the linear layers (GEMMs). Attention's core (flash attention) runs in BF16 in

@@ -8,21 +8,21 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
+import org.colossus.fleet.Fleets;
 import org.colossus.server.api.ApiKeys;
 import org.colossus.server.api.ApiResource;
-import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.billing.Billing;
+import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.engine.SimClock;
+import org.colossus.server.error.ServerException;
 import org.colossus.server.journal.DataDirectory;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.JdbcStore;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
-import org.colossus.fleet.Fleets;
-import org.colossus.server.error.ServerException;
 
 /**
  * The live control plane: opens the store, replays the journal into the state, starts the engine with the

@@ -2,17 +2,17 @@ package org.colossus.server;
 
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
+import org.colossus.fleet.Fleets;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
+import org.colossus.server.error.ServerException;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.JournalStore;
 import org.colossus.server.journal.Payload;
-import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
-import org.colossus.fleet.Fleets;
-import org.colossus.server.error.ServerException;
 
 /** Rebuilds the control-plane state from a store: the journal's first entry says which fleet and configuration. */
 public final class Replay {
@@ -20,7 +20,7 @@ public final class Replay {
     }
 
     /** The definition the journal starts with, or null for an empty journal. */
-    public static Payload.ControlPlaneDefined definition(Store store) {
+    public static Payload.ControlPlaneDefined definition(JournalStore store) {
         var first = store.range(1, 1);
         if (first.isEmpty()) {
             return null;
@@ -41,7 +41,7 @@ public final class Replay {
     }
 
     /** A cold replay of the whole journal (no snapshot). */
-    public static ControlState cold(Store store, Catalog catalog) {
+    public static ControlState cold(JournalStore store, Catalog catalog) {
         Payload.ControlPlaneDefined d = definition(store);
         if (d == null) {
             throw new ServerException("the journal is empty");
@@ -52,7 +52,7 @@ public final class Replay {
     }
 
     /** A cold replay of the journal's first {@code lastSeq} entries. */
-    public static ControlState cold(Store store, Catalog catalog, long lastSeq) {
+    public static ControlState cold(JournalStore store, Catalog catalog, long lastSeq) {
         Payload.ControlPlaneDefined d = definition(store);
         if (d == null) {
             throw new ServerException("the journal is empty");
@@ -67,7 +67,7 @@ public final class Replay {
     }
 
     /** Replays entries after the state's last one. */
-    public static ControlState replayTail(Store store, ControlState s) {
+    public static ControlState replayTail(JournalStore store, ControlState s) {
         store.readAfter(s.lastSeq(), s::apply);
         return s;
     }

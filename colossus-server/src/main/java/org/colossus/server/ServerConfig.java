@@ -3,9 +3,9 @@ package org.colossus.server;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import org.colossus.fleet.FailureModel;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
-import org.colossus.fleet.FailureModel;
 import org.colossus.server.error.ServerException;
 import org.colossus.server.state.AdmissionPolicy;
 

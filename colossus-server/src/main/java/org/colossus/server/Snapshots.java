@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.colossus.fleet.Catalog;
+import org.colossus.server.error.ServerException;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
 import org.colossus.server.state.StateSnapshot;
-import org.colossus.server.error.ServerException;
 
 /**
  * Periodic snapshots of the projection so that start-up replays only the journal's tail. The engine copies the state

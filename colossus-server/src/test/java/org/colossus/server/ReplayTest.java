@@ -8,15 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.colossus.fleet.Catalog;
+import org.colossus.fleet.FailureModel;
+import org.colossus.fleet.Fleets;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
 import org.colossus.server.state.JournalDivergedException;
-import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.colossus.fleet.Fleets;
 
 /**
  * The journal is the source of truth: after live operation (submissions, cancellations, drains, contract ends,

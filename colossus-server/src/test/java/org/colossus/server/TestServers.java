@@ -5,10 +5,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.colossus.fleet.FailureModel;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.server.state.AdmissionPolicy;
-import org.colossus.fleet.FailureModel;
 
 /** Servers for tests: a small fleet, a manual clock at real speed, failures off unless asked. */
 final class TestServers {

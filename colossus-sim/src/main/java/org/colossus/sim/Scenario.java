@@ -8,16 +8,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.colossus.fleet.Catalog;
+import org.colossus.fleet.FailureModel;
 import org.colossus.fleet.Fleet;
+import org.colossus.fleet.Fleets;
 import org.colossus.fleet.config.YamlNode;
+import org.colossus.perf.JobSpeed;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
-import org.colossus.fleet.Fleets;
-import org.colossus.fleet.FailureModel;
-import org.colossus.perf.JobSpeed;
 
 /**
  * A simulation scenario (format: docs/simulator.md#scenario-files): the fleet, tenants and their reserved

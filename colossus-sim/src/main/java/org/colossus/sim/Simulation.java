@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleConsumer;
+import org.colossus.fleet.FailureModel;
 import org.colossus.fleet.Fleet;
+import org.colossus.perf.JobSpeed;
 import org.colossus.scheduler.Allocation;
 import org.colossus.scheduler.Decision;
 import org.colossus.scheduler.Event;
@@ -12,8 +14,6 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.JobSpec;
 import org.colossus.scheduler.Scheduler;
 import org.colossus.scheduler.SchedulerConfig;
-import org.colossus.fleet.FailureModel;
-import org.colossus.perf.JobSpeed;
 
 /**
  * Replays a workload through the scheduler core on a virtual clock. At each instant the simulator applies every

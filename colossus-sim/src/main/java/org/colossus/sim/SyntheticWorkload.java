@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.colossus.fleet.config.YamlNode;
+import org.colossus.perf.JobSpeed;
 import org.colossus.scheduler.Constraints;
 import org.colossus.scheduler.JobClass;
-import org.colossus.perf.JobSpeed;
 
 /**
  * A synthetic tenant mix from job streams. Each stream: a tenant, a class, either a fixed {@code count} of jobs

@@ -1,9 +1,9 @@
 package org.colossus.sim;
 
 import java.util.List;
+import org.colossus.perf.JobSpeed;
 import org.colossus.scheduler.Constraints;
 import org.colossus.scheduler.JobClass;
-import org.colossus.perf.JobSpeed;
 
 /**
  * Jobs to replay, in submission order (ties keep source order), held as parallel arrays so that a million jobs

@@ -6,13 +6,13 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.colossus.fleet.Catalog;
+import org.colossus.fleet.Fleets;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.colossus.fleet.Fleets;
 
 /**
  * data/bench/fifo-reference (a test resource): exact FIFO/first-fit semantics, expected results to the printed

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.colossus.fleet.Catalog;
+import org.colossus.fleet.FailureModel;
 import org.colossus.fleet.Fleet;
+import org.colossus.fleet.Fleets;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.Placement;
@@ -21,8 +23,6 @@ import org.colossus.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.colossus.fleet.Fleets;
-import org.colossus.fleet.FailureModel;
 
 class SimulationTest {
     private static final Catalog CATALOG = Catalog.standard();

@@ -9,6 +9,7 @@ import org.colossus.fleet.Precision;
 import org.colossus.perf.Calibration;
 import org.colossus.perf.Estimate;
 import org.colossus.perf.HardwareSlice;
+import org.colossus.perf.JobSpeed;
 import org.colossus.perf.ModelCatalog;
 import org.colossus.perf.ModelSpec;
 import org.colossus.perf.ParallelConfig;
@@ -18,7 +19,6 @@ import org.colossus.perf.Recompute;
 import org.colossus.perf.Sharding;
 import org.colossus.perf.TrainingPrecision;
 import org.colossus.server.error.Problem;
-import org.colossus.perf.JobSpeed;
 
 /**
  * A job given as model + tokens: the planner turns it into a duration (time-to-train at nominal speed) on the

@@ -11,7 +11,7 @@ import org.colossus.ledger.Invoice;
 import org.colossus.ledger.Ledger;
 import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Entry;
-import org.colossus.server.journal.Store;
+import org.colossus.server.journal.JournalStore;
 
 /**
  * The live server's ledger. At start-up a background thread reads the journal from its start (about 6 µs an entry,
@@ -39,7 +39,7 @@ public final class Billing {
     }
 
     /** Starts reading the journal's entries up to its current end into a new ledger, on a background thread. */
-    public static Billing start(Store store, Fleet fleet) {
+    public static Billing start(JournalStore store, Fleet fleet) {
         Billing b = new Billing(EnergyFactors.of(fleet), store.lastSeq());
         Thread t = new Thread(() -> b.load(store), "colossus-ledger-load");
         t.setDaemon(true);
@@ -48,13 +48,13 @@ public final class Billing {
     }
 
     /** Reads the journal in the calling thread (tools and tests). */
-    public static Billing load(Store store, Fleet fleet) {
+    public static Billing load(JournalStore store, Fleet fleet) {
         Billing b = new Billing(EnergyFactors.of(fleet), store.lastSeq());
         b.load(store);
         return b;
     }
 
-    private void load(Store store) {
+    private void load(JournalStore store) {
         long t0 = System.nanoTime();
         JournalLedger j = journal;
         long[] n = {0};

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.colossus.fleet.FailureModel;
 import org.colossus.fleet.Fleet;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.state.ControlState;
-import org.colossus.fleet.FailureModel;
 
 /**
  * The embedded data plane: a simulated fleet on the control plane's (accelerated) clock, with the simulator's

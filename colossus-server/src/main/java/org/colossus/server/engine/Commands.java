@@ -7,10 +7,10 @@ import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.JobState;
 import org.colossus.server.error.Problem;
 import org.colossus.server.error.TooManyRequests;
-import org.colossus.server.state.AdmissionLimits;
-import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.Payload;
+import org.colossus.server.state.AdmissionLimits;
+import org.colossus.server.state.AdmissionPolicy;
 import org.colossus.server.state.ControlState;
 import org.colossus.server.state.Views;
 

@@ -9,12 +9,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.colossus.scheduler.JobState;
-import org.colossus.server.error.Problem;
 import org.colossus.server.dataplane.DataPlane;
+import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.JournalStore;
 import org.colossus.server.journal.Payload;
-import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
 
 /**
@@ -43,7 +43,7 @@ public final class Engine implements AutoCloseable {
     private record Stop() implements Work {
     }
 
-    private final Store store;
+    private final JournalStore store;
     private final Supplier<ControlState> rebuild;
     private final DataPlane dataPlane;
     private final SimClock clock;
@@ -69,7 +69,7 @@ public final class Engine implements AutoCloseable {
      * @param rebuild loads the state from the store again (after a failed commit)
      * @param published receives every committed batch of entries, on the engine thread; must not block
      */
-    public Engine(Store store, ControlState state, Supplier<ControlState> rebuild, DataPlane dataPlane, SimClock clock,
+    public Engine(JournalStore store, ControlState state, Supplier<ControlState> rebuild, DataPlane dataPlane, SimClock clock,
                   Consumer<List<Entry>> published) {
         this.store = store;
         this.state = state;

@@ -16,10 +16,10 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * The journal in a relational database: H2 in a file by default, PostgreSQL in production. Schema by Flyway
  * ({@code db/migration/<vendor>}), access by JDBI, connections by HikariCP.
  *
- * <p>Over 500 lines: the journal, snapshots and the audit tables share one pool, the engine's writer connection and
- * the SQL dialect switches (H2 point reads, PostgreSQL arrays); splitting {@code Store} into a journal, a snapshot and
- * an audit store over one data source, with the test hooks ({@code tamper}, {@code truncateForTests}) in test
- * fixtures, is the next step (docs/architecture.md).
+ * <p>Over 500 lines: it implements the three parts of {@link Store} ({@link JournalStore}, {@link SnapshotStore},
+ * {@link AuditStore}) because they share one pool, the engine's writer connection, the migrations and the SQL dialect
+ * switches (H2 point reads, PostgreSQL arrays). The hooks for attack tests and benchmarks ({@code tamper},
+ * {@code truncateForTests}) are on this class only, not on {@code Store}.
  */
 public final class JdbcStore implements Store {
     private final HikariDataSource pool;
@@ -494,7 +494,10 @@ public final class JdbcStore implements Store {
         });
     }
 
-    @Override
+    /**
+     * Runs SQL statements in one transaction: for tests that play a malicious operator and for benchmarks that reset
+     * their database. Not part of {@link Store}: nothing in the server can reach it.
+     */
     public void tamper(String... statements) {
         jdbi.useTransaction(h -> {
             for (String sql : statements) {

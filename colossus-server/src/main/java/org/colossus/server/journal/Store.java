@@ -1,99 +1,10 @@
 package org.colossus.server.journal;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
-
-/** Durable storage of the journal and of projection snapshots. */
-public interface Store extends AutoCloseable {
-    /**
-     * Appends entries in one transaction; they are durable when this returns. Their sequence numbers must continue
-     * the journal without a gap.
-     */
-    void append(List<Entry> entries);
-
-    /** Calls {@code sink} with every entry whose seq is greater than {@code afterSeq}, in order. */
-    void readAfter(long afterSeq, Consumer<Entry> sink);
-
-    List<Entry> range(long fromSeq, int limit);
-
-    /** Entries of {@code tenant} with seq in [fromSeq, toSeq], in order, at most {@code limit}. */
-    List<Entry> rangeOf(String tenant, long fromSeq, long toSeq, int limit);
-
-    long lastSeq();
-
-    /** A serialized projection valid after entry {@code seq}. */
-    record Snapshot(long seq, String stateHash, byte[] body) {
-    }
-
-    void saveSnapshot(Snapshot snapshot);
-
-    Optional<Snapshot> latestSnapshot();
-
-    /**
-     * A tile of the audit log's Merkle tree (C2SP tlog-tiles layout, {@code MerkleTiles}): the hashes of tree level
-     * 8 × {@code level} at indices [256 × {@code index}, 256 × {@code index} + hashes / 32).
-     */
-    record MerkleTile(int level, long index, byte[] hashes) {
-    }
-
-    record TileKey(int level, long index) {
-    }
-
-    /** The stored tiles among {@code keys}, by key (absent ones left out). */
-    java.util.Map<TileKey, byte[]> merkleTiles(java.util.Collection<TileKey> keys);
-
-    /** A node leaf of the audit log (its data is the leaf's text). */
-    record NodeLeaf(int node, long leaf, long seq, long timeMillis, int holders, byte[] data) {
-    }
-
-    /** Entry {@code seq} is followed by node leaves [firstLeaf, firstLeaf + count). */
-    record AuditEvent(long seq, long firstLeaf, int count) {
-    }
-
-    /** A job holding nodes (comma-separated ids), as the audit log tracks it. */
-    record Holding(long job, String tenant, String nodes) {
-    }
-
-    /** How far the audit log has integrated the journal. */
-    record AuditProgress(long seq, long leaves) {
-    }
-
-    /** One integration step of the audit log, written in one transaction. */
-    record AuditWrite(List<MerkleTile> tiles, List<NodeLeaf> nodeLeaves, List<AuditEvent> events,
-                      List<Holding> holdingsAdded, List<Long> holdingsRemoved, AuditProgress progress) {
-    }
-
-    void putAudit(AuditWrite write);
-
-    AuditProgress auditProgress();
-
-    List<Holding> auditHoldings();
-
-    /** The latest node leaf of every node that has one. */
-    List<NodeLeaf> auditNodeHeads();
-
-    /** Node leaves of {@code node} with leaf index in [fromLeaf, toLeaf], in order, at most {@code limit}. */
-    List<NodeLeaf> auditNodeLeaves(int node, long fromLeaf, long toLeaf, int limit);
-
-    /** The node leaves with these leaf indices (those that are node leaves), in leaf order. */
-    List<NodeLeaf> auditNodeLeavesAt(java.util.Collection<Long> leaves);
-
-    /** For each (node, leaf) pair, the node's first leaf after that leaf and at most {@code maxLeaf}, if any. */
-    List<NodeLeaf> auditNextNodeLeaves(List<long[]> after, long maxLeaf);
-
-    /** The node leaves of the given events ([firstLeaf, firstLeaf + count) each), in no particular order. */
-    List<NodeLeaf> auditNodeLeavesOf(List<AuditEvent> events);
-
-    /** The event rows with seq in [fromSeq, toSeq], and the nearest one before fromSeq if any, in seq order. */
-    List<AuditEvent> auditEvents(long fromSeq, long toSeq);
-
-    /** For tests that play a malicious operator: runs SQL statements in one transaction. */
-    void tamper(String... statements);
-
-    /** e.g. "H2 2.5.252 (file ./colossus-data/colossus)". */
-    String describe();
-
+/**
+ * Durable storage of the journal ({@link JournalStore}), projection snapshots ({@link SnapshotStore}) and the audit
+ * log ({@link AuditStore}) over one database; each part of the server takes the narrowest of them.
+ */
+public interface Store extends JournalStore, SnapshotStore, AuditStore, AutoCloseable {
     @Override
     void close();
 }

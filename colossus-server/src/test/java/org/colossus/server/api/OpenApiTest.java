@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.colossus.fleet.Catalog;
+import org.colossus.fleet.FailureModel;
+import org.colossus.fleet.Fleets;
 import org.colossus.server.ColossusServer;
 import org.colossus.server.ServerConfig;
-import org.colossus.fleet.FailureModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.colossus.fleet.Catalog;
-import org.colossus.fleet.Fleets;
 
 /** /openapi.json describes exactly the routes the router serves, and live responses fit its schemas. */
 class OpenApiTest {
