@@ -26,26 +26,49 @@ final class ApiClient {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Path DEFAULT_DATA = Path.of("colossus-data");
 
-    @Option(names = "--url", paramLabel = "URL",
-            description = "Server URL (default: $COLOSSUS_URL, else ./colossus-data/server.url, else http://127.0.0.1:8080).")
+    @Option(names = "--url", paramLabel = "URL[,URL...]",
+            description = "Server URL, or several servers' URLs comma-separated (high availability: requests go to the"
+                    + " leader, found by trying them in turn) (default: $COLOSSUS_URL, else ./colossus-data/server.url,"
+                    + " else http://127.0.0.1:8080).")
     String url;
+
+    /** Of several URLs, the one that answered last (the leader, as far as this client knows). */
+    private String current;
 
     @Option(names = "--token", paramLabel = "TOKEN",
             description = "Bearer token (default: $COLOSSUS_TOKEN, else ./colossus-data/operator.token).")
     String token;
 
     String baseUrl() {
+        if (current != null) {
+            return current;
+        }
+        return urls().get(0);
+    }
+
+    /** The configured servers, in order. */
+    java.util.List<String> urls() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String u : configured().split(",")) {
+            if (!u.isBlank()) {
+                out.add(strip(u.trim()));
+            }
+        }
+        return out.isEmpty() ? java.util.List.of("http://127.0.0.1:8080") : out;
+    }
+
+    private String configured() {
         if (url != null) {
-            return strip(url);
+            return url;
         }
         String env = System.getenv("COLOSSUS_URL");
         if (env != null && !env.isBlank()) {
-            return strip(env);
+            return env;
         }
         Path file = DEFAULT_DATA.resolve("server.url");
         if (Files.isReadable(file)) {
             try {
-                return strip(Files.readString(file).trim());
+                return Files.readString(file).trim();
             } catch (IOException ignored) {
                 // fall through to the default
             }
@@ -99,7 +122,7 @@ final class ApiClient {
     /** A GET whose body is kept as text (an invoice's canonical JSON, or its CSV). */
     String getText(String path, String accept) {
         try {
-            PlainHttp.Reply r = PlainHttp.send("GET", baseUrl() + path, headers(accept), null, Duration.ofSeconds(60));
+            PlainHttp.Reply r = exchange("GET", path, headers(accept), null);
             if (r.status() >= 400) {
                 throw problem(r.status(), parse(r.body()));
             }
@@ -113,6 +136,85 @@ final class ApiClient {
         }
     }
 
+    /**
+     * One request to the leader: with several URLs, a server that refuses the connection or answers as a standby
+     * (503 with {@code X-Colossus-Leader}) passes the request on to the leader it names, else to the next URL; each is
+     * tried at most twice, with a pause between rounds while a standby takes over.
+     */
+    private PlainHttp.Reply exchange(String method, String path, Map<String, String> h, byte[] bytes)
+            throws IOException {
+        java.util.List<String> all = urls();
+        if (all.size() == 1) {
+            return PlainHttp.send(method, all.get(0) + path, h, bytes, Duration.ofSeconds(60));
+        }
+        String next = baseUrl();
+        IOException failure = null;
+        PlainHttp.Reply standby = null;
+        for (int attempt = 0; attempt < all.size() * 4; attempt++) {
+            try {
+                PlainHttp.Reply r = PlainHttp.send(method, next + path, h, bytes, Duration.ofSeconds(60));
+                String leader = r.status() == 503 ? r.header("X-Colossus-Leader") : null;
+                boolean isStandby = r.status() == 503 && new String(r.body(), StandardCharsets.UTF_8)
+                        .contains("urn:colossus:problem:standby");
+                if (!isStandby) {
+                    current = next;
+                    return r;
+                }
+                standby = r;
+                next = leader != null && all.contains(strip(leader)) ? strip(leader) : after(all, next);
+            } catch (ConnectException e) {
+                failure = e;
+                next = after(all, next);
+            }
+            if (attempt % all.size() == all.size() - 1) {
+                sleepQuietly(1000); // a round without a leader: a standby is taking over
+            }
+        }
+        if (standby != null) {
+            return standby;
+        }
+        throw failure;
+    }
+
+    /**
+     * The URL of the server that leads (it alone serves the audit log): with one URL, that one; with several, the
+     * one whose {@code /readyz} says so, else the first that answers.
+     */
+    String leaderUrl() {
+        java.util.List<String> all = urls();
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        String answered = null;
+        for (String u : all) {
+            try {
+                PlainHttp.Reply r = PlainHttp.send("GET", u + "/readyz", Map.of("Accept", "application/json"), null,
+                        Duration.ofSeconds(10));
+                JsonNode j = parse(r.body());
+                if ("leader".equals(j.path("role").asText()) || "single".equals(j.path("role").asText())) {
+                    return u;
+                }
+                answered = answered == null ? u : answered;
+            } catch (IOException | IllegalArgumentException e) {
+                // down: try the next
+            }
+        }
+        return answered != null ? answered : all.get(0);
+    }
+
+    private static String after(java.util.List<String> all, String u) {
+        int i = all.indexOf(u);
+        return all.get((i + 1) % all.size());
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     JsonNode send(String method, String path, Object body) {
         Map<String, String> h = headers("application/json");
         try {
@@ -121,7 +223,7 @@ final class ApiClient {
                 h.put("Content-Type", "application/json");
                 bytes = MAPPER.writeValueAsBytes(body);
             }
-            PlainHttp.Reply r = PlainHttp.send(method, baseUrl() + path, h, bytes, Duration.ofSeconds(60));
+            PlainHttp.Reply r = exchange(method, path, h, bytes);
             JsonNode json = r.body().length == 0 ? MAPPER.nullNode() : parse(r.body());
             if (r.status() == 429) {
                 throw new TooManyRequests(problem(r.status(), json).getMessage(), retryAfter(r.header("Retry-After")));

@@ -79,7 +79,7 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(new AuditClient(api.baseUrl(), api.token(), 1000).key());
+            spec.commandLine().getOut().println(new AuditClient(api.leaderUrl(), api.token(), 1000).key());
             return 0;
         }
     }
@@ -167,7 +167,7 @@ final class AuditCommand {
                 throw new CliException("--require-witnesses " + need + ": expected 0 to the " + wits.size() + " witnesses given");
             }
             Invoice claimed = invoice == null ? null : readInvoice(invoice);
-            AuditClient client = new AuditClient(api.baseUrl(), api.token(), page);
+            AuditClient client = new AuditClient(api.leaderUrl(), api.token(), page);
             long t0 = System.nanoTime();
             List<Entry> proven = new ArrayList<>();
             TenantVerifier verifier = new TenantVerifier(client, key, tenant);

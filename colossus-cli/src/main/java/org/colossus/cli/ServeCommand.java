@@ -83,6 +83,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Jobs queued in the whole control plane, all tenants together (default: ${DEFAULT-VALUE}).")
     int maxQueuedJobsTotal;
 
+    @Option(names = "--ha", description = "High availability: one of several servers on the same PostgreSQL journal"
+            + " (--db); one leads, the others follow and take over (docs/operations.md).")
+    boolean ha;
+
+    @Option(names = "--ha-name", paramLabel = "NAME",
+            description = "This server's name among the others (default: the host name and port).")
+    String haName;
+
+    @Option(names = "--advertise-url", paramLabel = "URL",
+            description = "Where the others send writers while this server leads (default: its listening URL).")
+    String advertiseUrl;
+
+    @Option(names = "--ha-lease", defaultValue = "5000", paramLabel = "MILLIS",
+            description = "A leader's lease: a dead leader is replaced this long after its last renewal (default:"
+                    + " ${DEFAULT-VALUE}).")
+    long haLeaseMillis;
+
     AdmissionPolicy admission() {
         return new AdmissionPolicy(new AdmissionLimits(flag("--max-queued-jobs", maxQueuedJobs, 0),
                 flag("--submit-rate", submitRate, 1), flag("--submit-burst", submitBurst, 1),
@@ -115,7 +132,25 @@ final class ServeCommand implements Callable<Integer> {
             String user = dbUser != null ? dbUser : System.getenv("COLOSSUS_DB_USER");
             c = c.withDb(db, user, System.getenv("COLOSSUS_DB_PASSWORD"));
         }
+        if (ha) {
+            String name = haName != null ? haName : hostName() + ":" + port;
+            if (name.isBlank() || name.length() > 200) {
+                throw new CliException("--ha-name '" + name + "': expected 1 to 200 characters");
+            }
+            if (advertiseUrl != null && !advertiseUrl.matches("https?://[^\\s]{1,990}")) {
+                throw new CliException("--advertise-url " + advertiseUrl + ": expected an http:// or https:// URL");
+            }
+            c = c.withHa(new ServerConfig.Ha(true, name, advertiseUrl, haLeaseMillis));
+        }
         return c;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "colossus";
+        }
     }
 
     @Override

@@ -3,14 +3,17 @@ package org.colossus.server;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
 import org.colossus.fleet.Fleets;
 import org.colossus.server.api.ApiKeys;
 import org.colossus.server.api.ApiResource;
+import org.colossus.server.audit.AuditLog;
 import org.colossus.server.billing.Billing;
 import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.engine.Commands;
@@ -20,6 +23,7 @@ import org.colossus.server.error.ServerException;
 import org.colossus.server.journal.DataDirectory;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.JdbcStore;
+import org.colossus.server.journal.LeaderLease;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.journal.Store;
 import org.colossus.server.state.ControlState;
@@ -42,22 +46,25 @@ public final class ColossusServer implements AutoCloseable {
     private final long replayedEntries;
     private final SimulatedFleet dataPlane;
     private final Snapshots snapshots;
-    private final org.colossus.server.audit.AuditLog audit;
+    private final AtomicReference<AuditLog> audit;
     private final Billing billing;
+    private final HaCoordinator ha;
 
     /** The ledger: invoices drafted and issued from the journal. */
     public Billing billing() {
         return billing;
     }
 
-    public org.colossus.server.audit.AuditLog audit() {
-        return audit;
+    /** The audit log; null on a standby (the leader writes it). */
+    public AuditLog audit() {
+        return audit.get();
     }
 
     private ColossusServer(ServerConfig config, Store store, Engine engine, ApiResource api, Javalin http, String url,
                            String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane,
-                           Snapshots snapshots, org.colossus.server.audit.AuditLog audit, Billing billing) {
+                           Snapshots snapshots, AtomicReference<AuditLog> audit, Billing billing, HaCoordinator ha) {
         this.billing = billing;
+        this.ha = ha;
         this.snapshots = snapshots;
         this.audit = audit;
         this.config = config;
@@ -79,6 +86,10 @@ public final class ColossusServer implements AutoCloseable {
 
     /** Starts a server; {@code log} gets the start-up lines (listening URL, the operator token on first start). */
     public static ColossusServer start(ServerConfig config, PrintStream log) {
+        if (config.ha().enabled() && config.dbUrl() == null) {
+            throw new ServerException("--ha needs --db jdbc:postgresql://...: several servers share one PostgreSQL"
+                    + " journal, and the embedded H2 database belongs to one process");
+        }
         DataDirectory.create(config.dataDir());
         Store store = openStore(config);
         DataDirectory.restrictFiles(config.dataDir());
@@ -94,6 +105,26 @@ public final class ColossusServer implements AutoCloseable {
         Catalog catalog = Catalog.standard();
         long t0 = System.nanoTime();
         Payload.ControlPlaneDefined defined = Replay.definition(store);
+        AtomicReference<AuditLog> auditRef = new AtomicReference<>();
+        HaCoordinator ha = null;
+        long epoch = 0;
+        if (config.ha().enabled()) {
+            if (!(store instanceof LeaderLease lease)) {
+                throw new ServerException("--ha: this store has no leadership row");
+            }
+            ha = new HaCoordinator(lease, store, config.ha(), config.dataDir(), config.keyRandom(), auditRef);
+            epoch = ha.tryLead();
+            if (epoch == 0 && defined == null) {
+                defined = awaitDefinition(store, log);
+            }
+            if (defined != null && !Files.exists(config.dataDir().resolve("audit.key"))) {
+                // A new key here would sign the shared log under another name: tenants' verifiers would refuse it.
+                throw new ServerException("--ha: " + config.dataDir().resolve("audit.key") + " is missing; copy the"
+                        + " audit log's key (audit.key and audit.vkey) from the data directory of the server that started"
+                        + " this journal (docs/operations.md)");
+            }
+        }
+        boolean leading = ha == null || epoch > 0;
         ControlState state;
         String fleetName;
         if (defined == null) {
@@ -121,12 +152,15 @@ public final class ColossusServer implements AutoCloseable {
         ApiResource[] apiRef = new ApiResource[1];
         long behind = state.lastSeq() - store.auditProgress().seq();
         long auditStart = System.nanoTime();
-        org.colossus.server.audit.AuditLog audit = org.colossus.server.audit.AuditLog.open(store, config.dataDir(),
-                config.keyRandom(), state.lastSeq());
-        if (behind > 0) {
-            // e.g. after a schema migration that rebuilds the log: it can take minutes on a large journal
-            log.printf(java.util.Locale.ROOT, "audit log: %d journal entries integrated at start-up in %.1f s (tree size"
-                    + " %d)%n", behind, (System.nanoTime() - auditStart) / 1e9, audit.checkpointSize());
+        if (leading) {
+            // A standby opens the audit log when it takes the lead (the leader writes it).
+            AuditLog audit = AuditLog.open(store, config.dataDir(), config.keyRandom(), state.lastSeq());
+            auditRef.set(audit);
+            if (behind > 0) {
+                // e.g. after a schema migration that rebuilds the log: it can take minutes on a large journal
+                log.printf(java.util.Locale.ROOT, "audit log: %d journal entries integrated at start-up in %.1f s"
+                        + " (tree size %d)%n", behind, (System.nanoTime() - auditStart) / 1e9, audit.checkpointSize());
+            }
         }
         final ControlState initial = state;
         Billing billing = Billing.start(store, state.fleet());
@@ -134,7 +168,10 @@ public final class ColossusServer implements AutoCloseable {
                 dataPlane, clock, entries -> {
                     // The ledger first: a command of the next batch (issuing an invoice) must see these entries.
                     billing.accept(entries);
-                    audit.published(entries);
+                    AuditLog audit = auditRef.get();
+                    if (audit != null) {
+                        audit.published(entries);
+                    }
                     if (apiRef[0] != null) {
                         apiRef[0].published(entries);
                     }
@@ -142,10 +179,16 @@ public final class ColossusServer implements AutoCloseable {
         Snapshots snapshots = new Snapshots(store, config.snapshotEvery(),
                 store.latestSnapshot().map(Store.Snapshot::seq).orElse(0L));
         engine.setAfterCommit(snapshots::afterCommit);
-        engine.start();
+        if (ha == null) {
+            engine.start();
+        } else if (leading) {
+            engine.startAsLeader(epoch, ha);
+        } else {
+            engine.startAsStandby(ha);
+        }
         String token = null;
         try {
-            if (defined == null) {
+            if (defined == null && leading) {
                 engine.submit(new org.colossus.server.engine.Command<Boolean>() {
                     @Override
                     public java.util.List<org.colossus.server.engine.Command.Draft> decide(ControlState s, long now) {
@@ -160,7 +203,7 @@ public final class ColossusServer implements AutoCloseable {
                 }).get(30, TimeUnit.SECONDS);
             }
             boolean hasOperator = engine.read(ControlState::hasOperatorKey).get(30, TimeUnit.SECONDS);
-            if (!hasOperator) {
+            if (!hasOperator && leading) {
                 ApiKeys.Issued k = new ApiKeys(config.keyRandom()).issue();
                 engine.submit(Commands.issueOperatorKey(k.keyId(), k.salt(), k.hash())).get(30, TimeUnit.SECONDS);
                 token = k.token();
@@ -168,10 +211,10 @@ public final class ColossusServer implements AutoCloseable {
             }
         } catch (Exception e) {
             engine.close();
-            audit.close();
+            closeAudit(auditRef);
             throw new ServerException("start-up failed: " + e.getMessage(), e);
         }
-        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), audit,
+        ApiResource api = new ApiResource(engine, new ApiKeys(config.keyRandom()), catalog, state.fleet(), auditRef::get,
                 store, billing, config.admission(), config.clock());
         apiRef[0] = api;
         Javalin http = Javalin.create(c -> {
@@ -184,7 +227,7 @@ public final class ColossusServer implements AutoCloseable {
             http.start();
         } catch (RuntimeException e) {
             engine.close();
-            audit.close();
+            closeAudit(auditRef);
             api.close();
             throw new ServerException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
@@ -199,9 +242,39 @@ public final class ColossusServer implements AutoCloseable {
         log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms");
         log.println("data plane: " + dataPlane.describe() + " at speed " + config.speed());
         log.println("listening on " + url);
+        if (ha != null) {
+            ha.start(engine, url);
+            log.println("high availability: " + engine.role() + (leading ? " (epoch " + epoch + ")" : ""));
+        }
         log.flush();
         return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane,
-                snapshots, audit, billing);
+                snapshots, auditRef, billing, ha);
+    }
+
+    private static void closeAudit(AtomicReference<AuditLog> ref) {
+        AuditLog a = ref.getAndSet(null);
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    /** A standby of a journal nobody has started yet waits for the first leader to define it. */
+    private static Payload.ControlPlaneDefined awaitDefinition(Store store, PrintStream log) {
+        log.println("high availability: waiting for the leader to start the journal");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            Payload.ControlPlaneDefined d = Replay.definition(store);
+            if (d != null) {
+                return d;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ServerException("--ha: no server started the journal within 120 s (none holds the lead?)");
     }
 
     static void writeOwnerOnly(Path file, String text) {
@@ -273,7 +346,10 @@ public final class ColossusServer implements AutoCloseable {
         api.close(); // ends the event streams first: Jetty recycles their requests when it stops
         http.stop();
         engine.close();
-        audit.close();
+        if (ha != null) {
+            ha.close(); // after the engine's last commit: then a standby may take the lead at once
+        }
+        closeAudit(audit);
         snapshots.close();
         ControlState last = engine.stoppedState();
         if (config.snapshotEvery() > 0 && last != null

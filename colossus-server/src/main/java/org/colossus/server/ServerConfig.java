@@ -20,12 +20,30 @@ import org.colossus.server.state.AdmissionPolicy;
  * @param seed the data plane's failure process
  * @param clock real time (tests pass a fixed or stepping source)
  * @param keyRandom API key and salt generation
+ * @param ha high availability: several servers on one PostgreSQL, one leading ({@link Ha#OFF} for one server)
  */
 public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port,
                            String fleet, QueuePolicy policy, String placement, Isolation isolation, double speed,
                            FailureModel failures, long seed, InstantSource clock, SecureRandom keyRandom,
-                           int snapshotEvery, AdmissionPolicy admission) {
+                           int snapshotEvery, AdmissionPolicy admission, Ha ha) {
     public static final String DEFAULT_FLEET = "colossus2";
+
+    /**
+     * High availability (issue 21; docs/operations.md).
+     *
+     * @param name this server's name in the leadership row (unique among the servers)
+     * @param advertiseUrl where standbys send writers to this server when it leads; null for its listening URL
+     * @param leaseMillis how long a leader's lease runs without renewal (a dead leader is replaced after it)
+     */
+    public record Ha(boolean enabled, String name, String advertiseUrl, long leaseMillis) {
+        public static final Ha OFF = new Ha(false, null, null, 5_000);
+
+        public Ha {
+            if (leaseMillis < 1_000 || leaseMillis > 600_000) {
+                throw new ServerException("--ha-lease " + leaseMillis + " ms: expected 1000 to 600000");
+            }
+        }
+    }
 
     public ServerConfig {
         if (!(speed > 0) || speed > 1_000_000) {
@@ -36,6 +54,9 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         }
         if (admission == null) {
             throw new ServerException("admission limits: required");
+        }
+        if (ha == null) {
+            ha = Ha.OFF;
         }
         if (snapshotEvery < 0) {
             throw new ServerException("snapshot interval " + snapshotEvery + ": expected >= 0 (0 = never)");
@@ -49,14 +70,14 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
                 + (dbPassword == null ? null : "***") + ", host=" + host + ", port=" + port + ", fleet=" + fleet
                 + ", policy=" + policy + ", placement=" + placement + ", isolation=" + isolation + ", speed=" + speed
                 + ", failures=" + failures + ", seed=" + seed + ", snapshotEvery=" + snapshotEvery + ", admission=" + admission
-                + "]";
+                + ", ha=" + ha + "]";
     }
 
     /** Defaults: H2 in ./colossus-data, loopback:8080, colossus2 at speed 60, fair policy, node isolation. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("colossus-data"), null, null, null, "127.0.0.1", 8080, null, QueuePolicy.FAIR,
                 "topology", Isolation.NODE, 60, FailureModel.DEFAULT, 1, InstantSource.system(), new SecureRandom(),
-                100_000, AdmissionPolicy.DEFAULTS);
+                100_000, AdmissionPolicy.DEFAULTS, Ha.OFF);
     }
 
     /** Every field, mutable: each {@code with...} copies the record into one, changes a field, and builds. */
@@ -78,6 +99,7 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         SecureRandom keyRandom;
         int snapshotEvery;
         AdmissionPolicy admission;
+        Ha ha;
 
         Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -97,11 +119,12 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
             keyRandom = c.keyRandom;
             snapshotEvery = c.snapshotEvery;
             admission = c.admission;
+            ha = c.ha;
         }
 
         ServerConfig build() {
             return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                    speed, failures, seed, clock, keyRandom, snapshotEvery, admission);
+                    speed, failures, seed, clock, keyRandom, snapshotEvery, admission, ha);
         }
     }
 
@@ -166,5 +189,10 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
 
     public ServerConfig withSeed(long seed) {
         return with(b -> b.seed = seed);
+    }
+
+    /** High availability: this server joins the others on the same PostgreSQL journal. */
+    public ServerConfig withHa(Ha ha) {
+        return with(b -> b.ha = ha);
     }
 }

@@ -6,7 +6,8 @@ import org.colossus.fleet.FailureModel;
 
 /**
  * A bare entry point for running the server without the CLI (crash tests start it as a separate process):
- * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off]}. Users run
+ * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off] [--ha NAME]} (a 2 s lease).
+ * Users run
  * {@code colossus serve}.
  */
 public final class ServerMain {
@@ -24,6 +25,7 @@ public final class ServerMain {
                 case "--fleet" -> c.withFleet(v);
                 case "--speed" -> c.withSpeed(Double.parseDouble(v));
                 case "--failures" -> c.withFailures(v.equals("on") ? FailureModel.DEFAULT : FailureModel.OFF);
+                case "--ha" -> c.withHa(new ServerConfig.Ha(true, v, null, 2_000));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             };
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.colossus.fleet.Catalog;
 import org.colossus.server.audit.AuditLog;
 import org.colossus.server.engine.Command;
@@ -23,9 +24,9 @@ final class ApiContext {
     private static final ThreadLocal<String> LANE = new ThreadLocal<>();
     private final Engine engine;
     private final Catalog catalog;
-    private final AuditLog audit;
+    private final Supplier<AuditLog> audit;
 
-    ApiContext(Engine engine, Catalog catalog, AuditLog audit) {
+    ApiContext(Engine engine, Catalog catalog, Supplier<AuditLog> audit) {
         this.engine = engine;
         this.catalog = catalog;
         this.audit = audit;
@@ -40,10 +41,12 @@ final class ApiContext {
     }
 
     AuditLog audit() {
-        if (audit == null) {
-            throw Problem.unavailable("the audit log is not running");
+        AuditLog a = audit == null ? null : audit.get();
+        if (a == null) {
+            throw engine.leader() ? Problem.unavailable("the audit log is not running")
+                    : Problem.standby(engine.leaderUrl()); // the leader writes and serves the audit log
         }
-        return audit;
+        return a;
     }
 
     static void enterLane(Principal caller) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.Fleet;
 import org.colossus.server.audit.AuditLog;
@@ -39,7 +40,7 @@ public final class ApiResource implements AutoCloseable {
     private final List<Route> routes;
     private volatile boolean ready;
 
-    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, AuditLog audit, Store store,
+    public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, Supplier<AuditLog> audit, Store store,
                        Billing billing, AdmissionPolicy admission, InstantSource clock) {
         ApiContext api = new ApiContext(engine, catalog, audit);
         this.authenticator = new Authenticator(engine);

@@ -49,8 +49,13 @@ final class Metrics {
     }
 
     /** The state gauges, read on the engine thread. */
+    /**
+     * @param role {@code single}, {@code leader} or {@code standby} (high availability)
+     * @param followLag on a standby: the journal entries it found behind it when it last polled
+     */
     record Gauges(long gpus, long allocatedGpus, long downGpus, int queuedJobs, int runningJobs, int tenants,
-                  long journalSeq, long commits, int backlog, double secondsSinceCommit, int sseClients) {
+                  long journalSeq, long commits, int backlog, double secondsSinceCommit, int sseClients, String role,
+                  long epoch, long followLag) {
     }
 
     String render(Gauges g) {
@@ -86,6 +91,12 @@ final class Metrics {
         gauge(b, "colossus_jobs_running", "Jobs holding GPUs.", g.runningJobs());
         gauge(b, "colossus_tenants", "Tenants.", g.tenants());
         gauge(b, "colossus_journal_seq", "Sequence number of the last committed journal entry.", g.journalSeq());
+        b.append("# HELP colossus_ha_role This server's role: single (no high availability), leader or standby.\n");
+        b.append("# TYPE colossus_ha_role gauge\n");
+        b.append("colossus_ha_role{role=\"").append(g.role()).append("\"} 1\n");
+        gauge(b, "colossus_ha_epoch", "The fencing epoch this server leads under (0 if it does not lead).", g.epoch());
+        gauge(b, "colossus_ha_standby_lag_entries", "On a standby: journal entries behind the leader at its last poll.",
+                g.followLag());
         b.append("# HELP colossus_journal_commits_total Journal transactions committed (group commits).\n");
         b.append("# TYPE colossus_journal_commits_total counter\n");
         b.append("colossus_journal_commits_total ").append(g.commits()).append('\n');

@@ -55,6 +55,12 @@ final class Problems {
         if (p instanceof org.colossus.server.error.TooManyRequests t) {
             ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
         }
+        if (p instanceof org.colossus.server.error.NotLeader n) {
+            ctx.header("Retry-After", "1");
+            if (n.leaderUrl() != null) {
+                ctx.header("X-Colossus-Leader", n.leaderUrl());
+            }
+        }
         String path = pathOf(ctx);
         if (path == null) {
             return;

@@ -27,11 +27,18 @@ final class ServiceRoutes extends RouteGroup {
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/healthz", Route.Role.PUBLIC, 200, "Liveness: the process and its engine run.",
                 null, Health.class, Route.Shape.ONE, ctx -> health(ctx, engine.healthy())));
-        r.add(new Route("GET", "/readyz", Route.Role.PUBLIC, 200, "Readiness: the journal is replayed and requests are served.",
+        r.add(new Route("GET", "/readyz", Route.Role.PUBLIC, 200, "Readiness: the journal is replayed and requests are"
+                        + " served; with high availability, the role (leader or standby), the epoch and the journal entry"
+                        + " the state reflects.",
                 null, Health.class, Route.Shape.ONE, ctx -> health(ctx, ready.getAsBoolean() && engine.healthy())));
         r.add(new Route("GET", "/metrics", Route.Role.OPERATOR, 200, "Prometheus metrics (text format 0.0.4), for the"
                 + " operator's token only: tenant counts, submission rates and queue depth are no business of a rival.",
                 null, null, Route.Shape.TEXT, this::metrics));
+        r.add(new Route("GET", "/api/v1/state", Route.Role.OPERATOR, 200, "The control plane's state hash (SHA-256 of a"
+                + " canonical dump) and the journal entry it reflects, with this server's role: equal on every server"
+                + " that has applied the same entries, and equal to a cold replay of the journal.",
+                null, StateHash.class, Route.Shape.ONE, ctx -> json(ctx, 200, read(s -> new StateHash(s.lastSeq(),
+                s.stateHash(), engine.role(), engine.epoch())))));
         r.add(new Route("GET", "/openapi.json", Route.Role.PUBLIC, 200, "This API as an OpenAPI 3.1 document.",
                 null, null, Route.Shape.TEXT, ctx -> ctx.contentType("application/json").result(OpenApi.document(allRoutes.get()))));
         r.add(new Route("GET", "/api/v1/whoami", Route.Role.ANY, 200, "Who the bearer token belongs to.",
@@ -42,14 +49,23 @@ final class ServiceRoutes extends RouteGroup {
         return r;
     }
 
-    record Health(String status) {
+    /**
+     * @param role {@code single}, {@code leader} or {@code standby}
+     * @param seq the last journal entry the served state reflects
+     */
+    record Health(String status, String role, long epoch, long seq) {
+    }
+
+    /** @param seq the last journal entry applied */
+    record StateHash(long seq, String hash, String role, long epoch) {
     }
 
     record WhoAmI(String role, String tenant) {
     }
 
-    private static void health(Context ctx, boolean ok) {
-        json(ctx, ok ? 200 : 503, new Health(ok ? "ok" : "unavailable"));
+    private void health(Context ctx, boolean ok) {
+        json(ctx, ok ? 200 : 503, new Health(ok ? "ok" : "unavailable", engine.role(), engine.epoch(),
+                engine.committedSeq()));
     }
 
     private void metrics(Context ctx) {
@@ -57,7 +73,7 @@ final class ServiceRoutes extends RouteGroup {
             var f = s.fleetView(engine.now());
             return new Metrics.Gauges(f.gpus(), f.allocatedGpus(), f.downGpus(), f.queuedJobs(), f.runningJobs(),
                     s.tenants().size(), s.lastSeq(), engine.commits(), engine.backlog(), engine.secondsSinceLastCommit(),
-                    events.size());
+                    events.size(), engine.role(), engine.epoch(), engine.followLag());
         });
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(g));
     }

@@ -13,6 +13,7 @@ import org.colossus.server.dataplane.DataPlane;
 import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Entry;
+import org.colossus.server.journal.FencedException;
 import org.colossus.server.journal.JournalStore;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.state.ControlState;
@@ -43,6 +44,23 @@ public final class Engine implements AutoCloseable {
     private record Stop() implements Work {
     }
 
+    /** Take the lead under {@code epoch} (high availability): catch up with the journal, fence, adopt the data plane. */
+    private record Promote(long epoch, CompletableFuture<Void> done) implements Work {
+    }
+
+    /** Step down to standby: follow the journal, answer reads, refuse writes. */
+    private record Demote(String why, CompletableFuture<Void> done) implements Work {
+    }
+
+    /** What the engine tells its server when its role changes (on the engine thread). */
+    public interface RoleListener {
+        /** Called after catching up and before the first write: fence the store's writes with {@code epoch}. */
+        void promoted(long epoch);
+
+        /** Called after stepping down (a fenced write, a lost lease, a shutdown). */
+        void demoted(String why);
+    }
+
     private final JournalStore store;
     private final Supplier<ControlState> rebuild;
     private final DataPlane dataPlane;
@@ -62,6 +80,19 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchItems = new AtomicLong();
     private volatile boolean running = true;
+    /** False on a standby: it follows the journal another server writes. */
+    private volatile boolean leader = true;
+    private volatile String leaderUrl;
+    private volatile long epoch;
+    private RoleListener roles = new RoleListener() {
+        @Override
+        public void promoted(long e) {
+        }
+
+        @Override
+        public void demoted(String why) {
+        }
+    };
     private volatile Throwable fatal;
     private volatile ControlState state;
 
@@ -82,8 +113,70 @@ public final class Engine implements AutoCloseable {
     }
 
     public void start() {
-        dataPlane.adopt(state.holdingJobs(), state.downNodes(), now());
+        if (leader) {
+            dataPlane.adopt(state.holdingJobs(), state.downNodes(), now());
+        }
         thread.start();
+    }
+
+    /** Instead of {@link #start()}: begin as a standby that follows the journal (high availability). */
+    public void startAsStandby(RoleListener listener) {
+        this.roles = listener;
+        this.ha = true;
+        this.leader = false;
+        start();
+    }
+
+    /** Instead of {@link #start()}: begin as the leader under {@code epoch} (high availability). */
+    public void startAsLeader(long epoch, RoleListener listener) {
+        this.roles = listener;
+        this.ha = true;
+        this.epoch = epoch;
+        start();
+    }
+
+    private volatile boolean ha;
+    private volatile long followLag;
+
+    /** On a standby: the journal entries it found behind it when it last polled (10,000 means at least that). */
+    public long followLag() {
+        return followLag;
+    }
+
+    /** {@code single} (no high availability), {@code leader} or {@code standby}. */
+    public String role() {
+        return !ha ? "single" : leader ? "leader" : "standby";
+    }
+
+    /** Takes the lead: completes once the engine has caught up with the journal and accepts writes. */
+    public CompletableFuture<Void> promote(long newEpoch) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        inbox.add(SYSTEM_LANE, new Promote(newEpoch, f));
+        return f;
+    }
+
+    /** Steps down (the lease was lost): completes once writes are refused. */
+    public CompletableFuture<Void> demote(String why) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        inbox.add(SYSTEM_LANE, new Demote(why, f));
+        return f;
+    }
+
+    public boolean leader() {
+        return leader;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Where a standby sends writers (the leader's URL as the lease row says), or null. */
+    public void setLeaderUrl(String url) {
+        this.leaderUrl = url;
+    }
+
+    public String leaderUrl() {
+        return leaderUrl;
     }
 
     /** The lane of work that no tenant asked for: start-up, the operator's tools, benchmarks. */
@@ -189,6 +282,15 @@ public final class Engine implements AutoCloseable {
                     inbox.drainTo(batch, MAX_BATCH - 1);
                 }
                 boolean stop = batch.stream().anyMatch(w -> w instanceof Stop);
+                roleChanges(batch);
+                if (!leader) {
+                    follow(batch);
+                    if (stop) {
+                        running = false;
+                        break;
+                    }
+                    continue;
+                }
                 process(batch, !stop);
                 if (stop) {
                     // Lanes are served in turn, so work queued before the stop may still wait in other lanes:
@@ -213,6 +315,88 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Promotions and demotions in a batch, in order, before anything else in it. */
+    private void roleChanges(List<Work> batch) {
+        for (Work w : batch) {
+            switch (w) {
+                case Promote p -> {
+                    try {
+                        if (!leader) {
+                            follow(List.of());
+                            roles.promoted(p.epoch());
+                            epoch = p.epoch();
+                            leader = true;
+                            dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
+                            LOG.info("leader under epoch {} at journal entry {}", p.epoch(), state.lastSeq());
+                        }
+                        p.done().complete(null);
+                    } catch (RuntimeException e) {
+                        p.done().completeExceptionally(e);
+                    }
+                }
+                case Demote d -> {
+                    stepDown(d.why());
+                    d.done().complete(null);
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void stepDown(String why) {
+        if (!leader) {
+            return;
+        }
+        leader = false;
+        epoch = 0;
+        dataPlane.resync(List.of(), java.util.Set.of(), now()); // the new leader's data plane runs the jobs now
+        LOG.warn("standby now: {}", why);
+        roles.demoted(why);
+    }
+
+    /**
+     * A standby's turn: reads are answered against the followed state, writes are refused with the leader's URL, and
+     * the entries the leader committed since are applied and published (the ledger, the event streams).
+     */
+    private void follow(List<Work> batch) {
+        for (Work w : batch) {
+            switch (w) {
+                case Write<?> wr -> wr.reply.completeExceptionally(Problem.standby(leaderUrl));
+                case Read<?> rd -> {
+                    try {
+                        complete(rd);
+                    } catch (RuntimeException e) {
+                        rd.reply.completeExceptionally(e);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        boolean first = true;
+        while (true) {
+            List<Entry> got = store.range(state.lastSeq() + 1, 10_000);
+            if (first) {
+                followLag = got.size();
+                first = false;
+            }
+            if (got.isEmpty()) {
+                return;
+            }
+            for (Entry e : got) {
+                state.apply(e);
+            }
+            committedSeq.set(state.lastSeq());
+            lastCommitNanos = System.nanoTime();
+            published.accept(got);
+        }
+    }
+
+    private <R> void complete(Read<R> r) {
+        r.reply.complete(r.query.apply(state));
+    }
+
     private void failAll() {
         Work w;
         while ((w = inbox.poll()) != null) {
@@ -221,6 +405,8 @@ public final class Engine implements AutoCloseable {
                 case Read<?> rd -> rd.reply.completeExceptionally(Problem.unavailable("the engine stopped"));
                 case Stop s -> {
                 }
+                case Promote p -> p.done().completeExceptionally(Problem.unavailable("the engine stopped"));
+                case Demote d -> d.done().complete(null);
             }
         }
     }
@@ -323,6 +509,10 @@ public final class Engine implements AutoCloseable {
             commit(applied);
         } catch (RuntimeException e) {
             state = rebuild.get();
+            if (e instanceof FencedException) {
+                stepDown(e.getMessage());
+                return;
+            }
             dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
             return;
         }

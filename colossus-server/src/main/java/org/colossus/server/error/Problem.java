@@ -48,6 +48,11 @@ public class Problem extends RuntimeException {
         return new Problem(503, "Service unavailable", detail, null, null, null);
     }
 
+    /** A write sent to a standby (high availability): 503 with the leader's URL, if one leads. */
+    public static Problem standby(String leaderUrl) {
+        return new NotLeader(leaderUrl);
+    }
+
     private static String render(Object value) {
         return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
     }

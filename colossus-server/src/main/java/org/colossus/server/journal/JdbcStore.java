@@ -21,7 +21,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * switches (H2 point reads, PostgreSQL arrays). The hooks for attack tests and benchmarks ({@code tamper},
  * {@code truncateForTests}) are on this class only, not on {@code Store}.
  */
-public final class JdbcStore implements Store {
+public final class JdbcStore implements Store, LeaderLease {
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final String description;
@@ -124,6 +124,7 @@ public final class JdbcStore implements Store {
         // primary key refuses a second writer's duplicate sequence numbers).
         try {
             java.sql.Connection c = writer();
+            checkFence(c);
             try (java.sql.PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO journal (seq, time_millis, type, actor, tenant, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Entry e : entries) {
@@ -152,6 +153,84 @@ public final class JdbcStore implements Store {
             throw new ServerException("journal append failed: " + e.getMessage(), e);
         }
         lastSeq = entries.get(entries.size() - 1).seq();
+    }
+
+    /** 0: appends are not fenced (a single server); else the epoch this server leads under. */
+    private volatile long fenceEpoch;
+
+    @Override
+    public void fenceWrites(long epoch) {
+        this.fenceEpoch = epoch;
+        synchronized (this) {
+            this.lastSeq = queryLastSeq(); // another leader may have written since this store last looked
+        }
+    }
+
+    /**
+     * In the write's own transaction: the leadership row, share-locked, must still carry this server's epoch. A
+     * takeover's update waits for this transaction and is seen by every later one, so a deposed leader's write is
+     * refused even if it was paused for minutes between deciding and writing.
+     */
+    private void checkFence(java.sql.Connection c) throws java.sql.SQLException {
+        long fence = fenceEpoch;
+        if (fence == 0) {
+            return;
+        }
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT epoch FROM leadership WHERE id = 1"
+                     + (h2 ? "" : " FOR SHARE"))) {
+            long current = rs.next() ? rs.getLong(1) : -1;
+            if (current != fence) {
+                rollbackQuietly(c);
+                throw new FencedException(fence, current);
+            }
+        }
+    }
+
+    private static final String NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+
+    private void requireHaDatabase() {
+        if (h2) {
+            throw new ServerException("high availability needs PostgreSQL (--db jdbc:postgresql://...): the embedded H2"
+                    + " database belongs to one process");
+        }
+    }
+
+    @Override
+    public java.util.OptionalLong tryAcquire(String holder, String url, long leaseMillis) {
+        requireHaDatabase();
+        return jdbi.withHandle(h -> h.createQuery("UPDATE leadership SET epoch = epoch + 1, holder = :holder, url = :url,"
+                        + " lease_until_ms = " + NOW_MS + " + :lease WHERE id = 1 AND lease_until_ms < " + NOW_MS
+                        + " RETURNING epoch")
+                .bind("holder", holder).bind("url", url).bind("lease", leaseMillis)
+                .mapTo(Long.class).findOne()
+                .map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty()));
+    }
+
+    @Override
+    public boolean renew(long epoch, String holder, String url, long leaseMillis) {
+        requireHaDatabase();
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE leadership SET lease_until_ms = " + NOW_MS + " + :lease,"
+                        + " url = :url WHERE id = 1 AND epoch = :epoch AND holder = :holder")
+                .bind("lease", leaseMillis).bind("url", url).bind("epoch", epoch).bind("holder", holder)
+                .execute()) == 1;
+    }
+
+    @Override
+    public void release(long epoch, String holder) {
+        requireHaDatabase();
+        jdbi.useHandle(h -> h.createUpdate("UPDATE leadership SET lease_until_ms = 0 WHERE id = 1 AND epoch = :epoch"
+                + " AND holder = :holder").bind("epoch", epoch).bind("holder", holder).execute());
+    }
+
+    @Override
+    public Leader leader() {
+        requireHaDatabase();
+        return jdbi.withHandle(h -> h.createQuery("SELECT epoch, holder, url, lease_until_ms, " + NOW_MS
+                        + " FROM leadership WHERE id = 1")
+                .map((rs, ctx) -> new Leader(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getLong(4) > rs.getLong(5)))
+                .one());
     }
 
     private java.sql.Connection writer;
@@ -298,6 +377,11 @@ public final class JdbcStore implements Store {
     @Override
     public void putAudit(AuditWrite w) {
         jdbi.useTransaction(h -> {
+            try {
+                checkFence(h.getConnection()); // a deposed leader's audit writer is fenced like its appends
+            } catch (java.sql.SQLException e) {
+                throw new ServerException("audit write failed: " + e.getMessage(), e);
+            }
             if (!w.tiles().isEmpty()) {
                 // The rightmost tile of each level grows with every write until it holds 256 hashes.
                 PreparedBatch b = h.prepareBatch(h2
@@ -522,6 +606,7 @@ public final class JdbcStore implements Store {
             h.execute("DELETE FROM audit_holding");
             h.execute("UPDATE audit_progress SET seq = 0, leaves = 0");
             h.execute("DELETE FROM journal");
+            h.execute("UPDATE leadership SET epoch = 0, holder = NULL, url = NULL, lease_until_ms = 0");
         });
         lastSeq = 0;
     }

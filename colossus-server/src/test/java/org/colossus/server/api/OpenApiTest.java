@@ -50,7 +50,7 @@ class OpenApiTest {
                     .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
             // What the router really serves: a Javalin configured by the same resource, inspected.
             ApiResource resource = new ApiResource(server.engine(), null, Catalog.standard(),
-                    Fleets.resolve("uniform:4x8", Catalog.standard()), null, null, server.billing(),
+                    Fleets.resolve("uniform:4x8", Catalog.standard()), () -> null, null, server.billing(),
                     org.colossus.server.state.AdmissionPolicy.DEFAULTS, java.time.InstantSource.system());
             Javalin app = Javalin.create(resource::register);
             Set<String> served = app.unsafe.internalRouter.allHttpHandlers().stream()

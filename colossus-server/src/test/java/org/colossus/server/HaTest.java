@@ -1,0 +1,332 @@
+package org.colossus.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.colossus.client.AuditClient;
+import org.colossus.fleet.Catalog;
+import org.colossus.server.error.ServerException;
+import org.colossus.server.journal.Canonical;
+import org.colossus.server.journal.Payload;
+import org.colossus.server.journal.Store;
+import org.colossus.server.state.ControlState;
+import org.colossus.trust.NoteKey;
+import org.colossus.trust.TenantVerifier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * High availability (issue 21), with servers as processes on one PostgreSQL: a killed leader is replaced within 10 s
+ * and no acknowledged submission is lost or doubled; a paused leader that wakes up after a failover writes nothing,
+ * steps down and follows; survivors' states equal a cold replay; the audit log verifies across failovers.
+ */
+class HaTest {
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killAll() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void start_haOnTheEmbeddedH2_isRefusedNamingWhatItNeeds() {
+        ServerConfig c = TestServers.config(dir, new ManualClock(TestServers.START))
+                .withHa(new ServerConfig.Ha(true, "a", null, 2_000));
+        assertThatThrownBy(() -> TestServers.start(c)).isInstanceOf(ServerException.class)
+                .hasMessageContaining("--ha needs --db jdbc:postgresql://");
+    }
+
+    private static void requirePostgres() {
+        Databases.kinds(); // fails when COLOSSUS_REQUIRE_PG=1 and no database is given
+        Assumptions.assumeTrue(Databases.PG_URL != null, "COLOSSUS_TEST_PG_URL not set");
+    }
+
+    private record Server(Process process, String url, Path dataDir) {
+        long pid() {
+            return process.pid();
+        }
+    }
+
+    private Server spawn(String name, Path dataDir) throws Exception {
+        Files.createDirectories(dataDir);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
+                "--data-dir", dataDir.toString(), "--fleet", "uniform:512x8", "--speed", "60", "--failures", "off",
+                "--db", Databases.PG_URL, "--ha", name);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        processes.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        StringBuilder seen = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while ((line = r.readLine()) != null && System.nanoTime() < deadline) {
+            seen.append(line).append('\n');
+            if (line.startsWith("listening on ")) {
+                String url = line.substring("listening on ".length()).trim();
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (r.readLine() != null) {
+                            // keep the pipe empty
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // the process died
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return new Server(p, url, dataDir);
+            }
+        }
+        throw new AssertionError("server " + name + " did not start:\n" + seen);
+    }
+
+    /** The first server starts the journal; the others get its audit log's key and opening secret first. */
+    private List<Server> cluster(int n) throws Exception {
+        Databases.configure(TestServers.config(dir, new ManualClock(0)), "postgresql", dir); // empties the database
+        List<Server> out = new ArrayList<>();
+        Server first = spawn("s0", dir.resolve("s0"));
+        out.add(first);
+        for (int i = 1; i < n; i++) {
+            Path d = dir.resolve("s" + i);
+            Files.createDirectories(d);
+            for (String f : List.of("audit.key", "audit.vkey", "audit.secret")) {
+                Files.copy(first.dataDir().resolve(f), d.resolve(f));
+            }
+            out.add(spawn("s" + i, d));
+        }
+        for (Server s : out) {
+            awaitRole(s, s == first ? "leader" : "standby", 30);
+        }
+        return out;
+    }
+
+    private static JsonNode ready(Server s) {
+        try {
+            return new Api(s.url()).get("/readyz", null).json();
+        } catch (AssertionError e) {
+            return null; // not answering (killed or stopped)
+        }
+    }
+
+    private static void awaitRole(Server s, String role, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = ready(s);
+            if (last != null && role.equals(last.path("role").asText())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(s.url() + " did not become " + role + " within " + seconds + " s: " + last);
+    }
+
+    /** Submits to the servers in turn: a standby's 503 or a refused connection moves on to the next. */
+    private static final class Client {
+        private final List<Server> servers;
+        private int at;
+
+        Client(List<Server> servers) {
+            this.servers = servers;
+        }
+
+        /** The reply, or null when the outcome is unknown (the connection broke after the request was sent). */
+        Api.Response post(String path, String token, String body) throws InterruptedException {
+            for (int attempt = 0; attempt < 200; attempt++) {
+                Server s = servers.get(at % servers.size());
+                Api.Response r;
+                try {
+                    r = new Api(s.url()).post(path, token, body);
+                } catch (AssertionError e) {
+                    if (String.valueOf(e.getMessage()).contains("ConnectException")) {
+                        at++;
+                        Thread.sleep(20);
+                        continue; // never reached the server: safe to send again
+                    }
+                    return null;
+                }
+                if (r.status() == 503 && r.body().contains("urn:colossus:problem:standby")) {
+                    at++;
+                    Thread.sleep(20);
+                    continue;
+                }
+                return r;
+            }
+            throw new AssertionError("no leader took " + path + " within 200 attempts");
+        }
+    }
+
+    private static Map<String, String> setUp(Client c, String op) throws InterruptedException {
+        Map<String, String> keys = new HashMap<>();
+        for (String t : List.of("lab-a", "lab-b")) {
+            Api.Response r = c.post("/api/v1/tenants", op, "{\"name\":\"" + t + "\"}");
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            keys.put(t, r.json().get("apiKey").asText());
+            Api.Response k = c.post("/api/v1/contracts", op, "{\"tenant\":\"" + t + "\",\"class\":\"on-demand\","
+                    + "\"gpuModel\":\"H100\",\"gpus\":4096,\"start\":\"2020-01-01T00:00:00Z\","
+                    + "\"end\":\"2099-01-01T00:00:00Z\",\"pricePerGpuHour\":\"2\"}");
+            assertThat(k.status()).as(k.toString()).isEqualTo(201);
+        }
+        return keys;
+    }
+
+    @Test
+    void sigkillLeader_standbyLeadsWithin10s_everyAcknowledgedSubmissionOnce_survivorsEqualColdReplay()
+            throws Exception {
+        requirePostgres();
+        List<Server> servers = cluster(3);
+        String op = Files.readString(dir.resolve("s0").resolve("operator.token")).trim();
+        Map<String, String> keys = setUp(new Client(servers), op);
+        Map<String, Long> acked = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong killedAt = new AtomicLong();
+        AtomicLong firstAfterKill = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(16);
+        for (int c = 0; c < 16; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                Client api = new Client(servers);
+                try {
+                    for (int i = 0; !stop.get(); i++) {
+                        String name = "c" + client + "-" + i;
+                        Api.Response r = api.post("/api/v1/jobs", keys.get(client % 2 == 0 ? "lab-a" : "lab-b"),
+                                "{\"name\":\"" + name + "\",\"gpuModel\":\"H100\",\"gpus\":" + (1 << (i % 4))
+                                        + ",\"class\":\"on-demand\",\"durationSeconds\":" + (600 + i * 7 % 5000) + "}");
+                        if (r != null && r.status() == 201) {
+                            acked.put(name, r.json().get("id").asLong());
+                            if (killedAt.get() != 0) {
+                                firstAfterKill.compareAndSet(0, System.nanoTime());
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (acked.size() < 200 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        int before = acked.size();
+        killedAt.set(System.nanoTime());
+        servers.get(0).process().destroyForcibly(); // SIGKILL the leader
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (acked.size() < before + 200 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        stop.set(true);
+        done.await(60, TimeUnit.SECONDS);
+        assertThat(firstAfterKill.get()).as("no write was accepted after the kill").isNotZero();
+        double failoverSeconds = (firstAfterKill.get() - killedAt.get()) / 1e9;
+        assertThat(failoverSeconds).as("failover took %.1f s", failoverSeconds).isLessThan(10);
+        assertThat(acked.size()).isGreaterThanOrEqualTo(before + 200);
+
+        // Every acknowledged submission is in the journal exactly once, with the id its client was given.
+        ServerConfig config = TestServers.config(dir.resolve("check"), new ManualClock(0)).withDb(Databases.PG_URL, null,
+                null);
+        try (Store store = ColossusServer.openStore(config)) {
+            Map<String, List<Long>> journaled = new HashMap<>();
+            store.readAfter(0, e -> {
+                if (e.type().equals("job.submitted")) {
+                    Payload.JobSubmitted j = Canonical.read(e.payload(), Payload.JobSubmitted.class);
+                    journaled.computeIfAbsent(j.name(), k -> new ArrayList<>()).add(j.id());
+                }
+            });
+            for (var a : acked.entrySet()) {
+                assertThat(journaled.get(a.getKey())).as(a.getKey()).containsExactly(a.getValue());
+            }
+            // Both survivors reach the same state, and it is what a cold replay of the journal gives.
+            for (Server s : servers.subList(1, 3)) {
+                JsonNode state = awaitState(s, op, store.lastSeq());
+                ControlState cold = org.colossus.server.Replay.cold(store, Catalog.standard(), state.get("seq").asLong());
+                assertThat(state.get("hash").asText()).as(s.url()).isEqualTo(cold.stateHash());
+            }
+        }
+    }
+
+    /** The server's state once it has applied the journal up to {@code seq} at least. */
+    private static JsonNode awaitState(Server s, String op, long seq) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = new Api(s.url()).get("/api/v1/state", op).json();
+            if (last.path("seq").asLong() >= seq) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(s.url() + " did not reach entry " + seq + ": " + last);
+    }
+
+    @Test
+    void sigstopLeader_wakesAfterFailover_writesNothing_stepsDown_auditVerifies() throws Exception {
+        requirePostgres();
+        List<Server> servers = cluster(2);
+        Server a = servers.get(0);
+        Server b = servers.get(1);
+        String op = Files.readString(a.dataDir().resolve("operator.token")).trim();
+        Client client = new Client(servers);
+        Map<String, String> keys = setUp(client, op);
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.post("/api/v1/jobs", keys.get("lab-a"), "{\"name\":\"before-" + i + "\",\"gpuModel\":"
+                    + "\"H100\",\"gpus\":8,\"class\":\"on-demand\",\"durationSeconds\":3600}").status()).isEqualTo(201);
+        }
+        new ProcessBuilder("kill", "-STOP", Long.toString(a.pid())).start().waitFor();
+        try {
+            awaitRole(b, "leader", 15);
+            for (int i = 0; i < 5; i++) {
+                Api.Response r = new Api(b.url()).post("/api/v1/jobs", keys.get("lab-a"), "{\"name\":\"during-" + i
+                        + "\",\"gpuModel\":\"H100\",\"gpus\":8,\"class\":\"on-demand\",\"durationSeconds\":3600}");
+                assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            }
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(a.pid())).start().waitFor();
+        }
+        // Woken, the old leader's writes are refused by the database: it steps down and follows the new leader.
+        awaitRole(a, "standby", 15);
+        JsonNode leader = awaitState(b, op, 0);
+        JsonNode follower = awaitState(a, op, leader.get("seq").asLong());
+        assertThat(follower.get("hash").asText()).isEqualTo(awaitState(b, op, follower.get("seq").asLong())
+                .get("hash").asText());
+        // Nothing of the deposed leader's is in the journal after the new leader's first entry: the replay holds.
+        ServerConfig config = TestServers.config(dir.resolve("check"), new ManualClock(0)).withDb(Databases.PG_URL, null,
+                null);
+        try (Store store = ColossusServer.openStore(config)) {
+            ControlState cold = org.colossus.server.Replay.cold(store, Catalog.standard(), follower.get("seq").asLong());
+            assertThat(cold.stateHash()).isEqualTo(follower.get("hash").asText());
+        }
+        // The tenant's audit log verifies across the failover: one log, one key, consistent checkpoints.
+        NoteKey.Verifier key = NoteKey.parseVerifier(Files.readString(a.dataDir().resolve("audit.vkey")).trim());
+        TenantVerifier.Report report = new TenantVerifier(new AuditClient(b.url(), keys.get("lab-a"), 100), key, "lab-a")
+                .verify(null);
+        assertThat(report.failures()).isEmpty();
+        // A standby does not serve the audit log: it names the leader.
+        Api.Response fromStandby = new Api(a.url()).get("/api/v1/audit/checkpoint", keys.get("lab-a"));
+        assertThat(fromStandby.status()).isEqualTo(503);
+        assertThat(fromStandby.header("X-Colossus-Leader")).isEqualTo(b.url());
+    }
+}
