@@ -6,7 +6,7 @@ import org.colossus.fleet.FailureModel;
 
 /**
  * A bare entry point for running the server without the CLI (crash tests start it as a separate process):
- * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off] [--ha NAME]} (a 2 s lease).
+ * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off] [--ha NAME]} (a 2 s lease) {@code [--admission on|off]}.
  * Users run
  * {@code colossus serve}.
  */
@@ -26,6 +26,8 @@ public final class ServerMain {
                 case "--speed" -> c.withSpeed(Double.parseDouble(v));
                 case "--failures" -> c.withFailures(v.equals("on") ? FailureModel.DEFAULT : FailureModel.OFF);
                 case "--ha" -> c.withHa(new ServerConfig.Ha(true, v, null, 2_000));
+                case "--admission" -> c.withAdmission(v.equals("off") ? org.colossus.server.state.AdmissionPolicy.UNLIMITED
+                        : org.colossus.server.state.AdmissionPolicy.DEFAULTS);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             };
         }
