@@ -268,6 +268,151 @@ class HaTest {
         }
     }
 
+    /** Submits from 8 clients until stopped; returns the acknowledged names with their ids. */
+    private static final class Load implements AutoCloseable {
+        final Map<String, Long> acked = new ConcurrentHashMap<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(8);
+
+        Load(List<Server> servers, String key) {
+            for (int c = 0; c < 8; c++) {
+                int client = c;
+                Thread t = new Thread(() -> {
+                    Client api = new Client(servers);
+                    try {
+                        for (int i = 0; !stop.get(); i++) {
+                            String name = "l" + client + "-" + i;
+                            Api.Response r = api.post("/api/v1/jobs", key, "{\"name\":\"" + name + "\",\"gpuModel\":"
+                                    + "\"H100\",\"gpus\":1,\"class\":\"on-demand\",\"durationSeconds\":600}");
+                            if (r != null && r.status() == 201) {
+                                acked.put(name, r.json().get("id").asLong());
+                            }
+                        }
+                    } catch (InterruptedException | AssertionError e) {
+                        // stopped, or no leader within the client's patience: what was acknowledged is checked
+                    } finally {
+                        done.countDown();
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
+        void awaitMore(int n, int seconds) throws InterruptedException {
+            int target = acked.size() + n;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (acked.size() < target && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(acked.size()).as("acknowledged submissions").isGreaterThanOrEqualTo(target);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            done.await(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every acknowledged name is journaled exactly once with its id; the journal replays to each server's hash. */
+    private void checkJournal(Map<String, Long> acked, List<Server> servers, String op) throws Exception {
+        ServerConfig config = TestServers.config(dir.resolve("check"), new ManualClock(0)).withDb(Databases.PG_URL, null,
+                null);
+        try (Store store = ColossusServer.openStore(config)) {
+            Map<String, List<Long>> journaled = new HashMap<>();
+            store.readAfter(0, e -> {
+                if (e.type().equals("job.submitted")) {
+                    Payload.JobSubmitted j = Canonical.read(e.payload(), Payload.JobSubmitted.class);
+                    journaled.computeIfAbsent(j.name(), k -> new ArrayList<>()).add(j.id());
+                }
+            });
+            for (var a : acked.entrySet()) {
+                assertThat(journaled.get(a.getKey())).as(a.getKey()).containsExactly(a.getValue());
+            }
+            long end = store.lastSeq();
+            for (Server s : servers) {
+                JsonNode state = awaitState(s, op, end);
+                ControlState cold = org.colossus.server.Replay.cold(store, Catalog.standard(), state.get("seq").asLong());
+                assertThat(state.get("hash").asText()).as(s.url()).isEqualTo(cold.stateHash());
+            }
+        }
+    }
+
+    @Test
+    void sigkillStandbyUnderLoad_restarted_catchesUpToTheLeader() throws Exception {
+        requirePostgres();
+        List<Server> servers = new ArrayList<>(cluster(2));
+        String op = Files.readString(dir.resolve("s0").resolve("operator.token")).trim();
+        Map<String, String> keys = setUp(new Client(servers), op);
+        try (Load load = new Load(List.of(servers.get(0)), keys.get("lab-a"))) {
+            load.awaitMore(100, 30);
+            servers.get(1).process().destroyForcibly(); // SIGKILL the standby
+            servers.get(1).process().waitFor(10, TimeUnit.SECONDS);
+            load.awaitMore(100, 30);
+            servers.set(1, spawn("s1", dir.resolve("s1")));
+            awaitRole(servers.get(1), "standby", 30);
+            load.awaitMore(100, 30);
+            load.close();
+            checkJournal(load.acked, servers, op);
+        }
+        // Caught up: nothing behind at its last poll.
+        String metrics = new Api(servers.get(1).url()).get("/metrics", op).body();
+        assertThat(metrics).contains("colossus_ha_standby_lag_entries 0").contains("colossus_ha_role{role=\"standby\"} 1");
+    }
+
+    @Test
+    void databaseRestartUnderLoad_noAcknowledgedSubmissionLost_oneLeaderAfter() throws Exception {
+        requirePostgres();
+        String cluster = localPostgresCluster();
+        Assumptions.assumeTrue(cluster != null, "the test database is not a local cluster this test may restart");
+        List<Server> servers = cluster(2);
+        String op = Files.readString(dir.resolve("s0").resolve("operator.token")).trim();
+        Map<String, String> keys = setUp(new Client(servers), op);
+        try (Load load = new Load(servers, keys.get("lab-a"))) {
+            load.awaitMore(100, 30);
+            String[] vc = cluster.split(" ");
+            Process restart = new ProcessBuilder("pg_ctlcluster", vc[0], vc[1], "restart").inheritIO().start();
+            assertThat(restart.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(restart.exitValue()).isZero();
+            load.awaitMore(100, 60);
+            load.close();
+            // One leader once the dust settles (the old one, or a standby if its lease lapsed meanwhile).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long leaders = -1;
+            while (System.nanoTime() < deadline && leaders != 1) {
+                leaders = servers.stream().map(HaTest::ready).filter(j -> j != null
+                        && "leader".equals(j.path("role").asText())).count();
+                Thread.sleep(200);
+            }
+            assertThat(leaders).isEqualTo(1);
+            checkJournal(load.acked, servers, op);
+        }
+    }
+
+    /** "VERSION NAME" of the local PostgreSQL cluster the tests use, if they may restart it (root, pg_ctlcluster). */
+    private static String localPostgresCluster() {
+        if (!Databases.PG_URL.contains("//127.0.0.1") && !Databases.PG_URL.contains("//localhost")) {
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder("pg_lsclusters", "--no-header").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0 || !"root".equals(System.getProperty("user.name"))) {
+                return null;
+            }
+            for (String line : out.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[3].equals("online") && Databases.PG_URL.contains(":" + f[2] + "/")) {
+                    return f[0] + " " + f[1];
+                }
+            }
+            return null;
+        } catch (java.io.IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
     /** The server's state once it has applied the journal up to {@code seq} at least. */
     private static JsonNode awaitState(Server s, String op, long seq) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -137,6 +137,7 @@ public final class Engine implements AutoCloseable {
 
     private volatile boolean ha;
     private volatile long followLag;
+    private long lastFollowWarning;
 
     /** On a standby: the journal entries it found behind it when it last polled (10,000 means at least that). */
     public long followLag() {
@@ -315,6 +316,48 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * The state reloaded from the journal after a failed batch. While the database cannot be reached (it restarts, a
+     * failover of PostgreSQL) it keeps trying, with a growing pause, and answers whatever queues meanwhile with a 503,
+     * instead of letting the engine die with the database.
+     */
+    private ControlState rebuilt() {
+        long pause = 100;
+        while (true) {
+            try {
+                return rebuild.get();
+            } catch (RuntimeException e) {
+                LOG.warn("the journal cannot be read ({}); retrying in {} ms", e.getMessage(), pause);
+                Work w;
+                while ((w = inbox.poll()) != null) {
+                    switch (w) {
+                        case Write<?> wr -> wr.reply.completeExceptionally(
+                                Problem.unavailable("the journal database is unreachable; nothing was changed"));
+                        case Read<?> rd -> rd.reply.completeExceptionally(
+                                Problem.unavailable("the journal database is unreachable"));
+                        case Stop st -> {
+                            inbox.add(SYSTEM_LANE, st); // stop once the state is back (or give up below)
+                            throw new IllegalStateException("stopped while the journal database was unreachable", e);
+                        }
+                        case Promote p -> p.done().completeExceptionally(
+                                Problem.unavailable("the journal database is unreachable"));
+                        case Demote d -> {
+                            stepDown(d.why());
+                            d.done().complete(null);
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the journal database was unreachable", e);
+                }
+                pause = Math.min(2_000, pause * 2);
+            }
+        }
+    }
+
     /** Promotions and demotions in a batch, in order, before anything else in it. */
     private void roleChanges(List<Work> batch) {
         for (Work w : batch) {
@@ -376,7 +419,17 @@ public final class Engine implements AutoCloseable {
         }
         boolean first = true;
         while (true) {
-            List<Entry> got = store.range(state.lastSeq() + 1, 10_000);
+            List<Entry> got;
+            try {
+                got = store.range(state.lastSeq() + 1, 10_000);
+            } catch (RuntimeException e) {
+                // The database is unreachable: keep serving what is known, and look again at the next poll.
+                if (System.nanoTime() - lastFollowWarning > 10_000_000_000L) {
+                    LOG.warn("standby cannot read the journal: {}", e.getMessage());
+                    lastFollowWarning = System.nanoTime();
+                }
+                return;
+            }
             if (first) {
                 followLag = got.size();
                 first = false;
@@ -494,7 +547,7 @@ public final class Engine implements AutoCloseable {
             for (Write<?> w : writes) {
                 w.reply.completeExceptionally(Problem.unavailable("internal error; nothing was changed"));
             }
-            state = rebuild.get();
+            state = rebuilt();
             dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
             for (Work w : batch) {
                 if (w instanceof Read<?> read) {
@@ -508,7 +561,7 @@ public final class Engine implements AutoCloseable {
         try {
             commit(applied);
         } catch (RuntimeException e) {
-            state = rebuild.get();
+            state = rebuilt();
             if (e instanceof FencedException) {
                 stepDown(e.getMessage());
                 return;
