@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.colossus.ledger.BillingPeriod;
-import org.colossus.ledger.ContractTerms;
 import org.colossus.ledger.EnergyFactors;
 import org.colossus.ledger.Invoice;
 import org.colossus.ledger.Ledger;

@@ -121,12 +121,17 @@ final class ApiClient {
 
     /** A GET whose body is kept as text (an invoice's canonical JSON, or its CSV). */
     String getText(String path, String accept) {
+        PlainHttp.Reply r = call("GET", path, headers(accept), null);
+        if (r.status() >= 400) {
+            throw problem(r.status(), parse(r.body()));
+        }
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #exchange}, with what can go wrong on the way as one-line errors. */
+    private PlainHttp.Reply call(String method, String path, Map<String, String> h, byte[] bytes) {
         try {
-            PlainHttp.Reply r = exchange("GET", path, headers(accept), null);
-            if (r.status() >= 400) {
-                throw problem(r.status(), parse(r.body()));
-            }
-            return new String(r.body(), StandardCharsets.UTF_8);
+            return exchange(method, path, h, bytes);
         } catch (IllegalArgumentException e) {
             throw badUrl(e);
         } catch (ConnectException e) {
@@ -217,28 +222,24 @@ final class ApiClient {
 
     JsonNode send(String method, String path, Object body) {
         Map<String, String> h = headers("application/json");
-        try {
-            byte[] bytes = null;
-            if (body != null) {
-                h.put("Content-Type", "application/json");
+        byte[] bytes = null;
+        if (body != null) {
+            h.put("Content-Type", "application/json");
+            try {
                 bytes = MAPPER.writeValueAsBytes(body);
+            } catch (IOException e) {
+                throw new CliException("request body: " + e.getMessage());
             }
-            PlainHttp.Reply r = exchange(method, path, h, bytes);
-            JsonNode json = r.body().length == 0 ? MAPPER.nullNode() : parse(r.body());
-            if (r.status() == 429) {
-                throw new TooManyRequests(problem(r.status(), json).getMessage(), retryAfter(r.header("Retry-After")));
-            }
-            if (r.status() >= 400) {
-                throw problem(r.status(), json);
-            }
-            return json;
-        } catch (IllegalArgumentException e) {
-            throw badUrl(e);
-        } catch (ConnectException e) {
-            throw unreachable();
-        } catch (IOException e) {
-            throw new CliException("request to " + baseUrl() + path + " failed: " + e.getMessage());
         }
+        PlainHttp.Reply r = call(method, path, h, bytes);
+        JsonNode json = r.body().length == 0 ? MAPPER.nullNode() : parse(r.body());
+        if (r.status() == 429) {
+            throw new TooManyRequests(problem(r.status(), json).getMessage(), retryAfter(r.header("Retry-After")));
+        }
+        if (r.status() >= 400) {
+            throw problem(r.status(), json);
+        }
+        return json;
     }
 
     private CliException unreachable() {

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.colossus.fleet.Catalog;
 import org.colossus.fleet.FailureModel;
 import org.colossus.fleet.Fleet;
-import org.colossus.fleet.Fleets;
 import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;

@@ -1,7 +1,6 @@
 package org.colossus.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +10,10 @@ import java.util.Base64;
 import java.util.List;
 import org.colossus.client.AuditClient;
 import org.colossus.trust.Checkpoint;
-import org.colossus.trust.Hashes;
 import org.colossus.trust.NoteKey;
 import org.colossus.trust.ProofVerifier;
 import org.colossus.trust.SignedNote;
 import org.colossus.trust.TenantVerifier;
-import org.colossus.trust.TrustException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -2,9 +2,6 @@ package org.colossus.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,28 +51,7 @@ class CrashTest {
     }
 
     private static String awaitUrl(Process p) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        StringBuilder seen = new StringBuilder();
-        while ((line = r.readLine()) != null && System.nanoTime() < deadline) {
-            seen.append(line).append('\n');
-            if (line.startsWith("listening on ")) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (r.readLine() != null) {
-                            // keep the pipe empty
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // the process died
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return line.substring("listening on ".length()).trim();
-            }
-        }
-        throw new AssertionError("server did not start:\n" + seen);
+        return ServerProcesses.awaitListening(p, 60);
     }
 
     @ParameterizedTest(name = "{0}")

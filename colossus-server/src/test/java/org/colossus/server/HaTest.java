@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,29 +72,7 @@ class HaTest {
                 "--db", Databases.PG_URL, "--ha", name);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         processes.add(p);
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while ((line = r.readLine()) != null && System.nanoTime() < deadline) {
-            seen.append(line).append('\n');
-            if (line.startsWith("listening on ")) {
-                String url = line.substring("listening on ".length()).trim();
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (r.readLine() != null) {
-                            // keep the pipe empty
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // the process died
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return new Server(p, url, dataDir);
-            }
-        }
-        throw new AssertionError("server " + name + " did not start:\n" + seen);
+        return new Server(p, ServerProcesses.awaitListening(p, 90), dataDir);
     }
 
     /** The first server starts the journal; the others get its audit log's key and opening secret first. */
@@ -245,27 +221,9 @@ class HaTest {
         assertThat(failoverSeconds).as("failover took %.1f s", failoverSeconds).isLessThan(10);
         assertThat(acked.size()).isGreaterThanOrEqualTo(before + 200);
 
-        // Every acknowledged submission is in the journal exactly once, with the id its client was given.
-        ServerConfig config = TestServers.config(dir.resolve("check"), new ManualClock(0)).withDb(Databases.PG_URL, null,
-                null);
-        try (Store store = ColossusServer.openStore(config)) {
-            Map<String, List<Long>> journaled = new HashMap<>();
-            store.readAfter(0, e -> {
-                if (e.type().equals("job.submitted")) {
-                    Payload.JobSubmitted j = Canonical.read(e.payload(), Payload.JobSubmitted.class);
-                    journaled.computeIfAbsent(j.name(), k -> new ArrayList<>()).add(j.id());
-                }
-            });
-            for (var a : acked.entrySet()) {
-                assertThat(journaled.get(a.getKey())).as(a.getKey()).containsExactly(a.getValue());
-            }
-            // Both survivors reach the same state, and it is what a cold replay of the journal gives.
-            for (Server s : servers.subList(1, 3)) {
-                JsonNode state = awaitState(s, op, store.lastSeq());
-                ControlState cold = org.colossus.server.Replay.cold(store, Catalog.standard(), state.get("seq").asLong());
-                assertThat(state.get("hash").asText()).as(s.url()).isEqualTo(cold.stateHash());
-            }
-        }
+        // Every acknowledged submission is in the journal exactly once, with the id its client was given, and both
+        // survivors reach the state a cold replay of the journal gives.
+        checkJournal(acked, servers.subList(1, 3), op);
     }
 
     /** Submits from 8 clients until stopped; returns the acknowledged names with their ids. */

@@ -3,7 +3,6 @@ package org.colossus.trust.attest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
