@@ -266,10 +266,19 @@ class HaTest {
             assertThat(acked.size()).as("acknowledged submissions").isGreaterThanOrEqualTo(target);
         }
 
-        @Override
-        public void close() throws InterruptedException {
+        /** Stops the clients and waits for them. */
+        void stop() {
             stop.set(true);
-            done.await(60, TimeUnit.SECONDS);
+            try {
+                done.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            stop();
         }
     }
 
@@ -311,7 +320,7 @@ class HaTest {
             servers.set(1, spawn("s1", dir.resolve("s1")));
             awaitRole(servers.get(1), "standby", 30);
             load.awaitMore(100, 30);
-            load.close();
+            load.stop();
             checkJournal(load.acked, servers, op);
         }
         // Caught up: nothing behind at its last poll.
@@ -334,7 +343,7 @@ class HaTest {
             assertThat(restart.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(restart.exitValue()).isZero();
             load.awaitMore(100, 60);
-            load.close();
+            load.stop();
             // One leader once the dust settles (the old one, or a standby if its lease lapsed meanwhile).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             long leaders = -1;

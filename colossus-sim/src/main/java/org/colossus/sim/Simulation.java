@@ -54,8 +54,10 @@ public final class Simulation {
         this(fleet, config, failures, seed, durationLimitSeconds, contracts, null);
     }
 
-    /** @param durationLimitSeconds stop the clock here (jobs still queued or running are reported so) */
-    /** @param speed placement-dependent speed of jobs with a planner profile; null if none has one */
+    /**
+     * @param durationLimitSeconds stop the clock here (jobs still queued or running are reported so)
+     * @param speed placement-dependent speed of jobs with a planner profile; null if none has one
+     */
     public Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed, double durationLimitSeconds,
                       List<ContractChange> contracts, JobSpeed speed) {
         this(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, null);

@@ -48,10 +48,9 @@ public final class AuditLeaf {
         return md.digest(opening);
     }
 
-    /** The opening secret of entry {@code seq}: HMAC-SHA-256 under the log's secret, so none is ever stored. */
     /**
-     * Openings under one log secret, with one keyed HMAC per thread (setting a key up costs more than the HMAC of a
-     * short message).
+     * Openings under one log secret: the opening secret of entry {@code seq} is HMAC-SHA-256 under the log's secret, so
+     * none is ever stored; one keyed HMAC per thread (setting a key up costs more than the HMAC of a short message).
      */
     public static final class Openings {
         private final ThreadLocal<Mac> mac;

@@ -101,8 +101,11 @@ public final class TenantVerifier {
         }
     }
 
-    /** The verdict: evidence lines, failures (empty if all passed), and the state to keep if it passed. */
-    /** @param note the signed checkpoint as served (for witnesses), or null if none was read */
+    /**
+     * The verdict: evidence lines, failures (empty if all passed), and the state to keep if it passed.
+     *
+     * @param note the signed checkpoint as served (for witnesses), or null if none was read
+     */
     public record Report(List<String> evidence, List<String> failures, State next, Checkpoint checkpoint, String note) {
         public boolean ok() {
             return failures.isEmpty();

@@ -285,7 +285,6 @@ public final class AuditLog implements AutoCloseable {
         return log;
     }
 
-    /** Integrates and writes the nodes at once (start-up, shutdown). */
     /**
      * Appends, and hands the result to the writer unless it is still busy with the previous write: then batches
      * grow (up to 100,000 leaves) instead of the integrator waiting, and each database commit carries more rows.
