@@ -1,10 +1,8 @@
 package org.colossus.scheduler;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,77 +15,29 @@ import org.colossus.fleet.Fleet;
  * {@link Event.NodeFailed} returns the jobs it interrupted. No clock, no threads, no I/O: the simulator and the
  * live server drive the same object.
  *
- * <p>Over 500 lines on purpose, for now: the queues, the fair-share order, EASY reservations, preemption and the
- * snapshot all read and write the same job records and cluster state within one pass, and splitting them would
- * expose those internals to each part. Placement is already apart ({@code Placement}: filters and weighers); a policy
- * interface with one class per policy is the next step (docs/architecture.md).
+ * <p>The parts: the queue policy is a {@link QueueDiscipline} (one class per policy), placement a {@link Placement}
+ * (filters and weighers), tenants' reservations and use {@link TenantQuotas}, the preemption order
+ * {@link Preemption}; this class owns the jobs and the cluster state they change, and runs each event. Over 500
+ * lines because the job lifecycle (submit, start, release, failure), the snapshot and its restore all read and write
+ * the same records and must stay in step.
  */
 public final class Scheduler {
     private final SchedulerConfig config;
     private final ClusterState state;
     private final Map<Long, JobRecord> jobs = new HashMap<>();
-    /** FIFO and BACKFILL: one queue in submission order (requeued jobs go back to the front). */
-    private final ArrayDeque<JobRecord> queue = new ArrayDeque<>();
-    /** FAIR: one queue per tenant and job class, by priority then submission (index tenant x 3 + class). */
-    private final List<TreeSet<JobRecord>> tenantQueues = new ArrayList<>();
-    private final Map<String, Integer> tenantIds = new HashMap<>();
-    private final List<String> tenants = new ArrayList<>();
-    private int[] reservedQuota = new int[8];
-    private long[] usedGpus = new long[8];
-    /** Queued jobs per tenant id: what an admission limit on queued jobs counts. */
-    private int[] queuedByTenant = new int[8];
-    private long[] usedReserved = new long[8];
-    /** Running (and preempting) jobs by expected end; O(log n) updates. */
+    private final QueueDiscipline discipline;
+    private final TenantQuotas quotas = new TenantQuotas();
+    private final Preemption preemption;
+    private final Pass pass = new Pass();
+    /** Running (and preempting) jobs by expected end, for reservations; O(log n) updates. */
     private final TreeSet<JobRecord> runningByEnd = new TreeSet<>(Comparator
             .comparingDouble((JobRecord r) -> r.expectedEnd).thenComparingLong(r -> r.seq));
     /** Jobs holding GPUs on each node (for failures); small arrays, most nodes hold one or two jobs. */
     private final List<List<JobRecord>> onNode;
     private int queued;
     private int running;
-    /** Running jobs per running rank (0 guaranteed, 1 borrowing, 2 preemptible): preemption looks only if useful. */
-    private final int[] runningByRank = new int[3];
-    private final long[] runningGpusByRank = new long[3];
-    /** Running jobs in the order they would be preempted: lowest class first, then lowest priority, latest start. */
-    private final TreeSet<JobRecord> victimOrder = new TreeSet<>(Comparator
-            .comparingInt((JobRecord v) -> -v.runRank)
-            .thenComparingInt(v -> v.spec.priority())
-            .thenComparingDouble(v -> -v.started)
-            .thenComparingLong(v -> -v.seq));
     private long sequence;
     private double now = Double.NEGATIVE_INFINITY;
-
-    /** Within one tenant-and-class queue: higher priority first, then submission. */
-    private static final Comparator<JobRecord> TENANT_ORDER = (a, b) -> {
-        int pa = a.spec.priority();
-        int pb = b.spec.priority();
-        return pa != pb ? Integer.compare(pb, pa) : Long.compare(a.seq, b.seq);
-    };
-    /** Set during a FAIR pass: started jobs leave their queue through the pass's iterator. */
-    private boolean inFairPass;
-
-    private static final class JobRecord {
-        JobSpec spec;
-        final int tenant;
-        final long seq;
-        JobState state = JobState.QUEUED;
-        Allocation allocation;
-        double submitted;
-        double started = Double.NaN;
-        double expectedEnd = Double.NaN;
-        boolean guaranteed;
-        int runRank;
-        int restarts;
-        int awaitingPreemptions;
-        JobRecord preemptedFor;
-        boolean interruptedByFailure;
-        PendingReason reason = PendingReason.QUEUE_ORDER;
-
-        JobRecord(JobSpec spec, int tenant, long seq) {
-            this.spec = spec;
-            this.tenant = tenant;
-            this.seq = seq;
-        }
-    }
 
     /** What a caller may see of a job. */
     public record JobView(JobSpec spec, JobState state, double submittedSeconds, double startedSeconds,
@@ -96,6 +46,8 @@ public final class Scheduler {
 
     public Scheduler(Fleet fleet, SchedulerConfig config) {
         this.config = config;
+        this.discipline = QueueDiscipline.of(config.policy());
+        this.preemption = new Preemption(discipline.preempts());
         this.state = new ClusterState(fleet, config.isolation(), config.hotSpareDomainsPerPod());
         onNode = new ArrayList<>(fleet.nodeCount());
         for (int n = 0; n < fleet.nodeCount(); n++) {
@@ -152,7 +104,7 @@ public final class Scheduler {
                 if (e.reservedGpus() < 0) {
                     throw new SchedulerException("tenant " + e.tenant() + ": reserved GPUs " + e.reservedGpus() + "; expected >= 0");
                 }
-                reservedQuota[tenant(e.tenant())] = e.reservedGpus();
+                quotas.setReserved(quotas.id(e.tenant()), e.reservedGpus());
                 yield List.of();
             }
             case Event.Tick t -> schedule();
@@ -166,32 +118,12 @@ public final class Scheduler {
         return node;
     }
 
-    private int tenant(String name) {
-        Integer id = tenantIds.get(name);
-        if (id != null) {
-            return id;
-        }
-        int t = tenants.size();
-        tenants.add(name);
-        tenantIds.put(name, t);
-        for (int c = 0; c < JobClass.values().length; c++) {
-            tenantQueues.add(new TreeSet<>(TENANT_ORDER));
-        }
-        if (t == reservedQuota.length) {
-            reservedQuota = java.util.Arrays.copyOf(reservedQuota, t * 2);
-            usedGpus = java.util.Arrays.copyOf(usedGpus, t * 2);
-            queuedByTenant = java.util.Arrays.copyOf(queuedByTenant, t * 2);
-            usedReserved = java.util.Arrays.copyOf(usedReserved, t * 2);
-        }
-        return t;
-    }
-
     private void submit(JobSpec spec) {
         if (jobs.containsKey(spec.id())) {
             throw new SchedulerException("job " + spec.id() + " was already submitted");
         }
         checkFeasible(spec);
-        JobRecord r = new JobRecord(spec, tenant(spec.tenant()), sequence++);
+        JobRecord r = new JobRecord(spec, quotas.id(spec.tenant()), sequence++);
         r.submitted = now;
         jobs.put(spec.id(), r);
         enqueue(r, false);
@@ -237,32 +169,14 @@ public final class Scheduler {
     private void enqueue(JobRecord r, boolean front) {
         r.state = JobState.QUEUED;
         queued++;
-        queuedByTenant[r.tenant]++;
-        if (config.policy() == QueuePolicy.FAIR) {
-            queueOf(r).add(r);
-        } else if (front) {
-            queue.addFirst(r);
-        } else {
-            queue.addLast(r);
-        }
+        quotas.queuedChanged(r.tenant, 1);
+        discipline.enqueue(r, front);
     }
 
     private void dequeue(JobRecord r) {
         queued--;
-        queuedByTenant[r.tenant]--;
-        if (config.policy() == QueuePolicy.FAIR) {
-            if (!inFairPass) {
-                queueOf(r).remove(r);
-            }
-        } else if (queue.peekFirst() == r) {
-            queue.pollFirst();
-        } else {
-            queue.remove(r);
-        }
-    }
-
-    private TreeSet<JobRecord> queueOf(JobRecord r) {
-        return tenantQueues.get(r.tenant * JobClass.values().length + r.spec.jobClass().ordinal());
+        quotas.queuedChanged(r.tenant, -1);
+        discipline.dequeue(r);
     }
 
     private JobRecord require(long jobId) {
@@ -332,19 +246,12 @@ public final class Scheduler {
             onNode.get(a.nodes()[i]).remove(r);
         }
         running--;
-        runningByRank[r.runRank]--;
-        runningGpusByRank[r.runRank] -= a.totalGpus();
-        if (config.policy() == QueuePolicy.FAIR) {
-            victimOrder.remove(r);
-        }
-        if (config.policy() != QueuePolicy.FIFO) {
+        preemption.released(r);
+        if (discipline.usesReservations()) {
             runningByEnd.remove(r);
         }
-        usedGpus[r.tenant] -= a.totalGpus();
-        if (r.guaranteed) {
-            usedReserved[r.tenant] -= a.totalGpus();
-            r.guaranteed = false;
-        }
+        quotas.released(r, a.totalGpus());
+        r.guaranteed = false;
         if (r.preemptedFor != null) {
             r.preemptedFor.awaitingPreemptions--; // stopped, finished or failed: one less to wait for
             r.preemptedFor = null;
@@ -394,33 +301,21 @@ public final class Scheduler {
         r.awaitingPreemptions = 0;
         r.interruptedByFailure = false;
         running++;
-        if (config.policy() != QueuePolicy.FIFO) {
+        if (discipline.usesReservations()) {
             runningByEnd.add(r);
         }
-        usedGpus[r.tenant] += a.totalGpus();
-        r.guaranteed = withinReservation(r);
-        if (r.guaranteed) {
-            usedReserved[r.tenant] += a.totalGpus();
-        }
+        r.guaranteed = quotas.withinReservation(r);
+        quotas.holding(r, a.totalGpus());
         r.runRank = runningRank(r);
-        runningByRank[r.runRank]++;
-        runningGpusByRank[r.runRank] += a.totalGpus();
-        if (config.policy() == QueuePolicy.FAIR) {
-            victimOrder.add(r);
-        }
+        preemption.started(r);
         decisions.add(new Decision.Place(r.spec.id(), a));
         return true;
-    }
-
-    private boolean withinReservation(JobRecord r) {
-        return r.spec.jobClass() == JobClass.RESERVED
-                && usedReserved[r.tenant] + r.spec.gpus() <= reservedQuota[r.tenant];
     }
 
     /** 0: reserved within quota; 1: on-demand or reserved beyond quota; 2: preemptible. */
     private int rank(JobRecord r) {
         return switch (r.spec.jobClass()) {
-            case RESERVED -> withinReservation(r) ? 0 : 1;
+            case RESERVED -> quotas.withinReservation(r) ? 0 : 1;
             case ON_DEMAND -> 1;
             case PREEMPTIBLE -> 2;
         };
@@ -432,23 +327,71 @@ public final class Scheduler {
 
     private List<Decision> schedule() {
         List<Decision> decisions = new ArrayList<>();
-        if (config.policy() == QueuePolicy.FAIR) {
-            fairPass(decisions);
-            return decisions;
-        }
-        while (!queue.isEmpty()) {
-            if (!tryStart(queue.peekFirst(), decisions)) {
-                break;
-            }
-        }
-        if (!queue.isEmpty()) {
-            JobRecord head = queue.peekFirst();
-            head.reason = diagnose(head);
-            if (config.policy() == QueuePolicy.BACKFILL && queue.size() > 1) {
-                backfill(head, queue.iterator(), decisions);
-            }
-        }
+        discipline.pass(pass, decisions);
         return decisions;
+    }
+
+    /** What the queue discipline reaches of the scheduler during a pass. */
+    private final class Pass implements QueueDiscipline.Pass {
+        @Override
+        public double now() {
+            return now;
+        }
+
+        @Override
+        public boolean tryStart(JobRecord r, List<Decision> decisions) {
+            return Scheduler.this.tryStart(r, decisions);
+        }
+
+        @Override
+        public boolean preempt(JobRecord r, List<Decision> decisions) {
+            return Scheduler.this.preempt(r, decisions);
+        }
+
+        @Override
+        public PendingReason diagnose(JobRecord r) {
+            return Scheduler.this.diagnose(r);
+        }
+
+        @Override
+        public double[] reservation(JobRecord head) {
+            return Scheduler.this.reservation(head);
+        }
+
+        @Override
+        public long freeGpus() {
+            return state.freeGpus();
+        }
+
+        @Override
+        public int backfillDepth() {
+            return config.backfillDepth();
+        }
+
+        @Override
+        public int tenants() {
+            return quotas.count();
+        }
+
+        @Override
+        public boolean before(JobRecord a, JobRecord b) {
+            int ra = rank(a);
+            int rb = rank(b);
+            if (ra != rb) {
+                return ra < rb;
+            }
+            if (a.tenant != b.tenant) {
+                double sa = quotas.share(a.tenant);
+                double sb = quotas.share(b.tenant);
+                if (sa != sb) {
+                    return sa < sb;
+                }
+            }
+            if (a.spec.priority() != b.spec.priority()) {
+                return a.spec.priority() > b.spec.priority();
+            }
+            return a.seq < b.seq;
+        }
     }
 
     /** The head's reservation: [shadow time, GPUs spare at that time], counting GPUs only. */
@@ -472,172 +415,13 @@ public final class Scheduler {
     }
 
     /**
-     * EASY backfill behind {@code head}: a later job starts now if it fits and either ends by the head's shadow time
-     * or needs no more than the GPUs spare at that time.
-     */
-    private void backfill(JobRecord head, Iterator<JobRecord> order, List<Decision> decisions) {
-        double[] res = reservation(head);
-        double shadow = res[0];
-        long extra = (long) res[1];
-        int looked = 0;
-        List<JobRecord> candidates = new ArrayList<>();
-        while (order.hasNext() && looked < config.backfillDepth()) {
-            JobRecord r = order.next();
-            if (r != head) {
-                candidates.add(r);
-                looked++;
-            }
-        }
-        for (JobRecord r : candidates) {
-            if (state.freeGpus() == 0) {
-                r.reason = PendingReason.WAITING_FOR_RESERVATION;
-                continue;
-            }
-            boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
-            boolean usesExtraOnly = r.spec.gpus() <= extra;
-            if ((endsInTime || usesExtraOnly) && tryStart(r, decisions)) {
-                if (!endsInTime) {
-                    extra -= r.spec.gpus();
-                }
-            } else {
-                r.reason = PendingReason.WAITING_FOR_RESERVATION;
-            }
-        }
-    }
-
-    /**
-     * One FAIR pass: jobs in order of (rank, tenant's GPUs in use / its reserved GPUs, priority, submission), merged
-     * lazily from the per-tenant-and-class queues, so that a pass over a full fleet stops after a few jobs.
-     */
-    private void fairPass(List<Decision> decisions) {
-        int queues = tenantQueues.size();
-        List<Iterator<JobRecord>> iterators = new ArrayList<>(queues);
-        JobRecord[] cursor = new JobRecord[queues];
-        for (int q = 0; q < queues; q++) {
-            Iterator<JobRecord> it = tenantQueues.get(q).iterator();
-            iterators.add(it);
-            cursor[q] = it.hasNext() ? it.next() : null;
-        }
-        JobRecord blocked = null;
-        double shadow = 0;
-        long extra = 0;
-        int looked = 0;
-        // Within a pass capacity only shrinks, so once a tenant's job of g GPUs found no room, its jobs of g or more
-        // GPUs will not either: skip them without asking the placement again.
-        int[] failedAt = new int[tenants.size()];
-        java.util.Arrays.fill(failedAt, Integer.MAX_VALUE);
-        inFairPass = true;
-        try {
-            while (looked++ < config.backfillDepth()) {
-                int best = -1;
-                for (int q = 0; q < queues; q++) {
-                    if (cursor[q] != null && (best < 0 || before(cursor[q], cursor[best]))) {
-                        best = q;
-                    }
-                }
-                if (best < 0) {
-                    break;
-                }
-                JobRecord r = cursor[best];
-                Iterator<JobRecord> it = iterators.get(best);
-                boolean started = false;
-                if (blocked == null) {
-                    started = tryStart(r, decisions);
-                    if (!started) {
-                        if (r.awaitingPreemptions > 0 || preempt(r, decisions)) {
-                            // the GPUs being freed are this job's: nothing else starts until they are
-                            r.reason = PendingReason.WAITING_FOR_PREEMPTION;
-                            break;
-                        } else {
-                            r.reason = diagnose(r);
-                            blocked = r;
-                            shadow = Double.NaN; // computed when a later job first needs it
-                        }
-                    }
-                } else {
-                    if (state.freeGpus() == 0) {
-                        break; // nothing else can start in this pass
-                    }
-                    if (r.spec.gpus() > state.freeGpus() || r.spec.gpus() >= failedAt[r.tenant]) {
-                        r.reason = PendingReason.WAITING_FOR_RESERVATION;
-                    } else {
-                        if (Double.isNaN(shadow)) {
-                            double[] res = reservation(blocked);
-                            shadow = res[0];
-                            extra = (long) res[1];
-                        }
-                        boolean endsInTime = now + r.spec.durationSeconds() <= shadow;
-                        boolean usesExtraOnly = r.spec.gpus() <= extra;
-                        if (!endsInTime && !usesExtraOnly) {
-                            r.reason = PendingReason.WAITING_FOR_RESERVATION;
-                        } else if (tryStart(r, decisions)) {
-                            started = true;
-                            if (!endsInTime) {
-                                extra -= r.spec.gpus();
-                            }
-                        } else {
-                            failedAt[r.tenant] = Math.min(failedAt[r.tenant], r.spec.gpus());
-                            r.reason = PendingReason.WAITING_FOR_RESERVATION;
-                        }
-                    }
-                }
-                if (started) {
-                    it.remove();
-                }
-                cursor[best] = it.hasNext() ? it.next() : null;
-            }
-        } finally {
-            inFairPass = false;
-        }
-    }
-
-    private boolean before(JobRecord a, JobRecord b) {
-        int ra = rank(a);
-        int rb = rank(b);
-        if (ra != rb) {
-            return ra < rb;
-        }
-        if (a.tenant != b.tenant) {
-            double sa = (double) usedGpus[a.tenant] / Math.max(1, reservedQuota[a.tenant]);
-            double sb = (double) usedGpus[b.tenant] / Math.max(1, reservedQuota[b.tenant]);
-            if (sa != sb) {
-                return sa < sb;
-            }
-        }
-        if (a.spec.priority() != b.spec.priority()) {
-            return a.spec.priority() > b.spec.priority();
-        }
-        return a.seq < b.seq;
-    }
-
-    /**
-     * Makes room for {@code r} by preempting running jobs of a lower rank: preemptible first, then borrowers
-     * (on-demand and reserved beyond quota), lowest priority and latest start first, until the GPUs free now plus
-     * theirs cover the job. Returns false (and preempts nothing) if even all of them would not.
+     * Makes room for {@code r} by preempting running jobs of a lower rank ({@link Preemption#victims}): returns false,
+     * preempting nothing, if that cannot make room.
      */
     private boolean preempt(JobRecord r, List<Decision> decisions) {
-        int rank = rank(r);
-        long lowerGpus = 0;
-        for (int k = rank + 1; k < runningGpusByRank.length; k++) {
-            lowerGpus += runningGpusByRank[k];
-        }
-        long available = state.freeGpus();
-        if (available + lowerGpus < r.spec.gpus()) {
-            return false; // even stopping every lower-class job would not make room
-        }
-        List<JobRecord> chosen = new ArrayList<>();
-        for (JobRecord v : victimOrder) {
-            if (available >= r.spec.gpus() || v.runRank <= rank) {
-                break;
-            }
-            if (v.state != JobState.RUNNING) {
-                continue; // already stopping
-            }
-            chosen.add(v);
-            available += v.allocation.totalGpus();
-        }
-        if (available < r.spec.gpus() || chosen.isEmpty()) {
-            return false; // not enough to take, or enough GPUs are free already and the obstacle is their shape
+        List<JobRecord> chosen = preemption.victims(rank(r), r.spec.gpus(), state.freeGpus());
+        if (chosen.isEmpty()) {
+            return false;
         }
         for (JobRecord v : chosen) {
             v.state = JobState.PREEMPTING;
@@ -667,11 +451,10 @@ public final class Scheduler {
                     holds && r.guaranteed, holds ? r.runRank : 0, r.restarts, r.awaitingPreemptions,
                     r.preemptedFor == null ? -1 : r.preemptedFor.spec.id(), r.reason, r.interruptedByFailure));
         }
-        List<Long> order = new ArrayList<>();
-        queue.forEach(r -> order.add(r.spec.id()));
-        List<Integer> quotas = new ArrayList<>();
-        for (int t = 0; t < tenants.size(); t++) {
-            quotas.add(reservedQuota[t]);
+        List<Long> order = discipline.order();
+        List<Integer> reserved = new ArrayList<>();
+        for (int t = 0; t < quotas.count(); t++) {
+            reserved.add(quotas.reserved(t));
         }
         List<Integer> down = new ArrayList<>();
         List<Integer> drained = new ArrayList<>();
@@ -683,7 +466,7 @@ public final class Scheduler {
                 drained.add(n);
             }
         }
-        return new SchedulerSnapshot(now, tenants, quotas, out, order, down, drained, sequence);
+        return new SchedulerSnapshot(now, quotas.names(), reserved, out, order, down, drained, sequence);
     }
 
     /**
@@ -695,12 +478,12 @@ public final class Scheduler {
         Scheduler s = new Scheduler(fleet, config);
         s.now = snapshot.timeSeconds();
         for (int t = 0; t < snapshot.tenants().size(); t++) {
-            s.reservedQuota[s.tenant(snapshot.tenants().get(t))] = snapshot.reservedGpus().get(t);
+            s.quotas.setReserved(s.quotas.id(snapshot.tenants().get(t)), snapshot.reservedGpus().get(t));
         }
         Map<Long, JobRecord> byId = new HashMap<>();
         s.state.unlockSpares(true); // jobs may hold hot spares; they are locked again below
         for (SchedulerSnapshot.Job j : snapshot.jobs()) {
-            JobRecord r = new JobRecord(j.spec(), s.tenant(j.spec().tenant()), j.sequence());
+            JobRecord r = new JobRecord(j.spec(), s.quotas.id(j.spec().tenant()), j.sequence());
             r.state = j.state();
             r.submitted = j.submittedSeconds();
             r.started = j.startedSeconds();
@@ -730,17 +513,10 @@ public final class Scheduler {
                 r.guaranteed = j.guaranteed();
                 r.runRank = j.runRank();
                 s.running++;
-                s.runningByRank[r.runRank]++;
-                s.runningGpusByRank[r.runRank] += r.allocation.totalGpus();
-                s.usedGpus[r.tenant] += r.allocation.totalGpus();
-                if (r.guaranteed) {
-                    s.usedReserved[r.tenant] += r.allocation.totalGpus();
-                }
-                if (config.policy() != QueuePolicy.FIFO) {
+                s.preemption.started(r);
+                s.quotas.holding(r, r.allocation.totalGpus());
+                if (s.discipline.usesReservations()) {
                     s.runningByEnd.add(r);
-                }
-                if (config.policy() == QueuePolicy.FAIR) {
-                    s.victimOrder.add(r);
                 }
             }
         }
@@ -750,20 +526,15 @@ public final class Scheduler {
                 byId.get(j.spec().id()).preemptedFor = byId.get(j.preemptedFor());
             }
         }
-        if (config.policy() == QueuePolicy.FAIR) {
-            for (SchedulerSnapshot.Job j : snapshot.jobs()) {
-                if (j.state() == JobState.QUEUED) {
-                    s.queued++;
-                    s.queuedByTenant[byId.get(j.spec().id()).tenant]++;
-                    s.queueOf(byId.get(j.spec().id())).add(byId.get(j.spec().id()));
-                }
-            }
-        } else {
-            for (long id : snapshot.queueOrder()) {
-                s.queued++;
-                s.queuedByTenant[byId.get(id).tenant]++;
-                s.queue.addLast(byId.get(id));
-            }
+        // A single queue's order is in the snapshot; the fair queues order themselves.
+        List<Long> order = config.policy() == QueuePolicy.FAIR
+                ? snapshot.jobs().stream().filter(j -> j.state() == JobState.QUEUED).map(j -> j.spec().id()).toList()
+                : snapshot.queueOrder();
+        for (long id : order) {
+            JobRecord r = byId.get(id);
+            s.queued++;
+            s.quotas.queuedChanged(r.tenant, 1);
+            s.discipline.enqueue(r, false);
         }
         for (int n : snapshot.downNodes()) {
             s.state.setDown(s.node(n), true);
@@ -786,7 +557,7 @@ public final class Scheduler {
         if (r.state != JobState.QUEUED) {
             return Optional.empty();
         }
-        if (config.policy() != QueuePolicy.FAIR && queue.peekFirst() == r) {
+        if (discipline.head() == r) {
             return Optional.of(diagnose(r));
         }
         return Optional.of(r.reason);
@@ -835,22 +606,22 @@ public final class Scheduler {
     }
 
     public List<String> tenants() {
-        return List.copyOf(tenants);
+        return quotas.names();
     }
 
     public int reservedGpus(String tenant) {
-        Integer t = tenantIds.get(tenant);
-        return t == null ? 0 : reservedQuota[t];
+        int t = quotas.find(tenant);
+        return t < 0 ? 0 : quotas.reserved(t);
     }
 
     /** Jobs of {@code tenant} waiting in the queue (0 for a tenant the core has not seen). */
     public int queuedJobs(String tenant) {
-        Integer t = tenantIds.get(tenant);
-        return t == null ? 0 : queuedByTenant[t];
+        int t = quotas.find(tenant);
+        return t < 0 ? 0 : quotas.queued(t);
     }
 
     public long usedGpus(String tenant) {
-        Integer t = tenantIds.get(tenant);
-        return t == null ? 0 : usedGpus[t];
+        int t = quotas.find(tenant);
+        return t < 0 ? 0 : quotas.used(t);
     }
 }
