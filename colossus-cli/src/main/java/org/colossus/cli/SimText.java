@@ -17,13 +17,14 @@ final class SimText {
         SimResult first = results.get(0);
         b.append(String.format(Locale.ROOT, "%s on %s (%,d GPUs), %,d jobs; placement %s, isolation %s%n%n", name,
                 fleet.name(), fleet.gpuCount(), w.size(), first.placement(), first.isolation()));
-        b.append(String.format(Locale.ROOT, "%-10s %13s %11s %11s %8s %12s %7s %7s %7s %6s %6s %8s %6s %6s %7s%n",
+        int width = Math.max(10, results.stream().mapToInt(r -> r.policy().length()).max().orElse(10));
+        b.append(String.format(Locale.ROOT, "%-" + width + "s %13s %11s %11s %8s %12s %7s %7s %7s %6s %6s %8s %6s %6s %7s%n",
                 "policy", "makespan s", "mean wait s", "p99 wait s", "waited", "mean JCT s", "util", "product",
                 "goodput", "preempt", "fails", "lost GPUh", "frag", "isoViol", "wall s"));
         for (int i = 0; i < results.size(); i++) {
             SimResult.Summary s = results.get(i).summary();
             b.append(String.format(Locale.ROOT,
-                    "%-10s %13.3f %11.3f %11.3f %8d %12.3f %6.1f%% %6.1f%% %6.1f%% %6d %6d %8.0f %5.1f%% %6d %7.2f%n",
+                    "%-" + width + "s %13.3f %11.3f %11.3f %8d %12.3f %6.1f%% %6.1f%% %6.1f%% %6d %6d %8.0f %5.1f%% %6d %7.2f%n",
                     results.get(i).policy(), s.makespanSeconds(), s.meanWaitSeconds(), s.p99WaitSeconds(), s.jobsWaited(),
                     s.meanJctSeconds(), s.utilization() * 100, s.productiveUtilization() * 100, s.goodput() * 100,
                     s.preemptions(), s.nodeFailures(), s.lostGpuHours(), s.fragmentation() * 100,
@@ -31,8 +32,10 @@ final class SimText {
         }
         for (SimResult r : results) {
             SimResult.Summary s = r.summary();
-            b.append(String.format(Locale.ROOT, "%n%s: %,d completed, %,d failed, %,d unfinished at the end; %,d interruptions"
-                    + " survived; isolation %s%n", r.policy(), s.completed(), s.failed(), s.unfinished(), s.interruptions(),
+            b.append(String.format(Locale.ROOT, "%n%s: %,d completed, %,d failed, %,d unfinished at the end%s; %,d"
+                    + " interruptions survived; isolation %s%n", r.policy(), s.completed(), s.failed(), s.unfinished(),
+                    s.timedOut() == 0 ? "" : String.format(Locale.ROOT, ", %,d stopped at their time limit", s.timedOut()),
+                    s.interruptions(),
                     s.isolationViolations() == 0 ? "verified (0 violations)" : "VIOLATED " + s.isolationViolations() + " times"));
             table(b, "tenant", r.byTenant());
             table(b, "class", r.byClass());

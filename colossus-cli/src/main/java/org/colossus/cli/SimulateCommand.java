@@ -18,6 +18,7 @@ import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.Placement;
 import org.colossus.scheduler.QueuePolicy;
 import org.colossus.scheduler.SchedulerConfig;
+import org.colossus.sim.Estimates;
 import org.colossus.sim.Scenario;
 import org.colossus.sim.SimResult;
 import org.colossus.sim.Simulation;
@@ -54,6 +55,27 @@ final class SimulateCommand implements Runnable {
             description = "Queue policies, comma-separated to compare side by side: fifo, backfill, fair (default: the"
                     + " scenario's, or fifo).")
     List<String> policies;
+
+    @Option(names = "--estimates", split = ",", paramLabel = "E[,E...]",
+            description = "What the scheduler plans run times with: user (default: each job's time limit, a jobs"
+                    + " CSV's time_limit_s, else its duration; a job is stopped at its limit), exact (the actual run time:"
+                    + " foresight), modeled (users' limits from a model where the workload has none: round values, mostly"
+                    + " several-fold over), predictor (the mean of the tenant's last two run times, capped by the limit);"
+                    + " several are compared side by side (docs/simulator.md).")
+    List<String> estimates;
+
+    private List<Estimates> estimateList() {
+        return estimates == null ? List.of(Estimates.USER) : estimates.stream().map(Estimates::parse).toList();
+    }
+
+    /** One run per policy and estimate source, in that order; the policies list matches the runs. */
+    private static void expand(List<Simulation> runs, List<QueuePolicy> policiesOut, QueuePolicy p, Simulation base,
+                               List<Estimates> estimates) {
+        for (Estimates e : estimates) {
+            runs.add(base.estimating(e));
+            policiesOut.add(p);
+        }
+    }
 
     @Option(names = "--placement", description = "first-fit, best-fit or topology (default: the scenario's, or first-fit).")
     String placement;
@@ -157,13 +179,14 @@ final class SimulateCommand implements Runnable {
         FailureModel failureModel = failures == null ? s.failures() : failureModel(failures);
         long runSeed = seed == null ? s.seed() : seed;
         List<Simulation> runs = new ArrayList<>();
+        List<QueuePolicy> perRun = new ArrayList<>();
         for (QueuePolicy p : policyList) {
-            runs.add(new Simulation(s.fleet(), new SchedulerConfig(p, place, iso, s.backfillDepth(),
+            expand(runs, perRun, p, new Simulation(s.fleet(), new SchedulerConfig(p, place, iso, s.backfillDepth(),
                     s.preemptionGraceSeconds(), s.maxRestarts(), s.hotSpareDomainsPerPod()), failureModel, runSeed,
                     s.durationSeconds(), s.contracts(),
-                    s.speed()).billed(s.billing()));
+                    s.speed()).billed(s.billing()), estimateList());
         }
-        return new Plan(s.name(), s.fleet(), s.workload(), policyList, runs);
+        return new Plan(s.name(), s.fleet(), s.workload(), perRun, runs);
     }
 
     private Plan fromFlags() {
@@ -178,11 +201,12 @@ final class SimulateCommand implements Runnable {
         Fleet f = FleetCommand.resolve("--fleet", fleet);
         Workload w = WorkloadReader.read(workload);
         List<Simulation> runs = new ArrayList<>();
+        List<QueuePolicy> perRun = new ArrayList<>();
         for (QueuePolicy p : policyList) {
-            runs.add(new Simulation(f, SchedulerConfig.of(p, place, iso), failureModel, seed == null ? 1 : seed,
-                    Double.POSITIVE_INFINITY, List.of()));
+            expand(runs, perRun, p, new Simulation(f, SchedulerConfig.of(p, place, iso), failureModel,
+                    seed == null ? 1 : seed, Double.POSITIVE_INFINITY, List.of()), estimateList());
         }
-        return new Plan(w.name(), f, w, policyList, runs);
+        return new Plan(w.name(), f, w, perRun, runs);
     }
 
     private static FailureModel failureModel(String text) {

@@ -53,12 +53,15 @@ public record SimResult(String policy, String placement, String isolation, Workl
      * @param goodput productive / allocated GPU-seconds
      * @param fragmentation time-average share of free GPUs that sit on partly used nodes (unusable by gangs)
      * @param isolationViolations placements that put two tenants in one isolation unit, counted independently
+     * @param timedOut jobs stopped at their time limit
+     * @param estimates what the scheduler planned run times with: exact, user or predictor
      */
     public record Summary(int jobs, int completed, int failed, int unfinished, double makespanSeconds,
                           double horizonSeconds, double meanWaitSeconds, double p99WaitSeconds, int jobsWaited,
                           double meanJctSeconds, double utilization, double productiveUtilization, double goodput,
                           int preemptions, int nodeFailures, int interruptions, double lostGpuHours,
-                          double fragmentation, long isolationViolations, long events) {
+                          double fragmentation, long isolationViolations, long events, int timedOut,
+                          String estimates) {
     }
 
     public record Group(int jobs, int completed, double gpuHours, double p50WaitSeconds, double p90WaitSeconds,

@@ -30,6 +30,8 @@ public final class Simulation {
     private static final int FAILURE = 3;
     private static final int ARRIVAL = 4;
     private static final int CONTRACT = 5;
+    /** A job reaches its time limit. */
+    private static final int TIMEOUT = 6;
     private static final int SAMPLES = 400;
 
     /** A reserved-capacity contract: from {@code fromSeconds} on, {@code tenant} has {@code gpus} reserved. */
@@ -44,6 +46,7 @@ public final class Simulation {
     private final List<ContractChange> contracts;
     private final JobSpeed speed;
     private final SimBilling billing;
+    private final Estimates estimates;
 
     public Simulation(Fleet fleet, SchedulerConfig config) {
         this(fleet, config, FailureModel.OFF, 0, Double.POSITIVE_INFINITY, List.of());
@@ -60,12 +63,14 @@ public final class Simulation {
      */
     public Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed, double durationLimitSeconds,
                       List<ContractChange> contracts, JobSpeed speed) {
-        this(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, null);
+        this(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, null, Estimates.USER);
     }
 
     private Simulation(Fleet fleet, SchedulerConfig config, FailureModel failures, long seed,
-                       double durationLimitSeconds, List<ContractChange> contracts, JobSpeed speed, SimBilling billing) {
+                       double durationLimitSeconds, List<ContractChange> contracts, JobSpeed speed, SimBilling billing,
+                       Estimates estimates) {
         this.billing = billing;
+        this.estimates = estimates;
         this.speed = speed;
         this.fleet = fleet;
         this.config = config;
@@ -77,7 +82,16 @@ public final class Simulation {
 
     /** The same simulation, billed by the ledger at these prices (revenue, energy, emissions in its result). */
     public Simulation billed(SimBilling prices) {
-        return new Simulation(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, prices);
+        return new Simulation(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, prices, estimates);
+    }
+
+    /** The same simulation, its scheduler planning with these estimates of run time. */
+    public Simulation estimating(Estimates e) {
+        return new Simulation(fleet, config, failures, seed, durationLimitSeconds, contracts, speed, billing, e);
+    }
+
+    public Estimates estimates() {
+        return estimates;
     }
 
     public SimResult run(Workload w) {
@@ -119,6 +133,14 @@ public final class Simulation {
         final double[] allocatedGpuSeconds;
         final int[] heldGpus;
         final boolean[] failed;
+        /** What the scheduler planned each job with (its estimate of the run time). */
+        final double[] planned;
+        /** Each job's limit when the model supplies them (else the workload's, {@link Workload#limitOf}). */
+        final double[] limits;
+        final boolean[] timedOut;
+        /** Per tenant: the actual run times of its last two completed jobs, and how many there are (predictor). */
+        final double[][] lastRuntimes;
+        final int[] runtimesSeen;
         final String[] tenants;
         final IsolationAudit audit;
         /** The ledger fed this run, or null when it is not billed. */
@@ -149,6 +171,14 @@ public final class Simulation {
             allocatedGpuSeconds = new double[n];
             heldGpus = new int[n];
             failed = new boolean[n];
+            planned = new double[n];
+            limits = switch (estimates) {
+                case EXACT, USER -> null;
+                case MODELED, PREDICTOR -> UserEstimates.limits(w, seed);
+            };
+            timedOut = new boolean[n];
+            lastRuntimes = new double[w.tenants().size()][2];
+            runtimesSeen = new int[w.tenants().size()];
             tenants = w.tenants().toArray(String[]::new);
             audit = new IsolationAudit(fleet, config.isolation());
             ledger = billing == null ? null : billing.ledger(fleet, w.tenants(), contracts, durationLimitSeconds);
@@ -225,6 +255,7 @@ public final class Simulation {
                                 scheduler.apply(new Event.JobFinished(now, payload));
                                 account(payload, now, true);
                                 billRelease(payload, now, "finished");
+                                ranFor(payload);
                                 end[payload] = now;
                                 audit.release(payload);
                                 epoch[payload]++; // a pending stop (it was being preempted) is now stale
@@ -237,7 +268,20 @@ public final class Simulation {
                                 billRelease(payload, now, "stopped");
                                 audit.release(payload);
                                 epoch[payload]++;
-                                scheduler.apply(new Event.JobStopped(now, payload, remaining(payload)));
+                                scheduler.apply(new Event.JobStopped(now, payload, plannedRemaining(payload)));
+                            }
+                        }
+                        case TIMEOUT -> {
+                            if (tag == epoch[payload]) {
+                                // Stopped at its time limit (Slurm's semantics): its GPUs are freed, it does not
+                                // complete, and its work up to the limit was done.
+                                scheduler.apply(new Event.JobFinished(now, payload));
+                                account(payload, now, true);
+                                billRelease(payload, now, "finished");
+                                timedOut[payload] = true;
+                                audit.release(payload);
+                                epoch[payload]++;
+                                activeJobs--;
                             }
                         }
                         case REPAIR -> scheduler.apply(new Event.NodeRepaired(now, payload));
@@ -246,8 +290,9 @@ public final class Simulation {
                             calendar.push(now + exponential(1 / failureRatePerSecond), FAILURE, 0);
                         }
                         case ARRIVAL -> {
+                            planned[payload] = estimate(payload);
                             scheduler.apply(new Event.JobSubmitted(now, new JobSpec(payload, tenants[w.tenantOf()[payload]],
-                                    w.jobClass()[payload], w.gpus()[payload], w.durationSeconds()[payload],
+                                    w.jobClass()[payload], w.gpus()[payload], planned[payload],
                                     w.priority()[payload], w.constraints()[payload])));
                             activeJobs++;
                             arrived++;
@@ -297,6 +342,46 @@ public final class Simulation {
 
         private double exponential(double mean) {
             return -mean * Math.log(1 - random.nextDouble());
+        }
+
+        /** The scheduler's estimate for a job submitted now (see {@link Estimates}). */
+        private double estimate(int job) {
+            return switch (estimates) {
+                case EXACT -> w.durationSeconds()[job];
+                case USER, MODELED -> limitOf(job);
+                case PREDICTOR -> {
+                    int t = w.tenantOf()[job];
+                    int seen = runtimesSeen[t];
+                    if (seen == 0) {
+                        yield limitOf(job);
+                    }
+                    double mean = seen == 1 ? lastRuntimes[t][0] : (lastRuntimes[t][0] + lastRuntimes[t][1]) / 2;
+                    yield Math.min(limitOf(job), Math.max(1, mean));
+                }
+            };
+        }
+
+        private double limitOf(int job) {
+            return limits != null ? limits[job] : w.limitOf(job);
+        }
+
+        /** A job completed: its actual run time feeds the predictor. */
+        private void ranFor(int job) {
+            int t = w.tenantOf()[job];
+            lastRuntimes[t][1] = lastRuntimes[t][0];
+            lastRuntimes[t][0] = w.durationSeconds()[job];
+            runtimesSeen[t] = Math.min(2, runtimesSeen[t] + 1);
+        }
+
+        /** Work left before the job's time limit stops it (unlimited when the scheduler plans with exact times). */
+        private double limitRemaining(int job) {
+            return estimates == Estimates.EXACT ? Double.POSITIVE_INFINITY
+                    : Math.max(1e-9, limitOf(job) - workDone[job]);
+        }
+
+        /** What the scheduler should plan for the rest of a stopped job: its estimate less the work done. */
+        private double plannedRemaining(int job) {
+            return Math.max(1e-9, planned[job] - workDone[job]);
         }
 
         private double remaining(int job) {
@@ -356,7 +441,12 @@ public final class Simulation {
                     int profile = w.speedProfileOf()[job];
                     runSpeed[job] = profile < 0 || speed == null ? 1
                             : speed.factor(w.speedProfiles().get(profile), profile, p.allocation().nodes());
-                    calendar.push(now + runOverhead[job] + remaining(job) / runSpeed[job], FINISH, job, epoch[job]);
+                    double toLimit = limitRemaining(job);
+                    if (toLimit < remaining(job)) {
+                        calendar.push(now + runOverhead[job] + toLimit / runSpeed[job], TIMEOUT, job, epoch[job]);
+                    } else {
+                        calendar.push(now + runOverhead[job] + remaining(job) / runSpeed[job], FINISH, job, epoch[job]);
+                    }
                     racks[job] = distinct(p.allocation(), true);
                     pods[job] = distinct(p.allocation(), false);
                     audit.place(job, w.tenantOf()[job], p.allocation());
@@ -400,6 +490,7 @@ public final class Simulation {
             double jctSum = 0;
             int waited = 0;
             int started = 0;
+            int timeouts = 0;
             for (int i = 0; i < n; i++) {
                 if (!Double.isNaN(end[i])) {
                     state[i] = "completed";
@@ -409,6 +500,9 @@ public final class Simulation {
                 } else if (failed[i]) {
                     state[i] = "failed";
                     failedJobs++;
+                } else if (timedOut[i]) {
+                    state[i] = "timeout";
+                    timeouts++;
                 } else {
                     state[i] = Double.isNaN(start[i]) || scheduler.job(i).allocation() == null ? "queued" : "running";
                     unfinished++;
@@ -434,8 +528,10 @@ public final class Simulation {
                     allocated > 0 ? productiveGpuSeconds / allocated : 1,
                     Arrays.stream(preempted).sum(), nodeFailures, Arrays.stream(interrupted).sum(),
                     lostGpuSeconds / 3600, freeIntegral > 0 ? strandedIntegral / freeIntegral : 0,
-                    audit.violations(), events);
-            return new SimResult(config.policy().key(), config.placement().name(), config.isolation().key(), w, start,
+                    audit.violations(), events, timeouts, estimates.key());
+            // The default (the jobs' own limits) keeps the policy's name; other estimates are named beside it.
+            String label = config.policy().key() + (estimates == Estimates.USER ? "" : "/" + estimates.key());
+            return new SimResult(label, config.placement().name(), config.isolation().key(), w, start,
                     end, state, restarts, racks, pods, summary,
                     SimResult.groups(w, start, end, preempted, interrupted, allocatedGpuSeconds, true),
                     SimResult.groups(w, start, end, preempted, interrupted, allocatedGpuSeconds, false),

@@ -9,12 +9,33 @@ import org.colossus.scheduler.JobClass;
  * Jobs to replay, in submission order (ties keep source order), held as parallel arrays so that a million jobs
  * stay a few tens of MB.
  *
- * @param durationSeconds work of each job at nominal speed, in seconds of running time
+ * @param durationSeconds work of each job at nominal speed, in seconds of running time: what actually happens
  * @param tenantOf index into {@code tenants} per job
+ * @param limitSeconds each job's requested time limit (what a user asks for, and what it is stopped at), or null
+ *     when the workload has none (then a limit equals the duration)
  */
 public record Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
                        int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority,
-                       Constraints[] constraints, int[] speedProfileOf, List<JobSpeed.Profile> speedProfiles) {
+                       Constraints[] constraints, int[] speedProfileOf, List<JobSpeed.Profile> speedProfiles,
+                       double[] limitSeconds) {
+
+    public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
+                    int[] tenantOf, List<String> tenants, JobClass[] jobClass, int[] priority,
+                    Constraints[] constraints, int[] speedProfileOf, List<JobSpeed.Profile> speedProfiles) {
+        this(name, ids, submitSeconds, gpus, durationSeconds, tenantOf, tenants, jobClass, priority, constraints,
+                speedProfileOf, speedProfiles, null);
+    }
+
+    /** Job {@code i}'s time limit: the requested one, or its duration when the workload has none. */
+    public double limitOf(int i) {
+        return limitSeconds == null ? durationSeconds[i] : limitSeconds[i];
+    }
+
+    /** The same jobs with these time limits. */
+    public Workload withLimits(double[] limits) {
+        return new Workload(name, ids, submitSeconds, gpus, durationSeconds, tenantOf, tenants, jobClass, priority,
+                constraints, speedProfileOf, speedProfiles, limits);
+    }
 
     /** Jobs without placement constraints, running at their stated durations. */
     public Workload(String name, long[] ids, double[] submitSeconds, int[] gpus, double[] durationSeconds,
@@ -72,6 +93,8 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         int[] prio = new int[n];
         Constraints[] cons = new Constraints[n];
         int[] prof = new int[n];
+        boolean anyLimits = parts.stream().anyMatch(w -> w.limitSeconds != null);
+        double[] lim = anyLimits ? new double[n] : null;
         List<JobSpeed.Profile> profiles = new java.util.ArrayList<>();
         int k = 0;
         long nextId = 0;
@@ -92,10 +115,13 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
                 cls[k] = w.jobClass[i];
                 prio[k] = w.priority[i];
                 cons[k] = w.constraints[i];
+                if (lim != null) {
+                    lim[k] = w.limitOf(i);
+                }
             }
         }
         return new Workload(name, ids, submit, gpus, dur, tenant, List.copyOf(tenants), cls, prio, cons, prof,
-                List.copyOf(profiles)).sortedBySubmit();
+                List.copyOf(profiles), lim).sortedBySubmit();
     }
 
     /** The same jobs ordered by submission time; ties keep their order (a stable sort). */
@@ -115,8 +141,12 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
         int[] p2 = new int[n];
         Constraints[] k2 = new Constraints[n];
         int[] f2 = new int[n];
+        double[] l2 = limitSeconds == null ? null : new double[n];
         for (int i = 0; i < n; i++) {
             int o = order[i];
+            if (l2 != null) {
+                l2[i] = limitSeconds[o];
+            }
             i2[i] = ids[o];
             s2[i] = submitSeconds[o];
             g2[i] = gpus[o];
@@ -127,6 +157,6 @@ public record Workload(String name, long[] ids, double[] submitSeconds, int[] gp
             k2[i] = constraints[o];
             f2[i] = speedProfileOf[o];
         }
-        return new Workload(name, i2, s2, g2, d2, t2, tenants, c2, p2, k2, f2, speedProfiles);
+        return new Workload(name, i2, s2, g2, d2, t2, tenants, c2, p2, k2, f2, speedProfiles, l2);
     }
 }

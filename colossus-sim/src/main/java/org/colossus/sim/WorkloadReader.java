@@ -21,13 +21,16 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads workloads: a plain jobs CSV ({@code job_id,submit_time_s,num_gpus,duration_s}) or the Philly job trace
+ * Reads workloads: a plain jobs CSV ({@code job_id,submit_time_s,num_gpus,duration_s}, optionally with a last
+ * {@code time_limit_s} column: each job's requested limit) or the Philly job trace
  * ({@code timestamp,duration,num_gpus,gpu_time,cluster}; virtual clusters become tenants, time 0 is the earliest
  * submission), either one optionally gzipped (detected from the content). Rows are sorted by submit time, ties
  * in file order. A bad row is refused with its line, column and value; nothing is half-read.
  */
 public final class WorkloadReader {
     private static final String JOBS_HEADER = "job_id,submit_time_s,num_gpus,duration_s";
+    /** The jobs CSV with each job's requested time limit (issue 23). */
+    private static final String JOBS_LIMITS_HEADER = JOBS_HEADER + ",time_limit_s";
     private static final String PHILLY_HEADER = "timestamp,duration,num_gpus,gpu_time,cluster";
     private static final String OPENB_HEADER =
             "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time";
@@ -59,6 +62,9 @@ public final class WorkloadReader {
             throw new SimException(name + ": empty; expected a header '" + JOBS_HEADER + "' or '" + PHILLY_HEADER + "'");
         }
         header = header.strip();
+        if (header.equals(JOBS_LIMITS_HEADER)) {
+            return readJobs(name, reader, JOBS_LIMITS_HEADER);
+        }
         if (header.equals(JOBS_HEADER)) {
             return readJobs(name, reader);
         }
@@ -78,7 +84,19 @@ public final class WorkloadReader {
         int[] gpus = new int[1024];
         double[] duration = new double[1024];
         int[] tenant = new int[1024];
+        /** Requested time limits, or null when the source has none. */
+        double[] limit;
         int size;
+
+        void limit(double l) {
+            if (limit == null) {
+                limit = new double[ids.length];
+            }
+            if (limit.length < ids.length) {
+                limit = Arrays.copyOf(limit, ids.length);
+            }
+            limit[size - 1] = l;
+        }
 
         void add(long id, double s, int g, double d, int t) {
             if (size == ids.length) {
@@ -103,8 +121,9 @@ public final class WorkloadReader {
             for (int i = 0; i < size; i++) {
                 s2[i] -= shift;
             }
-            return new Workload(name, Arrays.copyOf(ids, size), s2, Arrays.copyOf(gpus, size),
-                    Arrays.copyOf(duration, size), Arrays.copyOf(tenant, size), List.copyOf(tenants)).sortedBySubmit();
+            Workload w = new Workload(name, Arrays.copyOf(ids, size), s2, Arrays.copyOf(gpus, size),
+                    Arrays.copyOf(duration, size), Arrays.copyOf(tenant, size), List.copyOf(tenants));
+            return (limit == null ? w : w.withLimits(Arrays.copyOf(limit, size))).sortedBySubmit();
         }
     }
 
@@ -146,8 +165,13 @@ public final class WorkloadReader {
     }
 
     private static Workload readJobs(String name, BufferedReader reader) throws IOException {
+        return readJobs(name, reader, JOBS_HEADER);
+    }
+
+    private static Workload readJobs(String name, BufferedReader reader, String header) throws IOException {
         Rows rows = new Rows();
-        rows(name, reader, JOBS_HEADER, (lineNo, c) -> {
+        boolean limits = header.equals(JOBS_LIMITS_HEADER);
+        rows(name, reader, header, (lineNo, c) -> {
             long id = longCell(name, lineNo, "job_id", c[0]);
             double submit = number(name, lineNo, "submit_time_s", c[1], 0);
             int gpus = (int) longCell(name, lineNo, "num_gpus", c[2]);
@@ -156,6 +180,9 @@ public final class WorkloadReader {
             }
             double duration = number(name, lineNo, "duration_s", c[3], Double.MIN_VALUE);
             rows.add(id, submit, gpus, duration, 0);
+            if (limits) {
+                rows.limit(number(name, lineNo, "time_limit_s", c[4], Double.MIN_VALUE));
+            }
         });
         rejectDuplicateIds(name, rows);
         return rows.sorted(name, List.of("default"), 0);
