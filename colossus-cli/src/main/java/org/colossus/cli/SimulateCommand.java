@@ -64,8 +64,9 @@ final class SimulateCommand implements Runnable {
                     + " several are compared side by side (docs/simulator.md).")
     List<String> estimates;
 
-    private List<Estimates> estimateList() {
-        return estimates == null ? List.of(Estimates.USER) : estimates.stream().map(Estimates::parse).toList();
+    /** The --estimates flag's, else the scenario's ({@code scheduler.estimates}), else the jobs' own limits. */
+    private List<Estimates> estimateList(List<Estimates> scenario) {
+        return estimates != null ? estimates.stream().map(Estimates::parse).toList() : scenario;
     }
 
     /** One run per policy and estimate source, in that order; the policies list matches the runs. */
@@ -184,7 +185,7 @@ final class SimulateCommand implements Runnable {
             expand(runs, perRun, p, new Simulation(s.fleet(), new SchedulerConfig(p, place, iso, s.backfillDepth(),
                     s.preemptionGraceSeconds(), s.maxRestarts(), s.hotSpareDomainsPerPod()), failureModel, runSeed,
                     s.durationSeconds(), s.contracts(),
-                    s.speed()).billed(s.billing()), estimateList());
+                    s.speed()).billed(s.billing()), estimateList(s.estimates()));
         }
         return new Plan(s.name(), s.fleet(), s.workload(), perRun, runs);
     }
@@ -204,7 +205,7 @@ final class SimulateCommand implements Runnable {
         List<QueuePolicy> perRun = new ArrayList<>();
         for (QueuePolicy p : policyList) {
             expand(runs, perRun, p, new Simulation(f, SchedulerConfig.of(p, place, iso), failureModel,
-                    seed == null ? 1 : seed, Double.POSITIVE_INFINITY, List.of()), estimateList());
+                    seed == null ? 1 : seed, Double.POSITIVE_INFINITY, List.of()), estimateList(List.of(Estimates.USER)));
         }
         return new Plan(w.name(), f, w, perRun, runs);
     }

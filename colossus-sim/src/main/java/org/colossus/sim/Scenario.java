@@ -28,7 +28,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
                        int backfillDepth, double preemptionGraceSeconds, int maxRestarts, int hotSpareDomainsPerPod,
                        FailureModel failures,
                        long seed, double durationSeconds, List<Simulation.ContractChange> contracts, Workload workload,
-                       JobSpeed speed, SimBilling billing) {
+                       JobSpeed speed, SimBilling billing, List<Estimates> estimates) {
 
     public SchedulerConfig schedulerConfig(QueuePolicy policy) {
         return new SchedulerConfig(policy, placement, isolation, backfillDepth, preemptionGraceSeconds, maxRestarts,
@@ -37,7 +37,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
 
     public Simulation simulation(QueuePolicy policy) {
         return new Simulation(fleet, schedulerConfig(policy), failures, seed, durationSeconds, contracts, speed)
-                .billed(billing);
+                .billed(billing).estimating(estimates.get(0));
     }
 
     public static Scenario load(Path file, Catalog catalog) {
@@ -74,9 +74,16 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
         double grace = 300;
         int maxRestarts = 1000;
         int hotSpares = 0;
+        List<Estimates> estimates = new ArrayList<>(List.of(Estimates.USER));
         if (root.has("scheduler")) {
             YamlNode s = root.get("scheduler").allowOnly("policies", "placement", "isolation", "backfillDepth",
-                    "preemptionGraceSeconds", "maxRestarts", "hotSpareDomainsPerPod");
+                    "preemptionGraceSeconds", "maxRestarts", "hotSpareDomainsPerPod", "estimates");
+            if (s.has("estimates")) {
+                estimates.clear();
+                for (YamlNode e : s.get("estimates").nonEmptyList()) {
+                    estimates.add(parse(e, () -> Estimates.parse(e.text())));
+                }
+            }
             if (s.has("policies")) {
                 policies.clear();
                 for (YamlNode p : s.get("policies").nonEmptyList()) {
@@ -141,7 +148,7 @@ public record Scenario(String name, Fleet fleet, List<QueuePolicy> policies, Pla
         }
         SimBilling billing = root.find("billing").map(Scenario::billing).orElse(SimBilling.DEFAULT);
         return new Scenario(name, fleet, policies, placement, isolation, backfillDepth, grace, maxRestarts, hotSpares,
-                failures, seed, duration, contracts, workload, speed, billing);
+                failures, seed, duration, contracts, workload, speed, billing, List.copyOf(estimates));
     }
 
     private static SimBilling billing(YamlNode b) {
