@@ -83,6 +83,13 @@ class ClientCommandsTest {
         var watched = new java.util.concurrent.CompletableFuture<ColossusCliTest.Result>();
         Thread watcher = new Thread(() -> watched.complete(as(key, "job", "watch", "--count", "3")));
         watcher.start();
+        // The watcher subscribes over HTTP: wait until the server counts its stream, so that a failure below says
+        // whether the subscription or the delivery failed.
+        long subscribed = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!sseClients().contains("colossus_sse_clients 1") && System.nanoTime() < subscribed) {
+            Thread.sleep(50);
+        }
+        assertThat(sseClients()).as("the watcher's event stream never opened").contains("colossus_sse_clients 1");
         // the watcher subscribes over HTTP; each round makes three events (submitted, placed, cancelled), so any
         // three in a row hold a placement
         // Until the watcher has its three (time-bound rather than a fixed number of rounds: on a loaded machine the
@@ -99,6 +106,16 @@ class ClientCommandsTest {
         assertThat(out.exitCode()).as(out.err()).isZero();
         assertThat(out.out().lines()).hasSize(3).allMatch(l -> l.contains(" lab-w "));
         assertThat(out.out()).contains("job.placed").contains("\"nodes\":[0,1,2,...,15] (16 values)");
+    }
+
+    private String sseClients() {
+        try {
+            var r = org.colossus.client.PlainHttp.send("GET", server.url() + "/metrics",
+                    java.util.Map.of("Authorization", "Bearer " + op), null, java.time.Duration.ofSeconds(10));
+            return r.text().lines().filter(l -> l.startsWith("colossus_sse_clients")).findFirst().orElse("");
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
