@@ -34,7 +34,10 @@ final class SimText {
             SimResult.Summary s = r.summary();
             b.append(String.format(Locale.ROOT, "%n%s: %,d completed, %,d failed, %,d unfinished at the end%s; %,d"
                     + " interruptions survived; isolation %s%n", r.policy(), s.completed(), s.failed(), s.unfinished(),
-                    s.timedOut() == 0 ? "" : String.format(Locale.ROOT, ", %,d stopped at their time limit", s.timedOut()),
+                    (s.timedOut() == 0 ? "" : String.format(Locale.ROOT, ", %,d stopped at their time limit",
+                            s.timedOut())) + (s.medianEstimateRatio() == 1 && s.underestimatedShare() == 0 ? "" : String.format(Locale.ROOT,
+                            "; estimates %.2fx the run time (median), %.1f%% under", s.medianEstimateRatio(),
+                            s.underestimatedShare() * 100)),
                     s.interruptions(),
                     s.isolationViolations() == 0 ? "verified (0 violations)" : "VIOLATED " + s.isolationViolations() + " times"));
             table(b, "tenant", r.byTenant());

@@ -54,14 +54,16 @@ public record SimResult(String policy, String placement, String isolation, Workl
      * @param fragmentation time-average share of free GPUs that sit on partly used nodes (unusable by gangs)
      * @param isolationViolations placements that put two tenants in one isolation unit, counted independently
      * @param timedOut jobs stopped at their time limit
-     * @param estimates what the scheduler planned run times with: exact, user or predictor
+     * @param estimates what the scheduler planned run times with: exact, user, modeled or predictor
+     * @param medianEstimateRatio over completed jobs, the median of estimate / actual run time (1 = exact)
+     * @param underestimatedShare over completed jobs, the share whose estimate was below their run time
      */
     public record Summary(int jobs, int completed, int failed, int unfinished, double makespanSeconds,
                           double horizonSeconds, double meanWaitSeconds, double p99WaitSeconds, int jobsWaited,
                           double meanJctSeconds, double utilization, double productiveUtilization, double goodput,
                           int preemptions, int nodeFailures, int interruptions, double lostGpuHours,
                           double fragmentation, long isolationViolations, long events, int timedOut,
-                          String estimates) {
+                          String estimates, double medianEstimateRatio, double underestimatedShare) {
     }
 
     public record Group(int jobs, int completed, double gpuHours, double p50WaitSeconds, double p90WaitSeconds,

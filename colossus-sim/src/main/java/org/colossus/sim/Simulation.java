@@ -365,6 +365,27 @@ public final class Simulation {
             return limits != null ? limits[job] : w.limitOf(job);
         }
 
+        /** [median of estimate / run time, share underestimated] over the completed jobs ([1, 0] if none). */
+        private double[] estimateAccuracy() {
+            double[] r = new double[n];
+            int k = 0;
+            int under = 0;
+            for (int i = 0; i < n; i++) {
+                if (!Double.isNaN(end[i])) {
+                    double actual = w.durationSeconds()[i];
+                    r[k++] = planned[i] / actual;
+                    if (planned[i] < actual) {
+                        under++;
+                    }
+                }
+            }
+            if (k == 0) {
+                return new double[] {1, 0};
+            }
+            Arrays.sort(r, 0, k);
+            return new double[] {r[k / 2], (double) under / k};
+        }
+
         /** A job completed: its actual run time feeds the predictor. */
         private void ranFor(int job) {
             int t = w.tenantOf()[job];
@@ -516,6 +537,7 @@ public final class Simulation {
                     }
                 }
             }
+            double[] ratios = estimateAccuracy();
             double[] waits = SimResult.sortedWaits(w, start);
             double capacity = (double) fleet.gpuCount() * horizon;
             double allocated = Arrays.stream(allocatedGpuSeconds).sum();
@@ -528,7 +550,7 @@ public final class Simulation {
                     allocated > 0 ? productiveGpuSeconds / allocated : 1,
                     Arrays.stream(preempted).sum(), nodeFailures, Arrays.stream(interrupted).sum(),
                     lostGpuSeconds / 3600, freeIntegral > 0 ? strandedIntegral / freeIntegral : 0,
-                    audit.violations(), events, timeouts, estimates.key());
+                    audit.violations(), events, timeouts, estimates.key(), ratios[0], ratios[1]);
             // The default (the jobs' own limits) keeps the policy's name; other estimates are named beside it.
             String label = config.policy().key() + (estimates == Estimates.USER ? "" : "/" + estimates.key());
             return new SimResult(label, config.placement().name(), config.isolation().key(), w, start,

@@ -108,6 +108,10 @@ class EstimatesTest {
         SimResult user = run(w, Estimates.USER);
         assertThat(predictor.startSeconds()[4]).isEqualTo(100.0);
         assertThat(user.startSeconds()[4]).isGreaterThan(100.0);
+        // Its accuracy: jobs 3 and 4 were predicted at 50 s (job 3 ran 100: under), jobs 1, 2 and 5 at their limits.
+        assertThat(predictor.summary().underestimatedShare()).isEqualTo(0.2);
+        assertThat(user.summary().underestimatedShare()).isZero();
+        assertThat(user.summary().medianEstimateRatio()).isEqualTo(8.0); // 400 / 50 (jobs 4 and 5: 8 and 9)
         assertThat(List.of(predictor.state())).containsOnly("completed");
     }
 }
