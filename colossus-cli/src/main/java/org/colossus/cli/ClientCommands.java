@@ -296,6 +296,11 @@ final class ClientCommands {
         @Option(names = "--duration", description = "Run time at nominal speed: 90s, 45m, 6h, 2d.")
         String duration;
 
+        @Option(names = "--time-limit", paramLabel = "DURATION",
+                description = "The most the job may run (90s, 45m, 6h, 2d): the scheduler plans with it, and the job is"
+                        + " stopped when it is reached (state timeout).")
+        String timeLimit;
+
         @Option(names = "--model", description = "A catalog model (colossus plan models), timed by the planner.")
         String model;
 
@@ -329,6 +334,9 @@ final class ClientCommands {
             }
             if (priority != null) {
                 b.put("priority", priority);
+            }
+            if (timeLimit != null) {
+                b.put("timeLimitSeconds", ClientText.seconds("--time-limit", timeLimit));
             }
             if (duration != null) {
                 if (model != null || tokens != null) {

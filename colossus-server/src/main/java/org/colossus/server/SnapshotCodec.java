@@ -13,6 +13,7 @@ import org.colossus.scheduler.JobSpec;
 import org.colossus.scheduler.JobState;
 import org.colossus.scheduler.PendingReason;
 import org.colossus.scheduler.SchedulerSnapshot;
+import org.colossus.server.journal.Canonical;
 import org.colossus.server.journal.Payload;
 import org.colossus.server.state.Credential;
 import org.colossus.server.state.StateSnapshot;
@@ -23,11 +24,19 @@ import org.colossus.server.state.StateSnapshot;
  * second, where JSON data binding took over ten (docs/performance.md). Versioned by a magic number.
  */
 final class SnapshotCodec {
-    // "COL3". COL1 had no confidential flag, COL2 no tenant limits: such snapshots are ignored and the state is replayed
-    // from the journal.
-    private static final int MAGIC = 0x434f4c33;
+    // "COL4". COL1 had no confidential flag, COL2 no tenant limits, COL3 no contract service levels or job time
+    // limits: such snapshots are ignored and the state is replayed from the journal.
+    private static final int MAGIC = 0x434f4c34;
 
     private SnapshotCodec() {
+    }
+
+    private static Payload.SlaTerms sla(String json) {
+        return json == null ? null : Canonical.read(json, Payload.SlaTerms.class);
+    }
+
+    private static Long limit(long millis) {
+        return millis < 0 ? null : millis;
     }
 
     static void write(StateSnapshot s, DataOutputStream out) throws IOException {
@@ -78,6 +87,7 @@ final class SnapshotCodec {
             out.writeLong(g.startMillis());
             out.writeLong(g.endMillis());
             str(out, g.pricePerGpuHour());
+            str(out, g.sla() == null ? null : Canonical.json(g.sla()));
             str(out, c.status());
             out.writeLong(c.endedMillis());
             str(out, c.endReason());
@@ -99,6 +109,7 @@ final class SnapshotCodec {
             str(out, p.tokens());
             str(out, p.parallelism());
             out.writeBoolean(p.confidentialComputing());
+            out.writeLong(p.timeLimitMillis() == null ? -1 : p.timeLimitMillis());
             str(out, j.tenant());
             out.writeLong(j.submittedMillis());
             out.writeLong(j.runStartMillis());
@@ -189,7 +200,7 @@ final class SnapshotCodec {
         List<StateSnapshot.Contract> contracts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Payload.ContractSigned g = new Payload.ContractSigned(in.readLong(), str(in), str(in), str(in), in.readInt(),
-                    in.readLong(), in.readLong(), str(in));
+                    in.readLong(), in.readLong(), str(in), sla(str(in)));
             contracts.add(new StateSnapshot.Contract(g, str(in), in.readLong(), str(in)));
         }
         n = in.readInt();
@@ -197,7 +208,7 @@ final class SnapshotCodec {
         for (int i = 0; i < n; i++) {
             Payload.JobSubmitted p = new Payload.JobSubmitted(in.readLong(), str(in), str(in), in.readInt(), str(in),
                     in.readInt(), in.readBoolean(), in.readInt(), in.readBoolean(), in.readLong(), str(in), str(in), str(in),
-                    in.readBoolean());
+                    in.readBoolean(), limit(in.readLong()));
             jobs.add(new StateSnapshot.Job(p, str(in), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     in.readLong(), in.readLong(), in.readLong(), str(in), in.readInt(), ints(in), str(in)));
         }

@@ -102,7 +102,7 @@ public final class Bodies {
 
     public record SubmitJob(String name, String gpuModel, Integer gpus, @JsonProperty("class") String jobClass,
                             Integer priority, JobConstraints constraints, Long durationSeconds, String model,
-                            String tokens, Parallelism parallelism, Boolean confidential) {
+                            String tokens, Parallelism parallelism, Boolean confidential, Long timeLimitSeconds) {
     }
 
     /** The answer to creating a tenant: its API key, shown this once. */

@@ -116,9 +116,16 @@ final class JobRoutes extends RouteGroup {
         if (confidential) {
             confidentialCapable(g);
         }
+        Long limit = null;
+        if (b.timeLimitSeconds() != null) {
+            if (b.timeLimitSeconds() < 1 || b.timeLimitSeconds() > 10L * 365 * 86400) {
+                throw Problem.invalid("timeLimitSeconds", b.timeLimitSeconds(), "from 1 to 315360000 (10 years)");
+            }
+            limit = b.timeLimitSeconds() * 1000;
+        }
         Views.Job job = write(Commands.submitJob(tenant, new Commands.JobRequest(name, g.id(), gpus, jc, priority,
                 Boolean.TRUE.equals(c.withinPod()), maxRacks, Boolean.TRUE.equals(c.wholeRacks()), durationMillis,
-                model, tokens, parallelism, confidential), admission.policy()));
+                model, tokens, parallelism, confidential, limit), admission.policy()));
         ctx.header("Location", "/api/v1/jobs/" + job.id());
         json(ctx, 201, job);
     }

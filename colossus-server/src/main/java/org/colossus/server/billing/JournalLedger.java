@@ -76,7 +76,8 @@ public final class JournalLedger {
                 }
             }
             case Payload.JobCheckpointed c -> ledger.checkpointed(c.id(), t);
-            case Payload.JobFinished f -> ledger.released(f.id(), "finished", t, e.seq());
+            case Payload.JobFinished f -> ledger.released(f.id(),
+                    Boolean.TRUE.equals(f.timeLimit()) ? "timeout" : "finished", t, e.seq());
             case Payload.JobCancelled c -> ledger.released(c.id(), "cancelled", t, e.seq());
             case Payload.JobStopped s -> ledger.released(s.id(), "stopped", t, e.seq());
             case Payload.JobRequeued r -> ledger.released(r.id(), "requeued", t, e.seq());

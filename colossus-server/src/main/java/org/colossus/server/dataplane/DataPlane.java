@@ -11,8 +11,12 @@ import org.colossus.server.state.ControlState;
  * from the engine's thread only.
  */
 public interface DataPlane extends AutoCloseable {
-    /** Start a job on these nodes with {@code workDoneMillis} of its {@code durationMillis} already saved. */
-    void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long nowMillis);
+    /**
+     * Start a job on these nodes with {@code workDoneMillis} of its {@code durationMillis} already saved; it is stopped
+     * (reported finished at its time limit) when its work reaches {@code limitMillis} ({@code Long.MAX_VALUE}: none).
+     */
+    void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long limitMillis,
+                long nowMillis);
 
     /** Checkpoint within {@code graceMillis} and stop; report {@link Payload.JobStopped}. */
     void preempt(long jobId, long graceMillis, long nowMillis);

@@ -25,7 +25,13 @@ public final class SimulatedFleet implements DataPlane {
     private record Due(long timeMillis, long order, Kind kind, long id, long epoch) {
     }
 
-    private record Run(long id, long workStartMillis, long workAtStartMillis, long durationMillis, long epoch) {
+    /** @param limitMillis work at which the job is stopped (its time limit; {@code Long.MAX_VALUE} for none) */
+    private record Run(long id, long workStartMillis, long workAtStartMillis, long durationMillis, long epoch,
+                       long limitMillis) {
+        long stopsAt() {
+            return Math.min(durationMillis, limitMillis);
+        }
+
         long workAt(long t) {
             return Math.min(durationMillis, workAtStartMillis + Math.max(0, t - workStartMillis));
         }
@@ -79,14 +85,16 @@ public final class SimulatedFleet implements DataPlane {
     }
 
     @Override
-    public void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long nowMillis) {
+    public void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long limitMillis,
+                       long nowMillis) {
         startFailures(nowMillis);
-        start(new Run(jobId, nowMillis + restartMillis(), workDoneMillis, durationMillis, ++epoch), nowMillis);
+        start(new Run(jobId, nowMillis + restartMillis(), workDoneMillis, durationMillis, ++epoch, limitMillis),
+                nowMillis);
     }
 
     private void start(Run run, long nowMillis) {
         runs.put(run.id, run);
-        long finish = run.workStartMillis + (run.durationMillis - run.workAtStartMillis);
+        long finish = run.workStartMillis + Math.max(0, run.stopsAt() - run.workAtStartMillis);
         schedule(Math.max(finish, nowMillis), Kind.FINISH, run.id, run.epoch);
         scheduleCheckpoint(run, nowMillis);
     }
@@ -95,7 +103,7 @@ public final class SimulatedFleet implements DataPlane {
         long interval = checkpointMillis();
         long worked = Math.max(0, afterMillis - run.workStartMillis);
         long next = run.workStartMillis + (worked / interval + 1) * interval;
-        if (run.workAt(next) < run.durationMillis) {
+        if (run.workAt(next) < run.stopsAt()) {
             schedule(next, Kind.CHECKPOINT, run.id, run.epoch);
         }
     }
@@ -142,7 +150,7 @@ public final class SimulatedFleet implements DataPlane {
                     switch (d.kind) {
                         case FINISH -> {
                             runs.remove(d.id);
-                            out.add(new Payload.JobFinished(d.id));
+                            out.add(new Payload.JobFinished(d.id, run.limitMillis < run.durationMillis));
                         }
                         case CHECKPOINT -> {
                             out.add(new Payload.JobCheckpointed(d.id, run.workAt(d.timeMillis)));
@@ -166,7 +174,7 @@ public final class SimulatedFleet implements DataPlane {
         for (ControlState.RunningJob j : jobs) {
             // The jobs kept running while the control plane was away: their progress follows from their start.
             Run run = new Run(j.id(), j.runStartMillis() + restartMillis(), j.workAtRunStartMillis(), j.durationMillis(),
-                    ++epoch);
+                    ++epoch, j.limitMillis());
             start(run, nowMillis);
             if (j.preempting()) {
                 schedule(nowMillis, Kind.STOP, j.id(), run.epoch);

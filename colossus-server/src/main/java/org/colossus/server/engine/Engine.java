@@ -698,7 +698,7 @@ public final class Engine implements AutoCloseable {
         for (Payload p : decisions) {
             switch (p) {
                 case Payload.JobPlaced x -> dataPlane.launch(x.id(), x.nodes(), state.workDoneMillis(x.id()),
-                        state.durationMillis(x.id()), now);
+                        state.durationMillis(x.id()), state.limitMillis(x.id()), now);
                 case Payload.JobPreempting x -> dataPlane.preempt(x.id(), x.graceMillis(), now);
                 case Payload.JobRequeued x -> dataPlane.abort(x.id());
                 case Payload.JobFailed x -> dataPlane.abort(x.id());

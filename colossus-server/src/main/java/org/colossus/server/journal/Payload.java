@@ -122,15 +122,36 @@ public sealed interface Payload {
      * @param parallelism the planner's configuration (e.g. "tp4 pp8 ..."), or null
      * @param confidential true if the tenant asked for confidential computing, else null: left out of the entry, so
      *                     that entries written before the field existed read and hash the same
+     * @param timeLimitMillis the time limit the tenant asked for (issue 23): the scheduler plans with it and the job
+     *                        is stopped when its work reaches it; null (left out) when none was asked for
      */
     record JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
                         boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
                         String tokens, String parallelism,
                         @com.fasterxml.jackson.annotation.JsonInclude(
-                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean confidential)
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean confidential,
+                        @com.fasterxml.jackson.annotation.JsonInclude(
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long timeLimitMillis)
             implements Payload {
         public JobSubmitted {
             confidential = Boolean.TRUE.equals(confidential) ? Boolean.TRUE : null;
+        }
+
+        public JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
+                            boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
+                            String tokens, String parallelism, Boolean confidential) {
+            this(id, name, gpuModel, gpus, jobClass, priority, withinPod, maxRacks, wholeRacks, durationMillis, model,
+                    tokens, parallelism, confidential, null);
+        }
+
+        /** What the scheduler plans with: the time limit, else the duration. */
+        public long plannedMillis() {
+            return timeLimitMillis != null ? timeLimitMillis : durationMillis;
+        }
+
+        /** Work after which the job stops: its duration, or its time limit if that comes first. */
+        public long stopsAtMillis() {
+            return timeLimitMillis != null ? Math.min(durationMillis, timeLimitMillis) : durationMillis;
         }
 
         /** Whether the job runs in confidential-computing mode. */
@@ -180,7 +201,22 @@ public sealed interface Payload {
 
     // ---- data plane ----
 
-    record JobFinished(long id) implements Payload {
+    /**
+     * @param timeLimit true when the job was stopped at its time limit rather than done; else null (left out, so that
+     *                  entries written before the field existed read and hash the same)
+     */
+    record JobFinished(long id,
+                       @com.fasterxml.jackson.annotation.JsonInclude(
+                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean timeLimit)
+            implements Payload {
+        public JobFinished {
+            timeLimit = Boolean.TRUE.equals(timeLimit) ? Boolean.TRUE : null;
+        }
+
+        public JobFinished(long id) {
+            this(id, null);
+        }
+
         public String type() {
             return "job.finished";
         }

@@ -253,9 +253,13 @@ public final class ControlState {
         return out;
     }
 
-    /** Jobs holding GPUs, for a data plane taking over after a restart. */
+    /**
+     * Jobs holding GPUs, for a data plane taking over after a restart.
+     *
+     * @param limitMillis work at which the job is stopped (its time limit), or {@code Long.MAX_VALUE} for none
+     */
     public record RunningJob(long id, long runStartMillis, long workAtRunStartMillis, long durationMillis,
-                             boolean preempting, List<Integer> nodes) {
+                             boolean preempting, List<Integer> nodes, long limitMillis) {
     }
 
     public List<RunningJob> holdingJobs() {
@@ -264,7 +268,7 @@ public final class ControlState {
             if (r.runStartMillis >= 0) {
                 JobState s = scheduler.job(r.spec.id()).state();
                 out.add(new RunningJob(r.spec.id(), r.runStartMillis, r.workAtRunStartMillis, r.spec.durationMillis(),
-                        s == JobState.PREEMPTING, r.nodes));
+                        s == JobState.PREEMPTING, r.nodes, limitMillis(r.spec.id())));
             }
         }
         return out;
@@ -277,6 +281,15 @@ public final class ControlState {
     public long durationMillis(long jobId) {
         return jobs.get(jobId).spec.durationMillis();
     }
+
+    /** The job's time limit (work at which it is stopped), or {@code Long.MAX_VALUE} for none. */
+    public long limitMillis(long jobId) {
+        Long l = jobs.get(jobId).spec.timeLimitMillis();
+        return l == null ? Long.MAX_VALUE : l;
+    }
+
+    /** Why a job ended without completing, when it was stopped at its time limit. */
+    public static final String TIME_LIMIT = "stopped at its time limit";
 
     // ---------------------------------------------------------------------------------------------------------------
     // Applying entries
@@ -375,7 +388,7 @@ public final class ControlState {
                 JobRecord r = new JobRecord(j, e.tenant(), t);
                 jobs.put(j.id(), r);
                 tenants.get(r.tenant).jobIds.add(j.id());
-                JobSpec spec = new JobSpec(j.id(), r.tenant, r.jobClass, j.gpus(), j.durationMillis() / 1000.0,
+                JobSpec spec = new JobSpec(j.id(), r.tenant, r.jobClass, j.gpus(), j.plannedMillis() / 1000.0,
                         j.priority(), new Constraints(j.withinPod(), j.maxRacks(), j.wholeRacks()));
                 yield scheduler.apply(new Event.JobSubmitted(s, spec));
             }
@@ -394,9 +407,13 @@ public final class ControlState {
             case Payload.JobFinished f -> {
                 JobRecord r = jobs.get(f.id());
                 release(r, t);
-                r.workDoneMillis = r.spec.durationMillis();
+                r.workDoneMillis = r.spec.stopsAtMillis();
                 r.endedMillis = t;
-                tenants.get(r.tenant).completed++;
+                if (Boolean.TRUE.equals(f.timeLimit())) {
+                    r.failureReason = TIME_LIMIT;
+                } else {
+                    tenants.get(r.tenant).completed++;
+                }
                 yield scheduler.apply(new Event.JobFinished(s, f.id()));
             }
             case Payload.JobCheckpointed c -> {

@@ -130,9 +130,10 @@ final class StateViews {
         return new Views.Job(s.id(), r.tenant, s.name(), s.gpuModel(), s.gpus(), s.jobClass(), s.priority(),
                 new Views.Constraints(s.withinPod(), s.maxRacks(), s.wholeRacks()), s.durationMillis() / 1000,
                 s.model() == null ? null : new Views.Plan(s.model(), s.tokens(), s.parallelism()),
-                v.state().name().toLowerCase(Locale.ROOT), pending, iso(r.submittedMillis),
-                iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000, r.restarts, r.failureReason,
-                s.confidentialComputing());
+                ControlState.TIME_LIMIT.equals(r.failureReason) ? "timeout" : v.state().name().toLowerCase(Locale.ROOT),
+                pending, iso(r.submittedMillis), iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000,
+                r.restarts, r.failureReason, s.confidentialComputing(),
+                s.timeLimitMillis() == null ? null : s.timeLimitMillis() / 1000);
     }
 
     /** Node states: free, partial, full, down, drained. */

@@ -31,7 +31,7 @@ public final class Views {
                       @JsonProperty("class") String jobClass, int priority,
                       Constraints constraints, long durationSeconds, Plan plan, String state, String pendingReason,
                       String submitted, String started, String ended, Placement placement, long workDoneSeconds,
-                      int restarts, String failureReason, boolean confidential) {
+                      int restarts, String failureReason, boolean confidential, Long timeLimitSeconds) {
     }
 
     public record Node(int id, String path, String gpuModel, int gpus, int freeGpus, String state, List<Long> jobs,
