@@ -127,6 +127,13 @@ final class HaCoordinator implements Engine.RoleListener, AutoCloseable {
 
     @Override
     public void demoted(String why) {
+        try {
+            // Writers are sent to the new leader at once, not from the lease thread's next look.
+            LeaderLease.Leader l = lease.leader();
+            engine.setLeaderUrl(l.live() ? l.url() : null);
+        } catch (RuntimeException e) {
+            LOG.warn("leadership: {}", e.getMessage());
+        }
         AuditLog a = audit.getAndSet(null);
         if (a != null) {
             // Closed off the engine thread: its writer may be waiting on the database, where it is fenced anyway.
