@@ -56,8 +56,7 @@ public record Invoice(String id, String tenant, String period, long periodStartM
      * @param placedSeq the {@code job.placed} entry
      * @param releasedSeq the entry that released the GPUs, or 0 if the job still held them at {@code asOfMillis}
      * @param release {@code finished}, {@code timeout} (stopped at its time limit), {@code cancelled}, {@code stopped}
-     *                (preempted), {@code requeued} (its node
-     *                failed), {@code failed}, or {@code held}
+     *                (preempted), {@code requeued} (its node failed), {@code failed}, or {@code held}
      * @param lostGpuMillis for a holding ended by a node failure: GPU-time since the job's last checkpoint (or its
      *                      placement), lost and run again
      * @param energyWh facility energy of the holding (GPU draw × PUE), 3 decimals
