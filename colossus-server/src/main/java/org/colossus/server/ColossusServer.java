@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -165,9 +166,10 @@ public final class ColossusServer implements AutoCloseable {
         final ControlState initial = state;
         Billing billing = Billing.start(store, state.fleet());
         Engine engine = new Engine(store, initial, () -> Snapshots.load(store, catalog, Replay.definition(store), log),
-                dataPlane, clock, entries -> {
+                dataPlane, clock, committed -> {
+                    List<Entry> entries = committed.entries();
                     // The ledger first: a command of the next batch (issuing an invoice) must see these entries.
-                    billing.accept(entries);
+                    billing.accept(committed.entries(), committed.payloads());
                     AuditLog audit = auditRef.get();
                     if (audit != null) {
                         audit.published(entries);

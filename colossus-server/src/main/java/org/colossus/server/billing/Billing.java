@@ -12,6 +12,7 @@ import org.colossus.ledger.Ledger;
 import org.colossus.server.error.Problem;
 import org.colossus.server.journal.Entry;
 import org.colossus.server.journal.JournalStore;
+import org.colossus.server.journal.Payload;
 
 /**
  * The live server's ledger. At start-up a background thread reads the journal from its start (about 6 µs an entry,
@@ -87,14 +88,18 @@ public final class Billing {
         LOG.info("ledger: {} journal entries read in {} ms", n[0], loadMillis);
     }
 
-    /** Called with every committed batch, on the engine thread; never blocks on the load. */
-    public synchronized void accept(List<Entry> entries) {
-        for (Entry e : entries) {
-            if (e.seq() <= loadThroughSeq) {
-                continue; // the load reads it
+    /**
+     * Called with every committed batch and its typed payloads (in the same order), on the engine thread: nothing is
+     * parsed again; never blocks on the load.
+     */
+    public synchronized void accept(List<Entry> entries, List<Payload> payloads) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.seq() <= loadThroughSeq || !JournalLedger.TYPES.contains(e.type())) {
+                continue; // the load reads it, or the ledger has no use for it
             }
             if (loaded) {
-                journal.accept(e);
+                journal.accept(e, payloads.get(i));
             } else {
                 heldDuringLoad.add(e);
             }

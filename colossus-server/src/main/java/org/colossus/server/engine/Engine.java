@@ -65,7 +65,13 @@ public final class Engine implements AutoCloseable {
     private final Supplier<ControlState> rebuild;
     private final DataPlane dataPlane;
     private final SimClock clock;
-    private final Consumer<List<Entry>> published;
+    private final Consumer<Committed> published;
+    /** The typed payloads of the current batch's entries, in the same order (published with them, not re-parsed). */
+    private final List<Payload> batchPayloads = new ArrayList<>();
+
+    /** A committed batch: its entries and, in the same order, their typed payloads. */
+    public record Committed(List<Entry> entries, List<Payload> payloads) {
+    }
     /** Requests wait in one lane per caller, served in turn (see {@link FairInbox}). */
     private final FairInbox<Work> inbox = new FairInbox<>();
     /** What the data plane must hear about from the current batch, in order. */
@@ -101,7 +107,7 @@ public final class Engine implements AutoCloseable {
      * @param published receives every committed batch of entries, on the engine thread; must not block
      */
     public Engine(JournalStore store, ControlState state, Supplier<ControlState> rebuild, DataPlane dataPlane, SimClock clock,
-                  Consumer<List<Entry>> published) {
+                  Consumer<Committed> published) {
         this.store = store;
         this.state = state;
         this.rebuild = rebuild;
@@ -437,12 +443,15 @@ public final class Engine implements AutoCloseable {
             if (got.isEmpty()) {
                 return;
             }
+            List<Payload> payloads = new ArrayList<>(got.size());
             for (Entry e : got) {
-                state.apply(e);
+                Payload p = Payload.of(e);
+                state.apply(e, p);
+                payloads.add(p);
             }
             committedSeq.set(state.lastSeq());
             lastCommitNanos = System.nanoTime();
-            published.accept(got);
+            published.accept(new Committed(got, payloads));
         }
     }
 
@@ -505,6 +514,7 @@ public final class Engine implements AutoCloseable {
         }
         long now = now();
         List<Entry> entries = new ArrayList<>();
+        batchPayloads.clear();
         Applied applied = new Applied(now, entries, new ArrayList<>());
         List<Write<?>> writes = new ArrayList<>();
         boolean changed = false;
@@ -572,7 +582,7 @@ public final class Engine implements AutoCloseable {
         long t2 = System.nanoTime();
         if (!entries.isEmpty()) {
             drive(applied.decided, now);
-            published.accept(List.copyOf(entries));
+            published.accept(new Committed(List.copyOf(entries), List.copyOf(batchPayloads)));
             afterCommit.accept(state);
         }
         afterNanos.addAndGet(System.nanoTime() - t2);
@@ -679,10 +689,12 @@ public final class Engine implements AutoCloseable {
                 Canonical.json(d.payload()));
         List<Payload> derived = state.apply(e, d.payload());
         entries.add(e);
+        batchPayloads.add(d.payload());
         for (Payload p : derived) {
             Entry de = new Entry(state.lastSeq() + 1, now, p.type(), "scheduler", tenantOf(p), Canonical.json(p));
             state.apply(de, p);
             entries.add(de);
+            batchPayloads.add(p);
             if (p instanceof Payload.JobPlaced || p instanceof Payload.JobPreempting || p instanceof Payload.JobRequeued
                     || p instanceof Payload.JobFailed) {
                 decided.add(p);
