@@ -325,10 +325,61 @@ final class ClientCommands {
                 + " nodes no other tenant shares; its keys come from the tenant's broker (colossus broker serve)."})
         boolean confidential;
 
+        @Option(names = "--command", arity = "1..*", paramLabel = "ARG",
+                description = "What the job runs on a real data plane (Slurm): the program and its arguments (give it"
+                        + " last, or end it with --).")
+        List<String> command;
+
+        @Option(names = "--script", paramLabel = "FILE",
+                description = "A batch script to run instead of --command (starts with #!; at most 512 KiB).")
+        java.nio.file.Path script;
+
+        @Option(names = "--env", paramLabel = "NAME=VALUE", description = "An environment variable of the job (repeatable).")
+        List<String> env = new ArrayList<>();
+
+        @Option(names = "--workdir", paramLabel = "DIR", description = "The job's working directory on the nodes (absolute).")
+        String workdir;
+
+        private void putRun(ObjectNode b) {
+            if (command != null && script != null) {
+                throw new CliException("--command and --script: give one or the other");
+            }
+            if (command != null) {
+                var a = b.putArray("command");
+                command.forEach(a::add);
+            }
+            if (script != null) {
+                long size;
+                try {
+                    size = java.nio.file.Files.size(script);
+                    if (size > 512 * 1024) {
+                        throw new CliException("--script " + script + ": " + size + " bytes; at most 524288 (512 KiB)");
+                    }
+                    b.put("script", java.nio.file.Files.readString(script));
+                } catch (java.io.IOException e) {
+                    throw new CliException("--script " + script + ": cannot read: " + e.getMessage());
+                }
+            }
+            if (!env.isEmpty()) {
+                ObjectNode e = b.putObject("env");
+                for (String kv : env) {
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new CliException("--env " + kv + ": expected NAME=VALUE");
+                    }
+                    e.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+            if (workdir != null) {
+                b.put("workdir", workdir);
+            }
+        }
+
         @Override
         public Integer call() {
             ObjectNode b = ApiClient.MAPPER.createObjectNode();
             b.put("name", name).put("gpuModel", gpu).put("gpus", gpus).put("class", jobClass);
+            putRun(b);
             if (confidential) {
                 b.put("confidential", true);
             }

@@ -173,6 +173,12 @@ final class ClientText {
         line(b, "submitted", text(j, "submitted"));
         line(b, "started", text(j, "started"));
         line(b, "ended", text(j, "ended"));
+        if (j.has("exitCode")) {
+            line(b, "exit code", j.get("exitCode").asText());
+        }
+        if (j.has("dataPlaneId")) {
+            line(b, "slurm job", j.get("dataPlaneId").asText());
+        }
         JsonNode p = j.get("placement");
         if (p != null && !p.isNull()) {
             StringBuilder nodes = new StringBuilder();

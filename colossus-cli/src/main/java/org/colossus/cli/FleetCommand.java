@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "fleet",
         mixinStandardHelpOptions = true,
         description = "Inspect fleets (presets or your own YAML file) and the hardware catalog.",
-        subcommands = {FleetCommand.Show.class, FleetCommand.PresetsCmd.class, FleetCommand.CatalogCmd.class})
+        subcommands = {FleetCommand.Show.class, FleetCommand.PresetsCmd.class, FleetCommand.CatalogCmd.class,
+                FleetCommand.Import.class})
 final class FleetCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -46,6 +47,59 @@ final class FleetCommand {
             FleetSummary summary = FleetSummary.of(Fleets.resolve(fleet, Catalog.standard()));
             PrintWriter out = spec.commandLine().getOut();
             out.println(output.json() ? Json.write(summary) : FleetText.render(summary));
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Write a fleet file from a running cluster: 'colossus fleet import slurm --out FILE' reads"
+                    + " Slurm's nodes (GPU GRES and types) and topology.conf's switches (top-level switch = pod, leaf"
+                    + " switch = rack) and maps Colossus node ids to Slurm node names (docs/slurm.md)."})
+    static final class Import implements Runnable {
+        @Parameters(paramLabel = "SOURCE", description = "slurm (the only source so far).")
+        String source;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The fleet file to write.")
+        java.nio.file.Path out;
+
+        @Option(names = "--name", defaultValue = "slurm", description = "The fleet's name (default: ${DEFAULT-VALUE}).")
+        String name;
+
+        @Option(names = "--partition", paramLabel = "NAME", description = "Only this partition's nodes (default: all).")
+        String partition;
+
+        @Option(names = "--slurm-conf", paramLabel = "FILE", description = "The cluster's slurm.conf (default: Slurm's own).")
+        java.nio.file.Path slurmConf;
+
+        @Option(names = "--slurm-bin", paramLabel = "DIR", description = "Where Slurm's commands are (default: the PATH).")
+        java.nio.file.Path slurmBin;
+
+        @Option(names = "--node-type", paramLabel = "GRES_TYPE=NODE_TYPE",
+                description = "A catalog node type for a GRES type where the guess is wrong, e.g. h100=hgx-h100.")
+        Map<String, String> nodeTypes = new LinkedHashMap<>();
+
+        @Option(names = "--pue", defaultValue = "1.3", description = "The facility's PUE to record (default: ${DEFAULT-VALUE}).")
+        double pue;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (!"slurm".equals(source)) {
+                throw new CliException("fleet import " + source + ": expected slurm");
+            }
+            var slurm = new org.colossus.server.dataplane.slurm.SlurmCommands(slurmBin, slurmConf, null);
+            String yaml = org.colossus.server.dataplane.slurm.SlurmFleetImport.fleetYaml(slurm, Catalog.standard(),
+                    new org.colossus.server.dataplane.slurm.SlurmFleetImport.Options(name, partition, nodeTypes, pue));
+            // The file must load as it is written: a check here beats a refusal at serve time.
+            Fleet f = Fleet.build(new org.colossus.fleet.FleetLoader(Catalog.standard()).parse(out.toString(), yaml));
+            try {
+                java.nio.file.Files.writeString(out, yaml);
+            } catch (java.io.IOException e) {
+                throw new CliException("--out " + out + ": " + e.getMessage());
+            }
+            spec.commandLine().getOut().println("wrote " + out + ": fleet '" + f.name() + "', " + f.nodeCount()
+                    + " nodes, " + f.gpuCount() + " GPUs, " + f.rackCount() + " racks, " + f.podCount() + " pods");
         }
     }
 

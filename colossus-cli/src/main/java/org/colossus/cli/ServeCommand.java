@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code colossus serve}: the live control plane until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the control plane: journal, REST API and the embedded simulated fleet.")
+        description = "Run the control plane: journal, REST API, and the embedded simulated fleet or a Slurm cluster.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "colossus-data",
             description = "Journal (H2 file), operator.token and server.url (default: ${DEFAULT-VALUE}).")
@@ -100,6 +100,29 @@ final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     long haLeaseMillis;
 
+    @Option(names = "--data-plane", defaultValue = "simulated", paramLabel = "simulated|slurm",
+            description = "Where placed jobs run: the embedded simulated fleet, or a Slurm cluster (docs/slurm.md;"
+                    + " --fleet must then be a file from 'colossus fleet import slurm'). Default: ${DEFAULT-VALUE}.")
+    String dataPlane;
+
+    @Option(names = "--slurm-conf", paramLabel = "FILE", description = "The cluster's slurm.conf (default: Slurm's own).")
+    Path slurmConf;
+
+    @Option(names = "--slurm-bin", paramLabel = "DIR", description = "Where sbatch, squeue, ... are (default: the PATH).")
+    Path slurmBin;
+
+    @Option(names = "--slurm-partition", paramLabel = "NAME", description = "Partition for Colossus's jobs (default: Slurm's default).")
+    String slurmPartition;
+
+    @Option(names = "--slurm-job-dir", paramLabel = "DIR",
+            description = "A directory every node sees at the same path: job output and checkpoint markers"
+                    + " (default: slurm-jobs in the data directory).")
+    Path slurmJobDir;
+
+    @Option(names = "--slurm-poll", defaultValue = "500", paramLabel = "MILLIS",
+            description = "How often Slurm's jobs and nodes are read (default: ${DEFAULT-VALUE}).")
+    long slurmPollMillis;
+
     AdmissionPolicy admission() {
         return new AdmissionPolicy(new AdmissionLimits(flag("--max-queued-jobs", maxQueuedJobs, 0),
                 flag("--submit-rate", submitRate, 1), flag("--submit-burst", submitBurst, 1),
@@ -131,6 +154,18 @@ final class ServeCommand implements Callable<Integer> {
         if (db != null) {
             String user = dbUser != null ? dbUser : System.getenv("COLOSSUS_DB_USER");
             c = c.withDb(db, user, System.getenv("COLOSSUS_DB_PASSWORD"));
+        }
+        switch (dataPlane) {
+            case "simulated" -> {
+            }
+            case "slurm" -> {
+                if (fleet == null) {
+                    throw new CliException("--data-plane slurm: --fleet FILE is required (write one with"
+                            + " colossus fleet import slurm)");
+                }
+                c = c.withSlurm(new ServerConfig.Slurm(slurmBin, slurmConf, slurmPartition, slurmJobDir, slurmPollMillis));
+            }
+            default -> throw new CliException("--data-plane " + dataPlane + ": expected simulated or slurm");
         }
         if (ha) {
             String name = haName != null ? haName : hostName() + ":" + port;

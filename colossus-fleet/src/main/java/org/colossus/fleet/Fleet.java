@@ -31,6 +31,7 @@ public final class Fleet {
     private final NodeType[] nodeTypes;    // distinct types
     private final byte[] nodeTypeIndex;
     private final int[] gpuNode;
+    private final Map<String, Integer> nodeByName = new java.util.HashMap<>();
 
     private Fleet(FleetSpec spec, Sizes s) {
         this.spec = spec;
@@ -94,6 +95,9 @@ public final class Fleet {
         domainFirstNode[domain] = node;
         nodeFirstGpu[node] = gpu;
         this.nodeTypes = typeIndex.keySet().toArray(NodeType[]::new);
+        for (int n = 0; n < spec.nodeNames().size(); n++) {
+            nodeByName.put(spec.nodeNames().get(n), n);
+        }
     }
 
     private record Sizes(int pods, int racks, int domains, int nodes, int gpus) {
@@ -123,6 +127,22 @@ public final class Fleet {
                     + " node types; at most " + Byte.MAX_VALUE + " are supported");
         }
         return new Fleet(spec, new Sizes((int) pods, (int) racks, (int) domains, (int) nodes, (int) gpus));
+    }
+
+    /** Whether every node has a cluster manager's name ({@link FleetSpec#nodeNames()}). */
+    public boolean hasNodeNames() {
+        return !spec.nodeNames().isEmpty();
+    }
+
+    /** The node's name in the cluster manager; requires {@link #hasNodeNames()}. */
+    public String nodeName(int node) {
+        return spec.nodeNames().get(node);
+    }
+
+    /** The node of that cluster-manager name, or -1. */
+    public int nodeNamed(String name) {
+        Integer n = nodeByName.get(name);
+        return n == null ? -1 : n;
     }
 
     public FleetSpec spec() {

@@ -39,7 +39,7 @@ public final class FleetLoader {
     }
 
     public FleetSpec parse(String file, String yamlText) {
-        YamlNode root = YamlNode.parse(file, yamlText).allowOnly("name", "description", "facility", "network", "pods");
+        YamlNode root = YamlNode.parse(file, yamlText).allowOnly("name", "description", "facility", "network", "pods", "nodeNames");
         String name = root.get("name").name();
         String description = root.find("description").map(YamlNode::text).orElse("");
         Facility facility = readFacility(root.get("facility"));
@@ -67,7 +67,39 @@ public final class FleetLoader {
             }
             pods.add(new PodGroup(podCount, hall, oversubscription, racks));
         }
-        return new FleetSpec(name, description, facility, fabric, pods);
+        return new FleetSpec(name, description, facility, fabric, pods, readNodeNames(root, pods));
+    }
+
+    /** A node name as Slurm and hostnames allow: letters, digits, '.', '_' and '-', at most 64 characters. */
+    private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private static List<String> readNodeNames(YamlNode root, List<PodGroup> pods) {
+        if (!root.has("nodeNames")) {
+            return List.of();
+        }
+        YamlNode list = root.get("nodeNames");
+        long nodes = 0;
+        for (PodGroup p : pods) {
+            for (RackGroup r : p.rackGroups()) {
+                nodes += (long) p.count() * r.count() * r.nodesPerRack();
+            }
+        }
+        List<String> names = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (YamlNode n : list.nonEmptyList()) {
+            String name = n.text();
+            if (!NODE_NAME.matcher(name).matches()) {
+                throw n.fail("expected a node name of letters, digits, '.', '_' and '-' (at most 64 characters)");
+            }
+            if (!seen.add(name)) {
+                throw n.fail("duplicate node name");
+            }
+            names.add(name);
+        }
+        if (names.size() != nodes) {
+            throw list.fail(names.size() + " node names for " + nodes + " nodes; expected one name per node, in node order");
+        }
+        return names;
     }
 
     private RackGroup readRackGroup(YamlNode r) {

@@ -16,7 +16,10 @@ import org.colossus.server.api.ApiKeys;
 import org.colossus.server.api.ApiResource;
 import org.colossus.server.audit.AuditLog;
 import org.colossus.server.billing.Billing;
+import org.colossus.server.dataplane.DataPlane;
 import org.colossus.server.dataplane.SimulatedFleet;
+import org.colossus.server.dataplane.slurm.SlurmCommands;
+import org.colossus.server.dataplane.slurm.SlurmDataPlane;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.engine.Engine;
 import org.colossus.server.engine.SimClock;
@@ -45,7 +48,7 @@ public final class ColossusServer implements AutoCloseable {
     private final String operatorToken;
     private final long replayMillis;
     private final long replayedEntries;
-    private final SimulatedFleet dataPlane;
+    private final DataPlane dataPlane;
     private final Snapshots snapshots;
     private final AtomicReference<AuditLog> audit;
     private final Billing billing;
@@ -62,7 +65,7 @@ public final class ColossusServer implements AutoCloseable {
     }
 
     private ColossusServer(ServerConfig config, Store store, Engine engine, ApiResource api, Javalin http, String url,
-                           String operatorToken, long replayMillis, long replayedEntries, SimulatedFleet dataPlane,
+                           String operatorToken, long replayMillis, long replayedEntries, DataPlane dataPlane,
                            Snapshots snapshots, AtomicReference<AuditLog> audit, Billing billing, HaCoordinator ha) {
         this.billing = billing;
         this.ha = ha;
@@ -148,8 +151,7 @@ public final class ColossusServer implements AutoCloseable {
         long last = state.lastTimeMillis() == Long.MIN_VALUE ? realNow : state.lastTimeMillis();
         long simOrigin = config.speed() == 1 ? Math.max(realNow, last) : last;
         SimClock clock = new SimClock(config.clock(), config.speed(), simOrigin);
-        SimulatedFleet dataPlane = new SimulatedFleet(state.fleet(), config.failures(),
-                new SplittableRandom(config.seed() ^ state.lastSeq()));
+        DataPlane dataPlane = dataPlane(config, state);
         ApiResource[] apiRef = new ApiResource[1];
         long behind = state.lastSeq() - store.auditProgress().seq();
         long auditStart = System.nanoTime();
@@ -242,7 +244,7 @@ public final class ColossusServer implements AutoCloseable {
             log.println("operator token (shown once; also in " + config.dataDir().resolve("operator.token") + "): " + token);
         }
         log.println("journal: " + store.describe() + ", " + replayed + " entries replayed in " + replayMillis + " ms");
-        log.println("data plane: " + dataPlane.describe() + " at speed " + config.speed());
+        log.println("data plane: " + dataPlane.describe() + (config.slurm() == null ? " at speed " + config.speed() : ""));
         log.println("listening on " + url);
         if (ha != null) {
             ha.start(engine, url);
@@ -251,6 +253,16 @@ public final class ColossusServer implements AutoCloseable {
         log.flush();
         return new ColossusServer(config, store, engine, api, http, url, token, replayMillis, replayed, dataPlane,
                 snapshots, auditRef, billing, ha);
+    }
+
+    private static DataPlane dataPlane(ServerConfig config, ControlState state) {
+        if (config.slurm() == null) {
+            return new SimulatedFleet(state.fleet(), config.failures(), new SplittableRandom(config.seed() ^ state.lastSeq()));
+        }
+        ServerConfig.Slurm s = config.slurm();
+        Path jobDir = s.jobDir() != null ? s.jobDir() : config.dataDir().resolve("slurm-jobs");
+        return new SlurmDataPlane(state.fleet(), new SlurmCommands(s.bin(), s.conf(), s.partition()),
+                new SlurmDataPlane.Settings(jobDir.toAbsolutePath(), s.pollMillis(), 30_000), config.clock());
     }
 
     private static void closeAudit(AtomicReference<AuditLog> ref) {
@@ -348,6 +360,7 @@ public final class ColossusServer implements AutoCloseable {
         api.close(); // ends the event streams first: Jetty recycles their requests when it stops
         http.stop();
         engine.close();
+        dataPlane.close(); // its jobs keep running in the cluster: the next start adopts them
         if (ha != null) {
             ha.close(); // after the engine's last commit: then a standby may take the lead at once
         }

@@ -21,11 +21,12 @@ import org.colossus.server.state.AdmissionPolicy;
  * @param clock real time (tests pass a fixed or stepping source)
  * @param keyRandom API key and salt generation
  * @param ha high availability: several servers on one PostgreSQL, one leading ({@link Ha#OFF} for one server)
+ * @param slurm the Slurm data plane (docs/slurm.md), or null for the embedded simulated fleet
  */
 public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port,
                            String fleet, QueuePolicy policy, String placement, Isolation isolation, double speed,
                            FailureModel failures, long seed, InstantSource clock, SecureRandom keyRandom,
-                           int snapshotEvery, AdmissionPolicy admission, Ha ha) {
+                           int snapshotEvery, AdmissionPolicy admission, Ha ha, Slurm slurm) {
     public static final String DEFAULT_FLEET = "colossus2";
 
     /**
@@ -45,6 +46,24 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         }
     }
 
+    /**
+     * The Slurm data plane (issue 17).
+     *
+     * @param bin where Slurm's commands are, or null for the PATH
+     * @param conf the slurm.conf (SLURM_CONF), or null for Slurm's default
+     * @param partition the partition jobs go to, or null for the default
+     * @param jobDir a directory every node sees at the same path (job output, checkpoint markers); null for
+     *               {@code slurm-jobs} in the data directory
+     * @param pollMillis how often Slurm is read
+     */
+    public record Slurm(Path bin, Path conf, String partition, Path jobDir, long pollMillis) {
+        public Slurm {
+            if (pollMillis < 50 || pollMillis > 60_000) {
+                throw new ServerException("--slurm-poll " + pollMillis + " ms: expected 50 to 60000");
+            }
+        }
+    }
+
     public ServerConfig {
         if (!(speed > 0) || speed > 1_000_000) {
             throw new ServerException("--speed " + speed + ": expected a number from 0 (exclusive) to 1000000");
@@ -58,6 +77,9 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         if (ha == null) {
             ha = Ha.OFF;
         }
+        if (slurm != null && speed != 1) {
+            throw new ServerException("--speed " + speed + ": the Slurm data plane runs real jobs in real time; expected 1");
+        }
         if (snapshotEvery < 0) {
             throw new ServerException("snapshot interval " + snapshotEvery + ": expected >= 0 (0 = never)");
         }
@@ -70,14 +92,14 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
                 + (dbPassword == null ? null : "***") + ", host=" + host + ", port=" + port + ", fleet=" + fleet
                 + ", policy=" + policy + ", placement=" + placement + ", isolation=" + isolation + ", speed=" + speed
                 + ", failures=" + failures + ", seed=" + seed + ", snapshotEvery=" + snapshotEvery + ", admission=" + admission
-                + ", ha=" + ha + "]";
+                + ", ha=" + ha + ", slurm=" + slurm + "]";
     }
 
     /** Defaults: H2 in ./colossus-data, loopback:8080, colossus2 at speed 60, fair policy, node isolation. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("colossus-data"), null, null, null, "127.0.0.1", 8080, null, QueuePolicy.FAIR,
                 "topology", Isolation.NODE, 60, FailureModel.DEFAULT, 1, InstantSource.system(), new SecureRandom(),
-                100_000, AdmissionPolicy.DEFAULTS, Ha.OFF);
+                100_000, AdmissionPolicy.DEFAULTS, Ha.OFF, null);
     }
 
     /** Every field, mutable: each {@code with...} copies the record into one, changes a field, and builds. */
@@ -100,6 +122,7 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
         int snapshotEvery;
         AdmissionPolicy admission;
         Ha ha;
+        Slurm slurm;
 
         Builder(ServerConfig c) {
             dataDir = c.dataDir;
@@ -120,11 +143,12 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
             snapshotEvery = c.snapshotEvery;
             admission = c.admission;
             ha = c.ha;
+            slurm = c.slurm;
         }
 
         ServerConfig build() {
             return new ServerConfig(dataDir, dbUrl, dbUser, dbPassword, host, port, fleet, policy, placement, isolation,
-                    speed, failures, seed, clock, keyRandom, snapshotEvery, admission, ha);
+                    speed, failures, seed, clock, keyRandom, snapshotEvery, admission, ha, slurm);
         }
     }
 
@@ -194,5 +218,15 @@ public record ServerConfig(Path dataDir, String dbUrl, String dbUser, String dbP
     /** High availability: this server joins the others on the same PostgreSQL journal. */
     public ServerConfig withHa(Ha ha) {
         return with(b -> b.ha = ha);
+    }
+
+    /** Drive a Slurm cluster instead of the embedded fleet; the clock runs at speed 1. */
+    public ServerConfig withSlurm(Slurm slurm) {
+        return with(b -> {
+            b.slurm = slurm;
+            if (slurm != null) {
+                b.speed = 1;
+            }
+        });
     }
 }

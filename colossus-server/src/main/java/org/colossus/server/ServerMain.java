@@ -6,7 +6,8 @@ import org.colossus.fleet.FailureModel;
 
 /**
  * A bare entry point for running the server without the CLI (crash tests start it as a separate process):
- * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off] [--ha NAME]} (a 2 s lease) {@code [--admission on|off]}.
+ * {@code --data-dir DIR [--db URL] [--port N] [--fleet F] [--speed S] [--failures on|off] [--ha NAME]} (a 2 s lease) {@code [--admission on|off]}
+ * {@code [--slurm-conf FILE --slurm-job-dir DIR]} (the Slurm data plane, read every 200 ms).
  * Users run
  * {@code colossus serve}.
  */
@@ -25,6 +26,10 @@ public final class ServerMain {
                 case "--fleet" -> c.withFleet(v);
                 case "--speed" -> c.withSpeed(Double.parseDouble(v));
                 case "--failures" -> c.withFailures(v.equals("on") ? FailureModel.DEFAULT : FailureModel.OFF);
+                case "--slurm-conf" -> c.withSlurm(new ServerConfig.Slurm(null, Path.of(v), null,
+                        c.slurm() == null ? null : c.slurm().jobDir(), 200));
+                case "--slurm-job-dir" -> c.withSlurm(new ServerConfig.Slurm(null, c.slurm() == null ? null : c.slurm().conf(),
+                        null, Path.of(v), 200));
                 case "--ha" -> c.withHa(new ServerConfig.Ha(true, v, null, 2_000));
                 case "--admission" -> c.withAdmission(v.equals("off") ? org.colossus.server.state.AdmissionPolicy.UNLIMITED
                         : org.colossus.server.state.AdmissionPolicy.DEFAULTS);

@@ -24,15 +24,24 @@ import org.colossus.server.state.StateSnapshot;
  * second, where JSON data binding took over ten (docs/performance.md). Versioned by a magic number.
  */
 final class SnapshotCodec {
-    // "COL4". COL1 had no confidential flag, COL2 no tenant limits, COL3 no contract service levels or job time
-    // limits: such snapshots are ignored and the state is replayed from the journal.
-    private static final int MAGIC = 0x434f4c34;
+    // "COL5". COL1 had no confidential flag, COL2 no tenant limits, COL3 no contract service levels or job time
+    // limits, COL4 no job runs, data-plane handles or exit codes: such snapshots are ignored and the state is
+    // replayed from the journal.
+    private static final int MAGIC = 0x434f4c35;
 
     private SnapshotCodec() {
     }
 
     private static Payload.SlaTerms sla(String json) {
         return json == null ? null : Canonical.read(json, Payload.SlaTerms.class);
+    }
+
+    private static Payload.JobRun run(String json) {
+        return json == null ? null : Canonical.read(json, Payload.JobRun.class);
+    }
+
+    private static Integer exitCode(int code) {
+        return code == Integer.MIN_VALUE ? null : code;
     }
 
     private static Long limit(long millis) {
@@ -110,6 +119,7 @@ final class SnapshotCodec {
             str(out, p.parallelism());
             out.writeBoolean(p.confidentialComputing());
             out.writeLong(p.timeLimitMillis() == null ? -1 : p.timeLimitMillis());
+            str(out, p.run() == null ? null : Canonical.json(p.run()));
             str(out, j.tenant());
             out.writeLong(j.submittedMillis());
             out.writeLong(j.runStartMillis());
@@ -122,6 +132,8 @@ final class SnapshotCodec {
             out.writeInt(j.restarts());
             ints(out, j.nodes());
             str(out, j.failureReason());
+            str(out, j.handle());
+            out.writeInt(j.exitCode() == null ? Integer.MIN_VALUE : j.exitCode());
         }
         SchedulerSnapshot k = s.scheduler();
         out.writeDouble(k.timeSeconds());
@@ -208,9 +220,10 @@ final class SnapshotCodec {
         for (int i = 0; i < n; i++) {
             Payload.JobSubmitted p = new Payload.JobSubmitted(in.readLong(), str(in), str(in), in.readInt(), str(in),
                     in.readInt(), in.readBoolean(), in.readInt(), in.readBoolean(), in.readLong(), str(in), str(in), str(in),
-                    in.readBoolean(), limit(in.readLong()));
+                    in.readBoolean(), limit(in.readLong()), run(str(in)));
             jobs.add(new StateSnapshot.Job(p, str(in), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readLong(), str(in), in.readInt(), ints(in), str(in)));
+                    in.readLong(), in.readLong(), in.readLong(), str(in), in.readInt(), ints(in), str(in), str(in),
+                    exitCode(in.readInt())));
         }
         double schedulerTime = in.readDouble();
         n = in.readInt();

@@ -1,6 +1,8 @@
 package org.colossus.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -102,7 +104,8 @@ public final class Bodies {
 
     public record SubmitJob(String name, String gpuModel, Integer gpus, @JsonProperty("class") String jobClass,
                             Integer priority, JobConstraints constraints, Long durationSeconds, String model,
-                            String tokens, Parallelism parallelism, Boolean confidential, Long timeLimitSeconds) {
+                            String tokens, Parallelism parallelism, Boolean confidential, Long timeLimitSeconds,
+                            List<String> command, String script, Map<String, String> env, String workdir) {
     }
 
     /** The answer to creating a tenant: its API key, shown this once. */

@@ -13,6 +13,7 @@ import org.colossus.scheduler.JobClass;
 import org.colossus.scheduler.JobState;
 import org.colossus.server.engine.Commands;
 import org.colossus.server.error.Problem;
+import org.colossus.server.journal.Payload;
 import org.colossus.server.state.Views;
 
 /** Jobs (submit, list, show, cancel) and usage. */
@@ -123,9 +124,10 @@ final class JobRoutes extends RouteGroup {
             }
             limit = b.timeLimitSeconds() * 1000;
         }
+        Payload.JobRun run = JobRunBody.check(b.command(), b.script(), b.env(), b.workdir());
         Views.Job job = write(Commands.submitJob(tenant, new Commands.JobRequest(name, g.id(), gpus, jc, priority,
                 Boolean.TRUE.equals(c.withinPod()), maxRacks, Boolean.TRUE.equals(c.wholeRacks()), durationMillis,
-                model, tokens, parallelism, confidential, limit), admission.policy()));
+                model, tokens, parallelism, confidential, limit, run), admission.policy()));
         ctx.header("Location", "/api/v1/jobs/" + job.id());
         json(ctx, 201, job);
     }

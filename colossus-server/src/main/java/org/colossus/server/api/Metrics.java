@@ -55,7 +55,7 @@ final class Metrics {
      */
     record Gauges(long gpus, long allocatedGpus, long downGpus, int queuedJobs, int runningJobs, int tenants,
                   long journalSeq, long commits, int backlog, double secondsSinceCommit, int sseClients, String role,
-                  long epoch, long followLag) {
+                  long epoch, long followLag, boolean dataPlaneUp) {
     }
 
     String render(Gauges g) {
@@ -103,6 +103,8 @@ final class Metrics {
         gauge(b, "colossus_journal_lag_requests", "Requests waiting for the engine to journal them.", g.backlog());
         gauge(b, "colossus_journal_seconds_since_commit", "Seconds since the last journal commit.", g.secondsSinceCommit());
         gauge(b, "colossus_sse_clients", "Connected server-sent event streams.", g.sseClients());
+        gauge(b, "colossus_dataplane_up", "1 while the data plane can act (Slurm's controller answers), else 0.",
+                g.dataPlaneUp() ? 1 : 0);
         return b.toString();
     }
 

@@ -53,7 +53,13 @@ final class ServiceRoutes extends RouteGroup {
      * @param role {@code single}, {@code leader} or {@code standby}
      * @param seq the last journal entry the served state reflects
      */
-    record Health(String status, String role, long epoch, long seq) {
+    /**
+     * @param status ok, degraded (serving, but the data plane cannot act: launches wait) or unavailable
+     * @param dataPlane null when the data plane can act; else why not
+     */
+    record Health(String status, String role, long epoch, long seq,
+                  @com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String dataPlane) {
     }
 
     /** @param seq the last journal entry applied */
@@ -64,8 +70,9 @@ final class ServiceRoutes extends RouteGroup {
     }
 
     private void health(Context ctx, boolean ok) {
-        json(ctx, ok ? 200 : 503, new Health(ok ? "ok" : "unavailable", engine.role(), engine.epoch(),
-                engine.committedSeq()));
+        String plane = engine.dataPlaneUnavailable();
+        json(ctx, ok ? 200 : 503, new Health(!ok ? "unavailable" : plane != null ? "degraded" : "ok", engine.role(),
+                engine.epoch(), engine.committedSeq(), plane));
     }
 
     private void metrics(Context ctx) {
@@ -73,7 +80,8 @@ final class ServiceRoutes extends RouteGroup {
             var f = s.fleetView(engine.now());
             return new Metrics.Gauges(f.gpus(), f.allocatedGpus(), f.downGpus(), f.queuedJobs(), f.runningJobs(),
                     s.tenants().size(), s.lastSeq(), engine.commits(), engine.backlog(), engine.secondsSinceLastCommit(),
-                    events.size(), engine.role(), engine.epoch(), engine.followLag());
+                    events.size(), engine.role(), engine.epoch(), engine.followLag(),
+                    engine.dataPlaneUnavailable() == null);
         });
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(g));
     }

@@ -12,11 +12,19 @@ import org.colossus.server.state.ControlState;
  */
 public interface DataPlane extends AutoCloseable {
     /**
-     * Start a job on these nodes with {@code workDoneMillis} of its {@code durationMillis} already saved; it is stopped
+     * Start a job on its nodes with {@code workDoneMillis} of its {@code durationMillis} already saved; it is stopped
      * (reported finished at its time limit) when its work reaches {@code limitMillis} ({@code Long.MAX_VALUE}: none).
      */
-    void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long limitMillis,
-                long nowMillis);
+    void launch(ControlState.Launch launch, long nowMillis);
+
+    /** The operator drained ({@code true}) or returned a node: a cluster manager underneath is told too. */
+    default void drain(int node, boolean drained) {
+    }
+
+    /** Null while the data plane can act; else why it cannot (its controller is unreachable, say). */
+    default String unavailable() {
+        return null;
+    }
 
     /** Checkpoint within {@code graceMillis} and stop; report {@link Payload.JobStopped}. */
     void preempt(long jobId, long graceMillis, long nowMillis);
@@ -38,6 +46,14 @@ public interface DataPlane extends AutoCloseable {
      * exactly the jobs the journal says hold GPUs.
      */
     void resync(List<ControlState.RunningJob> jobs, Set<Integer> downNodes, long nowMillis);
+
+    /**
+     * This server stepped down (high availability): stop driving the cluster, and leave what runs there to the new
+     * leader's data plane.
+     */
+    default void stepDown(long nowMillis) {
+        resync(List.of(), Set.of(), nowMillis);
+    }
 
     String describe();
 

@@ -85,11 +85,10 @@ public final class SimulatedFleet implements DataPlane {
     }
 
     @Override
-    public void launch(long jobId, List<Integer> nodes, long workDoneMillis, long durationMillis, long limitMillis,
-                       long nowMillis) {
+    public void launch(ControlState.Launch l, long nowMillis) {
         startFailures(nowMillis);
-        start(new Run(jobId, nowMillis + restartMillis(), workDoneMillis, durationMillis, ++epoch, limitMillis),
-                nowMillis);
+        start(new Run(l.id(), nowMillis + restartMillis(), l.workDoneMillis(), l.durationMillis(), ++epoch,
+                l.limitMillis()), nowMillis);
     }
 
     private void start(Run run, long nowMillis) {

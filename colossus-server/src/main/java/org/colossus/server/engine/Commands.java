@@ -174,15 +174,19 @@ public final class Commands {
     }
 
     /** A job request after field checks and planning; {@code gpuModel} is a catalog id. */
-    /** @param timeLimitMillis the time limit asked for, or null for none (the job runs its duration) */
+    /**
+     * @param timeLimitMillis the time limit asked for, or null for none (the job runs its duration)
+     * @param run what the job runs on a real data plane, or null
+     */
     public record JobRequest(String name, String gpuModel, int gpus, JobClass jobClass, int priority,
                              boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
-                             String tokens, String parallelism, boolean confidential, Long timeLimitMillis) {
+                             String tokens, String parallelism, boolean confidential, Long timeLimitMillis,
+                             Payload.JobRun run) {
         public JobRequest(String name, String gpuModel, int gpus, JobClass jobClass, int priority,
                           boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
                           String tokens, String parallelism, boolean confidential) {
             this(name, gpuModel, gpus, jobClass, priority, withinPod, maxRacks, wholeRacks, durationMillis, model,
-                    tokens, parallelism, confidential, null);
+                    tokens, parallelism, confidential, null, null);
         }
     }
 
@@ -234,7 +238,7 @@ public final class Commands {
             submitted[0] = id;
             return List.of(draft(new Payload.JobSubmitted(id, r.name(), r.gpuModel(), r.gpus(), r.jobClass().key(),
                     r.priority(), r.withinPod(), r.maxRacks(), r.wholeRacks(), r.durationMillis(), r.model(), r.tokens(),
-                    r.parallelism(), r.confidential(), r.timeLimitMillis()), tenantActor(tenant), tenant));
+                    r.parallelism(), r.confidential(), r.timeLimitMillis(), r.run()), tenantActor(tenant), tenant));
         }, (s, c) -> s.job(submitted[0]));
     }
 

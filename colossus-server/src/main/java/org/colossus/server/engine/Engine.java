@@ -118,6 +118,11 @@ public final class Engine implements AutoCloseable {
         this.thread = new Thread(this::loop, "colossus-engine");
     }
 
+    /** Null while the data plane can act; else why not (docs/slurm.md). */
+    public String dataPlaneUnavailable() {
+        return leader ? dataPlane.unavailable() : null;
+    }
+
     public void start() {
         if (leader) {
             dataPlane.adopt(state.holdingJobs(), state.downNodes(), now());
@@ -399,7 +404,7 @@ public final class Engine implements AutoCloseable {
         }
         leader = false;
         epoch = 0;
-        dataPlane.resync(List.of(), java.util.Set.of(), now()); // the new leader's data plane runs the jobs now
+        dataPlane.stepDown(now()); // the new leader's data plane runs the jobs now
         LOG.warn("standby now: {}", why);
         roles.demoted(why);
     }
@@ -643,7 +648,7 @@ public final class Engine implements AutoCloseable {
         for (Payload p : dataPlane.poll(now)) {
             if (stillApplies(p)) {
                 append(new Command.Draft(p, "dataplane", tenantOf(p)), now, entries);
-                changed |= !(p instanceof Payload.JobCheckpointed);
+                changed |= !(p instanceof Payload.JobCheckpointed || p instanceof Payload.JobLaunched);
             }
         }
         return changed;
@@ -654,6 +659,7 @@ public final class Engine implements AutoCloseable {
         return switch (p) {
             case Payload.JobFinished f -> holding(f.id());
             case Payload.JobCheckpointed c -> holding(c.id());
+            case Payload.JobLaunched l -> holding(l.id());
             case Payload.JobStopped s -> state.jobTenant(s.id()) != null && state.jobState(s.id()) == JobState.PREEMPTING;
             case Payload.NodeFailed f -> !state.nodeDown(f.node());
             case Payload.NodeRepaired r -> state.nodeDown(r.node());
@@ -673,6 +679,7 @@ public final class Engine implements AutoCloseable {
         long id = switch (p) {
             case Payload.JobFinished f -> f.id();
             case Payload.JobCheckpointed c -> c.id();
+            case Payload.JobLaunched l -> l.id();
             case Payload.JobStopped s -> s.id();
             case Payload.JobCancelled c -> c.id();
             case Payload.JobPlaced x -> x.id();
@@ -700,8 +707,8 @@ public final class Engine implements AutoCloseable {
                 decided.add(p);
             }
         }
-        if (d.payload() instanceof Payload.JobCancelled c) {
-            decided.add(c);
+        if (d.payload() instanceof Payload.JobCancelled || d.payload() instanceof Payload.NodeDrain) {
+            decided.add(d.payload());
         }
     }
 
@@ -709,8 +716,8 @@ public final class Engine implements AutoCloseable {
     private void drive(List<Payload> decisions, long now) {
         for (Payload p : decisions) {
             switch (p) {
-                case Payload.JobPlaced x -> dataPlane.launch(x.id(), x.nodes(), state.workDoneMillis(x.id()),
-                        state.durationMillis(x.id()), state.limitMillis(x.id()), now);
+                case Payload.JobPlaced x -> dataPlane.launch(state.launch(x.id()), now);
+                case Payload.NodeDrain x -> dataPlane.drain(x.node(), x.drain());
                 case Payload.JobPreempting x -> dataPlane.preempt(x.id(), x.graceMillis(), now);
                 case Payload.JobRequeued x -> dataPlane.abort(x.id());
                 case Payload.JobFailed x -> dataPlane.abort(x.id());

@@ -124,6 +124,8 @@ public sealed interface Payload {
      *                     that entries written before the field existed read and hash the same
      * @param timeLimitMillis the time limit the tenant asked for (issue 23): the scheduler plans with it and the job
      *                        is stopped when its work reaches it; null (left out) when none was asked for
+     * @param run what the job runs on a real data plane (issue 17): null (left out) for a job the embedded fleet
+     *            simulates
      */
     record JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
                         boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
@@ -131,7 +133,9 @@ public sealed interface Payload {
                         @com.fasterxml.jackson.annotation.JsonInclude(
                                 com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean confidential,
                         @com.fasterxml.jackson.annotation.JsonInclude(
-                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long timeLimitMillis)
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long timeLimitMillis,
+                        @com.fasterxml.jackson.annotation.JsonInclude(
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) JobRun run)
             implements Payload {
         public JobSubmitted {
             confidential = Boolean.TRUE.equals(confidential) ? Boolean.TRUE : null;
@@ -139,9 +143,16 @@ public sealed interface Payload {
 
         public JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
                             boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
+                            String tokens, String parallelism, Boolean confidential, Long timeLimitMillis) {
+            this(id, name, gpuModel, gpus, jobClass, priority, withinPod, maxRacks, wholeRacks, durationMillis, model,
+                    tokens, parallelism, confidential, timeLimitMillis, null);
+        }
+
+        public JobSubmitted(long id, String name, String gpuModel, int gpus, String jobClass, int priority,
+                            boolean withinPod, int maxRacks, boolean wholeRacks, long durationMillis, String model,
                             String tokens, String parallelism, Boolean confidential) {
             this(id, name, gpuModel, gpus, jobClass, priority, withinPod, maxRacks, wholeRacks, durationMillis, model,
-                    tokens, parallelism, confidential, null);
+                    tokens, parallelism, confidential, null, null);
         }
 
         /** What the scheduler plans with: the time limit, else the duration. */
@@ -161,6 +172,29 @@ public sealed interface Payload {
 
         public String type() {
             return "job.submitted";
+        }
+    }
+
+    /**
+     * What a job runs on a real data plane: a command (argv) or a batch script, its environment and working directory.
+     * Checked where it is accepted (the API); the journal keeps it as given.
+     *
+     * @param command argv, or null for a script
+     * @param script a batch script starting with {@code #!}, or null for a command
+     * @param env extra environment variables, sorted by name (empty: none)
+     * @param workdir an absolute directory on the nodes, or null for the data plane's default
+     */
+    record JobRun(@com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> command,
+                  @com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String script,
+                  @com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) Map<String, String> env,
+                  @com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String workdir) {
+        public JobRun {
+            command = command == null ? null : List.copyOf(command);
+            env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
         }
     }
 
@@ -204,21 +238,42 @@ public sealed interface Payload {
     /**
      * @param timeLimit true when the job was stopped at its time limit rather than done; else null (left out, so that
      *                  entries written before the field existed read and hash the same)
+     * @param exitCode the job's exit code where a real data plane reports one (Slurm), else null
+     * @param failure why the job ended without success (a non-zero exit, cancelled or lost in the cluster manager),
+     *                else null: the job failed with this reason
      */
     record JobFinished(long id,
                        @com.fasterxml.jackson.annotation.JsonInclude(
-                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean timeLimit)
+                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean timeLimit,
+                       @com.fasterxml.jackson.annotation.JsonInclude(
+                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer exitCode,
+                       @com.fasterxml.jackson.annotation.JsonInclude(
+                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String failure)
             implements Payload {
         public JobFinished {
             timeLimit = Boolean.TRUE.equals(timeLimit) ? Boolean.TRUE : null;
         }
 
         public JobFinished(long id) {
-            this(id, null);
+            this(id, null, null, null);
+        }
+
+        public JobFinished(long id, Boolean timeLimit) {
+            this(id, timeLimit, null, null);
         }
 
         public String type() {
             return "job.finished";
+        }
+    }
+
+    /**
+     * A real data plane started the job: {@code handle} is its id there (a Slurm job id), by which a restarted
+     * control plane finds it again.
+     */
+    record JobLaunched(long id, String handle) implements Payload {
+        public String type() {
+            return "job.launched";
         }
     }
 

@@ -103,6 +103,10 @@ public final class ControlState {
         int restarts;
         List<Integer> nodes = List.of();
         String failureReason;
+        /** The data plane's id of the current run (a Slurm job id), once it reported the launch; else null. */
+        String handle;
+        /** The exit code a real data plane reported when the job ended, or null. */
+        Integer exitCode;
 
         JobRecord(Payload.JobSubmitted spec, String tenant, long submittedMillis) {
             this.spec = spec;
@@ -259,7 +263,39 @@ public final class ControlState {
      * @param limitMillis work at which the job is stopped (its time limit), or {@code Long.MAX_VALUE} for none
      */
     public record RunningJob(long id, long runStartMillis, long workAtRunStartMillis, long durationMillis,
-                             boolean preempting, List<Integer> nodes, long limitMillis) {
+                             boolean preempting, List<Integer> nodes, long limitMillis, String handle, Launch launch) {
+    }
+
+    /**
+     * Everything a data plane needs to start one run of a placed job.
+     *
+     * @param gpusPerNode GPUs the job uses on each of its nodes
+     * @param exclusive whole nodes for this job alone, even apart from the tenant's other jobs (a confidential job)
+     * @param limitMillis work at which the job is stopped, or {@code Long.MAX_VALUE} for none
+     * @param run what it runs, or null for a job with nothing to run (the embedded fleet simulates it)
+     * @param planned its duration is the planner's estimate (a model + tokens job), not one the tenant declared
+     */
+    public record Launch(long id, String tenant, String name, List<Integer> nodes, int gpusPerNode,
+                         long workDoneMillis, long durationMillis, long limitMillis, boolean exclusive,
+                         Payload.JobRun run, boolean planned) {
+        /**
+         * How long a real run may take, or 0 for no limit: the time limit asked for, else a declared duration (a
+         * real job's duration is its limit), but not a planner's estimate; less the work already saved.
+         */
+        public long wallLimitMillis() {
+            long limit = limitMillis != Long.MAX_VALUE ? limitMillis : planned ? 0 : durationMillis;
+            return limit == 0 ? 0 : Math.max(60_000, limit - workDoneMillis);
+        }
+    }
+
+    /** The launch of the job's current placement. */
+    public Launch launch(long jobId) {
+        JobRecord r = jobs.get(jobId);
+        int perNode = r.nodes.isEmpty() ? r.spec.gpus() : Math.max(1, r.spec.gpus() / r.nodes.size());
+        // Hopper's CC mode protects a whole node (docs/trust.md): no other job, not even the tenant's own, shares it.
+        boolean exclusive = r.spec.confidentialComputing();
+        return new Launch(jobId, r.tenant, r.spec.name(), r.nodes, perNode, r.workDoneMillis, r.spec.durationMillis(),
+                limitMillis(jobId), exclusive, r.spec.run(), r.spec.model() != null);
     }
 
     public List<RunningJob> holdingJobs() {
@@ -268,7 +304,7 @@ public final class ControlState {
             if (r.runStartMillis >= 0) {
                 JobState s = scheduler.job(r.spec.id()).state();
                 out.add(new RunningJob(r.spec.id(), r.runStartMillis, r.workAtRunStartMillis, r.spec.durationMillis(),
-                        s == JobState.PREEMPTING, r.nodes, limitMillis(r.spec.id())));
+                        s == JobState.PREEMPTING, r.nodes, limitMillis(r.spec.id()), r.handle, launch(r.spec.id())));
             }
         }
         return out;
@@ -406,15 +442,25 @@ public final class ControlState {
             }
             case Payload.JobFinished f -> {
                 JobRecord r = jobs.get(f.id());
+                long worked = r.runStartMillis < 0 ? r.workDoneMillis : r.workAtRunStartMillis + (t - r.runStartMillis);
                 release(r, t);
-                r.workDoneMillis = r.spec.stopsAtMillis();
+                // A failed run did only what it did; a done one did all its work (a real job may end early).
+                r.workDoneMillis = f.failure() != null ? Math.min(r.spec.stopsAtMillis(), Math.max(r.workDoneMillis, worked))
+                        : r.spec.stopsAtMillis();
                 r.endedMillis = t;
+                r.exitCode = f.exitCode();
                 if (Boolean.TRUE.equals(f.timeLimit())) {
                     r.failureReason = TIME_LIMIT;
+                } else if (f.failure() != null) {
+                    r.failureReason = f.failure();
                 } else {
                     tenants.get(r.tenant).completed++;
                 }
                 yield scheduler.apply(new Event.JobFinished(s, f.id()));
+            }
+            case Payload.JobLaunched l -> {
+                jobs.get(l.id()).handle = l.handle();
+                yield List.of();
             }
             case Payload.JobCheckpointed c -> {
                 jobs.get(c.id()).workDoneMillis = c.workMillis();
@@ -482,6 +528,7 @@ public final class ControlState {
                 r.lastStartMillis = t;
                 r.workAtRunStartMillis = r.workDoneMillis;
                 r.nodes = pl.nodes();
+                r.handle = null; // a new run: the data plane reports its id
                 r.price = priceFor(r);
                 for (int n : pl.nodes()) {
                     jobsOnNode.computeIfAbsent(n, k -> new TreeSet<>()).add(pl.id());

@@ -50,7 +50,7 @@ final class StateCodec {
         for (JobRecord r : st.jobs.values()) {
             js.add(new StateSnapshot.Job(r.spec, r.tenant, r.submittedMillis, r.runStartMillis, r.lastStartMillis,
                     r.endedMillis, r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis, r.price.toPlainString(),
-                    r.restarts, r.nodes, r.failureReason));
+                    r.restarts, r.nodes, r.failureReason, r.handle, r.exitCode));
         }
         return new StateSnapshot(st.lastSeq, st.lastTimeMillis, st.originMillis, ts, new ArrayList<>(new TreeMap<>(st.credentials).values()),
                 cs, js, st.scheduler.snapshot());
@@ -92,6 +92,8 @@ final class StateCodec {
             r.restarts = j.restarts();
             r.nodes = List.copyOf(j.nodes());
             r.failureReason = j.failureReason();
+            r.handle = j.handle();
+            r.exitCode = j.exitCode();
             c.jobs.put(j.spec().id(), r);
             c.tenants.get(r.tenant).jobIds.add(j.spec().id());
             if (r.runStartMillis >= 0) {
@@ -136,9 +138,14 @@ final class StateCodec {
         dump.put("st.contracts", cs);
         List<Object> js = new ArrayList<>();
         for (JobRecord r : st.jobs.values()) {
-            js.add(List.of(r.spec, r.tenant, r.submittedMillis, r.runStartMillis, r.lastStartMillis, r.endedMillis,
-                    r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis, r.price.toPlainString(), r.restarts, r.nodes,
-                    String.valueOf(r.failureReason)));
+            List<Object> j = new ArrayList<>(List.of(r.spec, r.tenant, r.submittedMillis, r.runStartMillis,
+                    r.lastStartMillis, r.endedMillis, r.workDoneMillis, r.workAtRunStartMillis, r.gpuMillis,
+                    r.price.toPlainString(), r.restarts, r.nodes, String.valueOf(r.failureReason)));
+            if (r.handle != null || r.exitCode != null) {
+                j.add(String.valueOf(r.handle)); // only when set: states of the embedded fleet hash as before
+                j.add(String.valueOf(r.exitCode));
+            }
+            js.add(j);
         }
         dump.put("st.jobs", js);
         dump.put("st.scheduler", st.scheduler.snapshot());

@@ -24,6 +24,13 @@ public record StateSnapshot(long seq, long timeMillis, long originMillis, List<T
 
     public record Job(Payload.JobSubmitted spec, String tenant, long submittedMillis, long runStartMillis,
                       long lastStartMillis, long endedMillis, long workDoneMillis, long workAtRunStartMillis,
-                      long gpuMillis, String price, int restarts, List<Integer> nodes, String failureReason) {
+                      long gpuMillis, String price, int restarts, List<Integer> nodes, String failureReason,
+                      String handle, Integer exitCode) {
+        public Job(Payload.JobSubmitted spec, String tenant, long submittedMillis, long runStartMillis,
+                   long lastStartMillis, long endedMillis, long workDoneMillis, long workAtRunStartMillis,
+                   long gpuMillis, String price, int restarts, List<Integer> nodes, String failureReason) {
+            this(spec, tenant, submittedMillis, runStartMillis, lastStartMillis, endedMillis, workDoneMillis,
+                    workAtRunStartMillis, gpuMillis, price, restarts, nodes, failureReason, null, null);
+        }
     }
 }

@@ -130,10 +130,21 @@ final class StateViews {
         return new Views.Job(s.id(), r.tenant, s.name(), s.gpuModel(), s.gpus(), s.jobClass(), s.priority(),
                 new Views.Constraints(s.withinPod(), s.maxRacks(), s.wholeRacks()), s.durationMillis() / 1000,
                 s.model() == null ? null : new Views.Plan(s.model(), s.tokens(), s.parallelism()),
-                ControlState.TIME_LIMIT.equals(r.failureReason) ? "timeout" : v.state().name().toLowerCase(Locale.ROOT),
+                viewState(v.state(), r.failureReason),
                 pending, iso(r.submittedMillis), iso(r.lastStartMillis), iso(r.endedMillis), placement, work / 1000,
                 r.restarts, r.failureReason, s.confidentialComputing(),
-                s.timeLimitMillis() == null ? null : s.timeLimitMillis() / 1000);
+                s.timeLimitMillis() == null ? null : s.timeLimitMillis() / 1000, r.exitCode, r.handle);
+    }
+
+    /** A job that ended with a reason failed (the data plane reported a non-zero exit, say), unless it timed out. */
+    private static String viewState(JobState state, String failureReason) {
+        if (ControlState.TIME_LIMIT.equals(failureReason)) {
+            return "timeout";
+        }
+        if (state == JobState.COMPLETED && failureReason != null) {
+            return "failed";
+        }
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     /** Node states: free, partial, full, down, drained. */

@@ -31,7 +31,11 @@ public final class Views {
                       @JsonProperty("class") String jobClass, int priority,
                       Constraints constraints, long durationSeconds, Plan plan, String state, String pendingReason,
                       String submitted, String started, String ended, Placement placement, long workDoneSeconds,
-                      int restarts, String failureReason, boolean confidential, Long timeLimitSeconds) {
+                      int restarts, String failureReason, boolean confidential, Long timeLimitSeconds,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer exitCode,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String dataPlaneId) {
     }
 
     public record Node(int id, String path, String gpuModel, int gpus, int freeGpus, String state, List<Long> jobs,
