@@ -77,10 +77,48 @@ class FleetLoaderTest {
                 .hasMessage(dir.resolve("absent.yaml") + ": no such file");
     }
 
+    /** GOOD with a nodeNames list of {@code count} names {@code n000...}, the one at {@code odd} replaced. */
+    private static String named(int count, int odd, String oddName) {
+        StringBuilder b = new StringBuilder(GOOD).append("nodeNames:\n");
+        for (int i = 0; i < count; i++) {
+            b.append("  - ").append(i == odd ? oddName : String.format("n%03d", i)).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void parse_nodeNames_bindEachNodeToItsClusterName() {
+        Fleet f = Fleet.build(loader.parse("f.yaml", named(52, -1, null)));
+        assertThat(f.hasNodeNames()).isTrue();
+        assertThat(f.nodeName(0)).isEqualTo("n000");
+        assertThat(f.nodeName(51)).isEqualTo("n051");
+        assertThat(f.nodeNamed("n017")).isEqualTo(17);
+        assertThat(f.nodeNamed("nope")).isEqualTo(-1);
+        assertThat(Fleet.build(loader.parse("f.yaml", GOOD)).hasNodeNames()).isFalse();
+        // The extremes of a name: one character, and 64.
+        assertThat(Fleet.build(loader.parse("f.yaml", named(52, 3, "x"))).nodeName(3)).isEqualTo("x");
+        String longest = "a" + "b".repeat(63);
+        assertThat(Fleet.build(loader.parse("f.yaml", named(52, 3, longest))).nodeNamed(longest)).isEqualTo(3);
+    }
+
+    @Test
+    void parse_badNodeNames_areRejectedNamingTheEntry() {
+        assertThatThrownBy(() -> loader.parse("f.yaml", named(51, -1, null)))
+                .hasMessageContaining("nodeNames").hasMessageContaining("51 node names for 52 nodes");
+        assertThatThrownBy(() -> loader.parse("f.yaml", named(53, -1, null)))
+                .hasMessageContaining("53 node names for 52 nodes");
+        assertThatThrownBy(() -> loader.parse("f.yaml", named(52, 5, "n004")))
+                .hasMessageContaining("nodeNames[5]").hasMessageContaining("duplicate node name");
+        assertThatThrownBy(() -> loader.parse("f.yaml", named(52, 5, "'gpu 5'")))
+                .hasMessageContaining("nodeNames[5]").hasMessageContaining("letters, digits");
+        assertThatThrownBy(() -> loader.parse("f.yaml", named(52, 5, "a" + "b".repeat(64))))
+                .hasMessageContaining("at most 64 characters");
+    }
+
     static Stream<Arguments> badFleets() {
         return Stream.of(
                 Arguments.of("unknown top-level key", GOOD.replace("network:", "netwrok:"),
-                        "f.yaml: netwrok: unknown key; expected one of: name, description, facility, network, pods"),
+                        "f.yaml: netwrok: unknown key; expected one of: name, description, facility, network, pods, nodeNames"),
                 Arguments.of("unknown nested key", GOOD.replace("nodesPerRack: 4", "nodesPerRak: 4"),
                         "f.yaml: pods[0].racks[0].nodesPerRak: unknown key; expected one of: count, nodeType, nodesPerRack, gpusPerRack"),
                 Arguments.of("energy unit for power", GOOD.replace("powerCapacity: 20 MW", "powerCapacity: 20 MWh"),

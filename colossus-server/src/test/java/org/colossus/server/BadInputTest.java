@@ -52,7 +52,91 @@ class BadInputTest extends OneTenantServer {
                 Arguments.of("string for a boolean", JOB.replace("}", ",\"constraints\":{\"withinPod\":\"yes\"}}"), 400, "constraints.withinPod"),
                 Arguments.of("confidential as a string", JOB.replace("}", ",\"confidential\":\"yes\"}"), 400, "confidential"),
                 Arguments.of("confidential on a GPU without CC", JOB.replace("H100", "A100").replace("}",
-                        ",\"confidential\":true}"), 422, "confidential"));
+                        ",\"confidential\":true}"), 422, "confidential"),
+                run("command and script", "\"command\":[\"true\"],\"script\":\"#!/bin/sh\\n\"", 422, "script"),
+                run("empty command", "\"command\":[]", 422, "command"),
+                run("257 arguments", "\"command\":[" + "\"a\",".repeat(256) + "\"a\"]", 422, "command"),
+                run("argument of 4097 characters", "\"command\":[\"echo\",\"" + "a".repeat(4097) + "\"]", 422, "command[1]"),
+                run("65 KiB of arguments", "\"command\":[" + ("\"" + "a".repeat(4000) + "\",").repeat(17) + "\"a\"]",
+                        422, "command"),
+                run("empty program", "\"command\":[\"\",\"x\"]", 422, "command[0]"),
+                run("null argument", "\"command\":[\"true\",null]", 422, "command[1]"),
+                run("NUL in an argument", "\"command\":[\"a\\u0000b\"]", 422, "command[0]"),
+                run("escape in an argument", "\"command\":[\"echo\",\"\\u001b[31m\"]", 422, "command[1]"),
+                run("command not a list", "\"command\":\"true\"", 400, "command"),
+                run("script without #!", "\"script\":\"echo hi\\n\"", 422, "script"),
+                run("script of 512 KiB and one byte", "\"script\":\"#!" + "x".repeat(512 * 1024 - 1) + "\"", 422, "script"),
+                run("escape in a script", "\"script\":\"#!/bin/sh\\necho \\u001b[31m\\n\"", 422, "script"),
+                run("env without a command", "\"env\":{\"A\":\"b\"}", 422, "command"),
+                run("129 variables", "\"command\":[\"true\"],\"env\":{" + java.util.stream.IntStream.range(0, 129)
+                        .mapToObj(i -> "\"V" + i + "\":\"x\"").collect(java.util.stream.Collectors.joining(",")) + "}", 422, "env"),
+                run("variable name with a dash", "\"command\":[\"true\"],\"env\":{\"A-B\":\"x\"}", 422, "env"),
+                run("variable name of 129 characters", "\"command\":[\"true\"],\"env\":{\"" + "A".repeat(129)
+                        + "\":\"x\"}", 422, "env"),
+                run("variable name starting with a digit", "\"command\":[\"true\"],\"env\":{\"1A\":\"x\"}", 422, "env"),
+                run("the data plane's variable", "\"command\":[\"true\"],\"env\":{\"COLOSSUS_JOB_ID\":\"7\"}", 422,
+                        "env.COLOSSUS_JOB_ID"),
+                run("Slurm's variable", "\"command\":[\"true\"],\"env\":{\"SLURM_NODELIST\":\"gpu08\"}", 422,
+                        "env.SLURM_NODELIST"),
+                run("value of 32 KiB and one", "\"command\":[\"true\"],\"env\":{\"A\":\"" + "x".repeat(32 * 1024 + 1)
+                        + "\"}", 422, "env.A"),
+                run("newline in a value", "\"command\":[\"true\"],\"env\":{\"A\":\"x\\ny\"}", 422, "env.A"),
+                run("null value", "\"command\":[\"true\"],\"env\":{\"A\":null}", 422, "env.A"),
+                run("env not an object", "\"command\":[\"true\"],\"env\":[\"A=b\"]", 400, "env"),
+                run("relative workdir", "\"command\":[\"true\"],\"workdir\":\"work\"", 422, "workdir"),
+                run("workdir with ..", "\"command\":[\"true\"],\"workdir\":\"/tmp/../etc\"", 422, "workdir"),
+                run("workdir with .", "\"command\":[\"true\"],\"workdir\":\"/tmp/./x\"", 422, "workdir"),
+                run("workdir of 1025 characters", "\"command\":[\"true\"],\"workdir\":\"/" + "w".repeat(1024) + "\"",
+                        422, "workdir"),
+                run("empty workdir", "\"command\":[\"true\"],\"workdir\":\"\"", 422, "workdir"),
+                run("tab in workdir", "\"command\":[\"true\"],\"workdir\":\"/a\\tb\"", 422, "workdir"));
+    }
+
+    /** The job with what it runs (issue 17) added. */
+    private static Arguments run(String what, String fields, int status, String field) {
+        return Arguments.of(what, JOB.replace("}", "," + fields + "}"), status, field);
+    }
+
+    @org.junit.jupiter.api.Test
+    void submitJob_runFieldsAtTheirLimits_areAcceptedAndJournaledAsGiven() {
+        String script = "#!" + "x".repeat(512 * 1024 - 2);
+        String vars = java.util.stream.IntStream.range(0, 128).mapToObj(i -> "\"V" + i + "\":\"" + (i == 0
+                ? "v".repeat(32 * 1024) : "a\\tb") + "\"").collect(java.util.stream.Collectors.joining(","));
+        String workdir = "/" + "w".repeat(1023);
+        for (String fields : java.util.List.of(
+                "\"script\":\"" + script + "\",\"env\":{" + vars + "},\"workdir\":\"" + workdir + "\"",
+                "\"command\":[" + "\"a\",".repeat(255) + "\"a\"],\"workdir\":\"/\"",
+                "\"command\":[\"echo\",\"" + "a".repeat(4096) + "\",\"\"]",
+                "\"command\":[\"/bin/sh\",\"-c\",\"echo 'it''s' \\\"$HOME\\\" `id` \\u00e9\"]")) {
+            long seq = server.store().lastSeq();
+            Api.Response r = api.post("/api/v1/jobs", tenant, JOB.replace("}", "," + fields + "}"));
+            assertThat(r.status()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(201);
+            java.util.List<String> journaled = new java.util.ArrayList<>();
+            server.store().readAfter(seq, e -> {
+                if (e.type().equals("job.submitted")) {
+                    journaled.add(e.payload());
+                }
+            });
+            org.colossus.server.journal.Payload.JobSubmitted j = org.colossus.server.journal.Canonical.read(
+                    journaled.get(0), org.colossus.server.journal.Payload.JobSubmitted.class);
+            com.fasterxml.jackson.databind.JsonNode sent = Api.JSON.valueToTree(
+                    api.post("/api/v1/jobs", tenant, JOB).json()); // another job: the limits are per field, not per tenant
+            assertThat(sent.get("id").asLong()).isGreaterThan(j.id());
+            com.fasterxml.jackson.databind.JsonNode body;
+            try {
+                body = Api.JSON.readTree(JOB.replace("}", "," + fields + "}"));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            if (body.has("script")) {
+                assertThat(j.run().script()).isEqualTo(body.get("script").asText());
+                assertThat(j.run().env()).hasSize(128);
+            } else {
+                assertThat(j.run().command()).hasSize(body.get("command").size());
+                assertThat(j.run().command().get(j.run().command().size() - 1))
+                        .isEqualTo(body.get("command").get(body.get("command").size() - 1).asText());
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")

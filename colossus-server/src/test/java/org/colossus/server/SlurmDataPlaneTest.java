@@ -427,6 +427,27 @@ class SlurmDataPlaneTest {
         }
     }
 
+    @Test
+    void foreignSlurmJob_isNeverKilled_andItsNodeGetsNoColossusJobWhileItRuns() throws Exception {
+        try (ColossusServer s = TestServers.start(config(dir))) {
+            Api api = new Api(s.url());
+            String op = s.operatorToken();
+            String key = TestServers.tenant(api, op, "lab-a");
+            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String foreign = slurm.command("sbatch", "--parsable", "--nodelist=gpu08", "--gres=gpu:8", "--exclusive",
+                    "--wrap", "sleep 8").trim();
+            int node = fleet.nodeNamed("gpu08");
+            awaitTrue(10, () -> api.get("/api/v1/nodes/" + node, op).json().get("state").asText().equals("drained"),
+                    "gpu08 held by the foreign job");
+            String whole = submit(api, key, command("whole", 64, "on-demand", 60, "sleep 1"));
+            Thread.sleep(2000);
+            assertThat(job(api, key, whole).get("state").asText()).as("waits for all eight nodes").isEqualTo("queued");
+            awaitTrue(40, () -> job(api, key, whole).get("state").asText().equals("completed"), "ran after it");
+            assertThat(slurmJobs().get(foreign).state()).as("the foreign job ran to its end").isEqualTo("COMPLETED");
+            assertThat(api.get("/api/v1/nodes/" + node, op).json().get("state").asText()).isEqualTo("free");
+        }
+    }
+
     /** Slurm ids of Colossus's jobs running in Slurm now. */
     private static Set<String> running() {
         Set<String> out = new TreeSet<>();

@@ -97,6 +97,7 @@ public final class SlurmDataPlane implements DataPlane {
     private final Settings settings;
     private final InstantSource clock;
     private final Pattern ownComment;
+    private final boolean background;
     private final Object lock = new Object();
     // Guarded by lock:
     private final Map<Long, Run> runs = new HashMap<>();
@@ -104,6 +105,12 @@ public final class SlurmDataPlane implements DataPlane {
     private final ArrayDeque<Report> reports = new ArrayDeque<>();
     private final Set<Integer> reportedDown = new HashSet<>();
     private final Map<String, Slurm.Node> nodeInfo = new HashMap<>();
+    /** Nodes this data plane reported drained because a Slurm job Colossus did not start holds them. */
+    private final Set<Integer> foreignHeld = new HashSet<>();
+    /** Drains it reported itself: the engine's echo of them is not passed on to Slurm. */
+    private final Map<Integer, Boolean> echoes = new HashMap<>();
+    /** Nodes the operator drained through Colossus: a foreign job's end does not undrain them. */
+    private final Set<Integer> operatorDrained = new HashSet<>();
     private final Set<String> cancels = new HashSet<>();
     private final Map<String, Boolean> drains = new LinkedHashMap<>();
     private long generation;
@@ -114,6 +121,11 @@ public final class SlurmDataPlane implements DataPlane {
     private volatile long lastReadMillis = -1;
 
     public SlurmDataPlane(Fleet fleet, Slurm slurm, Settings settings, InstantSource clock) {
+        this(fleet, slurm, settings, clock, true);
+    }
+
+    /** @param background false: no worker thread; the caller runs each {@link #round()} (tests) */
+    SlurmDataPlane(Fleet fleet, Slurm slurm, Settings settings, InstantSource clock, boolean background) {
         if (!fleet.hasNodeNames()) {
             throw new ServerException("fleet '" + fleet.name() + "' names no Slurm nodes (nodeNames); write one with"
                     + " colossus fleet import slurm");
@@ -122,6 +134,7 @@ public final class SlurmDataPlane implements DataPlane {
         this.slurm = slurm;
         this.settings = settings;
         this.clock = clock;
+        this.background = background;
         this.ownComment = Pattern.compile("colossus " + Pattern.quote(fleet.name()) + " job (\\d+) tenant (\\S+)");
         try {
             Files.createDirectories(settings.jobDir());
@@ -170,6 +183,15 @@ public final class SlurmDataPlane implements DataPlane {
     @Override
     public void drain(int node, boolean drained) {
         synchronized (lock) {
+            if (echoes.remove(node, drained)) {
+                return; // its own report of a node held by a job Colossus did not start
+            }
+            if (drained) {
+                operatorDrained.add(node);
+            } else {
+                operatorDrained.remove(node);
+                foreignHeld.remove(node);
+            }
             drains.put(fleet.nodeName(node), drained);
             lock.notifyAll();
         }
@@ -243,6 +265,8 @@ public final class SlurmDataPlane implements DataPlane {
             reports.clear();
             cancels.clear();
             drains.clear();
+            foreignHeld.clear();
+            echoes.clear();
         }
     }
 
@@ -279,8 +303,8 @@ public final class SlurmDataPlane implements DataPlane {
     }
 
     private void startWorker() {
-        if (worker == null) {
-            active = true;
+        active = true;
+        if (worker == null && background) {
             worker = new Thread(this::work, "colossus-slurm");
             worker.setDaemon(true);
             worker.start();
@@ -322,7 +346,7 @@ public final class SlurmDataPlane implements DataPlane {
     }
 
     /** One round: act on what the engine decided, then read Slurm and report the differences. */
-    private void round() {
+    void round() {
         List<Submit> submits = new ArrayList<>();
         List<String> cancelNow;
         Map<String, Boolean> drainNow;
@@ -492,7 +516,6 @@ public final class SlurmDataPlane implements DataPlane {
                 }
                 continue;
             }
-            checkpoint(id, r);
             if (j.state().equals("PENDING") && NEVER_STARTS.contains(j.reason())) {
                 cancels.add(r.slurmId);
                 end(id, r, new Payload.JobFinished(id, null, null, "Slurm will not start its job " + r.slurmId
@@ -503,10 +526,12 @@ public final class SlurmDataPlane implements DataPlane {
                 r.launchedReported = true;
                 reports.add(new Report(id, r.generation, new Payload.JobLaunched(id, r.slurmId)));
             }
+            checkpoint(id, r);
             if (ENDED.contains(j.state())) {
                 ended(id, r, j);
             }
         }
+        foreignJobs(jobs);
         List<String> orphans = new ArrayList<>();
         for (Map.Entry<Long, List<Slurm.Job>> e : byColossusId.entrySet()) {
             Run r = runs.get(e.getKey());
@@ -518,6 +543,42 @@ public final class SlurmDataPlane implements DataPlane {
             }
         }
         return orphans;
+    }
+
+    /**
+     * Slurm jobs Colossus did not start are never cancelled; their nodes are reported drained while they run, so that
+     * Colossus places nothing there (Slurm would hold such a job pending while its tenant is billed), and returned
+     * when they end, unless the operator drained the node meanwhile.
+     */
+    private void foreignJobs(List<Slurm.Job> jobs) {
+        Set<Integer> held = new HashSet<>();
+        for (Slurm.Job j : jobs) {
+            if (!ownComment.matcher(j.comment()).matches() && STARTED.contains(j.state())) {
+                for (String name : j.nodes()) {
+                    int n = fleet.nodeNamed(name);
+                    if (n >= 0) {
+                        held.add(n);
+                    }
+                }
+            }
+        }
+        for (int n : held) {
+            if (!foreignHeld.contains(n) && !operatorDrained.contains(n)) {
+                foreignHeld.add(n);
+                echoes.put(n, true);
+                reports.add(new Report(-1, 0, new Payload.NodeDrain(n, true)));
+            }
+        }
+        for (java.util.Iterator<Integer> it = foreignHeld.iterator(); it.hasNext(); ) {
+            int n = it.next();
+            if (!held.contains(n)) {
+                it.remove();
+                if (!operatorDrained.contains(n)) {
+                    echoes.put(n, false);
+                    reports.add(new Report(-1, 0, new Payload.NodeDrain(n, false)));
+                }
+            }
+        }
     }
 
     private void adoptRun(long id, Run r, Map<String, Slurm.Job> byId, List<Slurm.Job> candidates, long now) {
