@@ -435,7 +435,7 @@ class SlurmDataPlaneTest {
             String key = TestServers.tenant(api, op, "lab-a");
             TestServers.contract(api, op, "lab-a", "on-demand", 64);
             String foreign = slurm.command("sbatch", "--parsable", "--nodelist=gpu08", "--gres=gpu:8", "--exclusive",
-                    "--wrap", "sleep 8").trim();
+                    "--output=/dev/null", "--wrap", "sleep 8").trim();
             int node = fleet.nodeNamed("gpu08");
             awaitTrue(10, () -> api.get("/api/v1/nodes/" + node, op).json().get("state").asText().equals("drained"),
                     "gpu08 held by the foreign job");
