@@ -39,7 +39,7 @@ import org.colossus.server.state.AdmissionPolicy;
  * same burst submitted straight to Slurm with {@code sbatch} (the peer, measured in the same run). Needs root and
  * Debian's Slurm packages; not a unit test:
  *
- * <pre>java -cp colossus-bench/target/benchmarks.jar org.colossus.bench.SlurmLoad [--latency-jobs 40] [--burst 500]
+ * <pre>java -cp colossus-bench/target/benchmarks.jar org.colossus.bench.SlurmLoad [--latency-jobs 20] [--burst 500]
  *     [--poll 50] [--clients 8]</pre>
  */
 public final class SlurmLoad {
@@ -50,7 +50,7 @@ public final class SlurmLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        int latencyJobs = 40;
+        int latencyJobs = 20;
         int burst = 500;
         long poll = 50;
         int clients = 8;
@@ -81,10 +81,12 @@ public final class SlurmLoad {
                 post(s.url(), op, "/api/v1/contracts", "{\"tenant\":\"lab-a\",\"class\":\"on-demand\",\"gpuModel\":\"H100\","
                         + "\"gpus\":64,\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2036-01-01T00:00:00Z\","
                         + "\"pricePerGpuHour\":\"2.50\"}");
-                // Latency: one 8-GPU job at a time on an idle cluster.
+                // Latency: one 8-GPU job at a time on an idle cluster (after the previous job's node has left
+                // Slurm's COMPLETING state, which a job placed on it at once would wait for).
                 for (int i = 0; i < latencyJobs; i++) {
                     String id = post(s.url(), key, "/api/v1/jobs", job("lat" + i, 8, "sleep 0.2")).get("id").asText();
                     awaitEnded(s.url(), key, List.of(id), 60);
+                    Thread.sleep(3000);
                 }
                 // Burst: one-GPU one-second jobs from several clients at once.
                 long t0 = System.nanoTime();

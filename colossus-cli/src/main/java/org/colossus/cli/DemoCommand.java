@@ -83,6 +83,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("operator token: " + server.operatorToken());
             keys.forEach((t, k) -> out.println("tenant " + t + " key: " + k));
             out.println();
+            out.println("Web console: " + server.url() + "/console  (sign in with the operator token above, or a tenant's"
+                    + " key to see what that tenant sees)");
+            out.println();
             out.println("Try, in another terminal:");
             out.println("  bin/colossus job list                      # as the operator (reads colossus-data/)");
             out.println("  bin/colossus node list --state down");

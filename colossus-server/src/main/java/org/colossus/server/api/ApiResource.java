@@ -43,7 +43,8 @@ public final class ApiResource implements AutoCloseable {
     public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, Supplier<AuditLog> audit, Store store,
                        Billing billing, AdmissionPolicy admission, InstantSource clock) {
         ApiContext api = new ApiContext(engine, catalog, audit);
-        this.authenticator = new Authenticator(engine);
+        ConsoleSessions sessions = new ConsoleSessions(new java.security.SecureRandom(), clock);
+        this.authenticator = new Authenticator(engine, sessions);
         this.admission = new AdmissionControl(admission, clock,
                 tenant -> api.read(s -> s.limitsOf(tenant, admission.tenantDefaults())));
         List<Route> r = new ArrayList<>();
@@ -54,6 +55,7 @@ public final class ApiResource implements AutoCloseable {
         r.addAll(new JobRoutes(api, new JobPlanning(fleet, catalog), this.admission).routes());
         r.addAll(new AuditRoutes(api, store).routes());
         r.addAll(new InvoiceRoutes(api, billing).routes());
+        r.addAll(new ConsoleRoutes(authenticator, sessions).routes());
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));

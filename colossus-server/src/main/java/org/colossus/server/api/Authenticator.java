@@ -16,16 +16,54 @@ import static org.colossus.server.api.Requests.principal;
  */
 final class Authenticator {
     private final Engine engine;
+    private final ConsoleSessions sessions;
     private final Map<String, Credential> verified = new ConcurrentHashMap<>();
 
-    Authenticator(Engine engine) {
+    Authenticator(Engine engine, ConsoleSessions sessions) {
         this.engine = engine;
+        this.sessions = sessions;
     }
 
-    /** Forgets a revoked key's cached tokens (the credential check would refuse them anyway). */
+    /** Forgets a revoked key's cached tokens and console sessions (the credential check would refuse them anyway). */
     void forget(String keyId) {
         verified.values().removeIf(c -> c.keyId().equals(keyId));
+        sessions.forget(keyId);
     }
+
+    /** The credential of a token, or null (the console's sign-in checks a token this way). */
+    Credential verify(String token) {
+        return ApiKeys.verify(token, engine::credential);
+    }
+
+    /**
+     * A console session's cookie instead of a bearer token: the same principal and permissions. A request that can
+     * change something must also carry the session's CSRF token in a header, which a page of another site cannot
+     * read or send (the cookie is SameSite=Strict as well).
+     */
+    private boolean session(Context ctx) {
+        String id = ctx.cookie(ConsoleSessions.COOKIE);
+        ConsoleSessions.Session s = sessions.find(id);
+        if (s == null) {
+            return false;
+        }
+        Credential c = engine.credential(s.keyId());
+        if (c == null) {
+            sessions.close(id); // its key was revoked
+            return false;
+        }
+        String method = ctx.method().name();
+        if (!method.equals("GET") && !method.equals("HEAD")
+                && !ConsoleSessions.csrfMatches(s, ctx.header(ConsoleSessions.CSRF_HEADER))) {
+            throw new Problem(403, "Forbidden", "a console request that changes something must carry the session's CSRF"
+                    + " token in the " + ConsoleSessions.CSRF_HEADER + " header", ConsoleSessions.CSRF_HEADER, null,
+                    "the session's CSRF token");
+        }
+        ctx.attribute(PRINCIPAL, c.operator() ? Principal.OPERATOR : new Principal(c.tenant()));
+        ctx.attribute(SESSION, s);
+        return true;
+    }
+
+    static final String SESSION = "colossus.session";
 
     void authenticate(Context ctx) {
         if (ctx.method().name().equals("OPTIONS")) {
@@ -33,6 +71,9 @@ final class Authenticator {
         }
         String header = ctx.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (header == null && session(ctx)) {
+            return;
+        }
         Credential c = token == null ? null : verified.get(token);
         if (c != null && engine.credential(c.keyId()) == null) {
             verified.remove(token); // revoked since it was cached: refused at once

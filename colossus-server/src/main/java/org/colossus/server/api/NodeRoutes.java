@@ -21,6 +21,13 @@ final class NodeRoutes extends RouteGroup {
         r.add(new Route("GET", "/api/v1/fleet", Route.Role.OPERATOR, 200, "The fleet: size, allocation, failures, queue.",
                 null, Views.Fleet.class, Route.Shape.ONE,
                 ctx -> json(ctx, 200, read(s -> s.fleetView(engine.now())))));
+        r.add(new Route("GET", "/api/v1/fleet/map", Route.Role.ANY, 200, "Every node's state and holder at once (the"
+                + " console's fleet map): the operator sees tenants' names; a tenant sees its own nodes and, for every"
+                + " other tenant's, only \"occupied\".",
+                null, Views.FleetMap.class, Route.Shape.ONE, ctx -> {
+                    Principal p = principal(ctx);
+                    json(ctx, 200, read(s -> s.fleetMap(p.operator() ? null : p.tenant())));
+                }));
         r.add(new Route("GET", "/api/v1/nodes", Route.Role.OPERATOR, 200,
                 "List nodes, optionally in one state (free, partial, full, down, drained); paged by ?after=ID&limit=N.",
                 null, Views.Node.class, Route.Shape.PAGE, this::listNodes));

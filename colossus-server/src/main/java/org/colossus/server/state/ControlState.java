@@ -639,6 +639,11 @@ public final class ControlState {
         return views.fleetView(nowMillis);
     }
 
+    /** The console's fleet map as {@code viewer} may see it (null: the operator). */
+    public Views.FleetMap fleetMap(String viewer) {
+        return views.fleetMap(viewer);
+    }
+
     public int queuedJobs() {
         return views.queuedJobs();
     }

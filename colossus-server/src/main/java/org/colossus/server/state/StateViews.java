@@ -187,6 +187,46 @@ final class StateViews {
                 List.copyOf(on), List.copyOf(holders));
     }
 
+    /**
+     * The fleet map as {@code viewer} may see it (null: the operator). A tenant learns which nodes are busy, as any
+     * scheduler's queue would tell it, but not whose: other tenants' nodes are all one "occupied".
+     */
+    public Views.FleetMap fleetMap(String viewer) {
+        var c = st.scheduler.cluster();
+        Fleet f = st.fleet;
+        List<int[]> racks = new ArrayList<>(f.rackCount());
+        for (int r = 0; r < f.rackCount(); r++) {
+            int first = f.firstNodeOfRack(r);
+            racks.add(new int[] {f.podOfRack(r), first, f.nodesInRack(r), f.nodesInDomain(f.domainOfNode(first))});
+        }
+        StringBuilder states = new StringBuilder(f.nodeCount());
+        int[] holder = new int[f.nodeCount()];
+        List<String> holders = new ArrayList<>();
+        java.util.Map<String, Integer> index = new java.util.HashMap<>();
+        if (viewer != null) {
+            holders.add(viewer);
+            holders.add("occupied");
+        }
+        for (int n = 0; n < f.nodeCount(); n++) {
+            states.append(c.isDown(n) ? 'd' : c.isDrained(n) ? 'r' : c.free(n) == c.capacity(n) ? 'f'
+                    : c.free(n) == 0 ? 'F' : 'p');
+            Set<Long> on = st.jobsOnNode.get(n);
+            if (on == null || on.isEmpty()) {
+                continue;
+            }
+            String tenant = st.jobs.get(on.iterator().next()).tenant;
+            if (viewer != null) {
+                holder[n] = tenant.equals(viewer) ? 1 : 2;
+            } else {
+                holder[n] = 1 + index.computeIfAbsent(tenant, t -> {
+                    holders.add(t);
+                    return holders.size() - 1;
+                });
+            }
+        }
+        return new Views.FleetMap(f.name(), f.nodeCount(), f.gpusOnNode(0), racks, states.toString(), holders, holder);
+    }
+
     public Views.Fleet fleetView(long nowMillis) {
         var c = st.scheduler.cluster();
         long downGpus = 0;

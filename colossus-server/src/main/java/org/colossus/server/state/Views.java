@@ -58,4 +58,16 @@ public final class Views {
 
     public record Page<T>(List<T> items, Long next) {
     }
+
+    /**
+     * Every node at once, for the console's fleet map: compact enough for 27,648 nodes in one answer.
+     *
+     * @param racks per rack: pod, first node, node count, nodes per NVLink domain
+     * @param states one character per node: f free, p partial, F full, d down, r drained
+     * @param holders who holds nodes: tenant names for the operator; for a tenant only itself and "occupied"
+     * @param holder per node: 0 for none, else 1 + an index into {@code holders}
+     */
+    public record FleetMap(String fleet, int nodes, int gpusPerNode, List<int[]> racks, String states,
+                           List<String> holders, int[] holder) {
+    }
 }
