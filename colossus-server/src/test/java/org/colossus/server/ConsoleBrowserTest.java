@@ -136,6 +136,12 @@ class ConsoleBrowserTest {
 
     @Test
     void operator_signsIn_andTheFleetMapDrawsEveryNodeWithinBudget() throws Exception {
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        page.onResponse(r -> {
+            if (!r.url().contains("/api/v1/events")) {
+                bytes.addAndGet(r.body().length);
+            }
+        });
         var response = page.navigate(server.url() + "/console");
         assertThat(response.headers().get("content-security-policy")).contains("script-src 'self'")
                 .doesNotContain("unsafe-inline");
@@ -145,9 +151,13 @@ class ConsoleBrowserTest {
         page.waitForSelector("canvas#fleetmap[data-cells]");
         assertThat(page.getAttribute("#fleetmap", "data-cells")).isEqualTo("27648");
         double drawMs = Double.parseDouble(page.getAttribute("#fleetmap", "data-draw-ms"));
+        System.out.println("fleet map of colossus2 drawn in " + drawMs + " ms");
         assertThat(drawMs).as("the budget for drawing colossus2's map").isLessThan(300);
         assertThat(page.url()).endsWith("/console/overview");
         assertThat(page.getAttribute("#fleetmap", "aria-label")).contains("27648 nodes");
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+        System.out.println("console first load: " + bytes.get() + " bytes");
+        assertThat(bytes.get()).as("the first load's budget").isLessThan(500_000);
         // The token is not in the URL, nor anywhere the page's scripts can read.
         assertThat(page.url()).doesNotContain(operator);
         assertThat(page.evaluate("document.cookie")).isEqualTo("");
