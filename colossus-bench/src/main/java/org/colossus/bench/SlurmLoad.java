@@ -104,6 +104,9 @@ public final class SlurmLoad {
             System.out.printf(Locale.ROOT, "placement -> Slurm RUNNING (reading every %d ms): median %.0f ms, p99 %.0f ms,"
                     + " max %.0f ms over %d jobs%n", poll, pct(latency, 0.5), pct(latency, 0.99),
                     latency[latency.length - 1], latency.length);
+            double[] peer = sbatchLatencies(slurm, latencyJobs);
+            System.out.printf(Locale.ROOT, "sbatch -> Slurm RUNNING (squeue every 20 ms): median %.0f ms, p99 %.0f ms,"
+                    + " max %.0f ms over %d jobs%n", pct(peer, 0.5), pct(peer, 0.99), peer[peer.length - 1], peer.length);
             double sbatchSeconds = sbatchBurst(slurm, burst, clients);
             System.out.printf(Locale.ROOT, "burst straight to sbatch: %d jobs, %.1f s%n", burst, sbatchSeconds);
             System.out.printf(Locale.ROOT, "ratio Colossus / sbatch: %.2f%n", colossusSeconds / sbatchSeconds);
@@ -161,6 +164,32 @@ public final class SlurmLoad {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The peer: straight sbatch of the same pinned 8-GPU job, until squeue says RUNNING (or done), one at a time. */
+    private static double[] sbatchLatencies(EmulatedSlurm slurm, int n) throws Exception {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            String id = slurm.command("sbatch", "--parsable", "--no-requeue", "--nodelist=gpu03", "--nodes=1",
+                    "--gres=gpu:8", "--exclusive", "--output=/dev/null", "--comment=peer", "--wrap", "sleep 0.2").trim();
+            while (true) {
+                String state = null;
+                for (Slurm.Job j : slurm.commands().jobs()) {
+                    if (j.id().equals(id)) {
+                        state = j.state();
+                    }
+                }
+                if (state != null && !state.equals("PENDING") && !state.equals("CONFIGURING")) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            out[i] = (System.nanoTime() - t0) / 1e6;
+            Thread.sleep(3000);
+        }
+        Arrays.sort(out);
+        return out;
     }
 
     /** Milliseconds from each latency job's placement to the data plane's report of it running, sorted. */

@@ -194,10 +194,10 @@ final class StateViews {
     public Views.FleetMap fleetMap(String viewer) {
         var c = st.scheduler.cluster();
         Fleet f = st.fleet;
-        List<int[]> racks = new ArrayList<>(f.rackCount());
+        List<List<Integer>> racks = new ArrayList<>(f.rackCount());
         for (int r = 0; r < f.rackCount(); r++) {
             int first = f.firstNodeOfRack(r);
-            racks.add(new int[] {f.podOfRack(r), first, f.nodesInRack(r), f.nodesInDomain(f.domainOfNode(first))});
+            racks.add(List.of(f.podOfRack(r), first, f.nodesInRack(r), f.nodesInDomain(f.domainOfNode(first))));
         }
         StringBuilder states = new StringBuilder(f.nodeCount());
         int[] holder = new int[f.nodeCount()];
@@ -224,7 +224,8 @@ final class StateViews {
                 });
             }
         }
-        return new Views.FleetMap(f.name(), f.nodeCount(), f.gpusOnNode(0), racks, states.toString(), holders, holder);
+        return new Views.FleetMap(f.name(), f.nodeCount(), f.gpusOnNode(0), racks, states.toString(), holders,
+                java.util.Arrays.stream(holder).boxed().toList());
     }
 
     public Views.Fleet fleetView(long nowMillis) {

@@ -67,7 +67,7 @@ public final class Views {
      * @param holders who holds nodes: tenant names for the operator; for a tenant only itself and "occupied"
      * @param holder per node: 0 for none, else 1 + an index into {@code holders}
      */
-    public record FleetMap(String fleet, int nodes, int gpusPerNode, List<int[]> racks, String states,
-                           List<String> holders, int[] holder) {
+    public record FleetMap(String fleet, int nodes, int gpusPerNode, List<List<Integer>> racks, String states,
+                           List<String> holders, List<Integer> holder) {
     }
 }
