@@ -164,7 +164,29 @@ class ConsoleBrowserTest {
         Cookie cookie = context.cookies().stream().filter(c -> c.name.equals("colossus_session")).findFirst().orElseThrow();
         assertThat(cookie.httpOnly).isTrue();
         assertThat(cookie.sameSite).isEqualTo(SameSiteAttribute.STRICT);
+        // The plots over time, each with its table of the latest samples beside it.
+        page.waitForSelector("canvas.plot[data-samples]");
+        assertThat(page.locator("canvas.plot").count()).isEqualTo(3);
+        assertThat(page.locator("figure.plot-figure table").count()).isEqualTo(3);
+        assertThat(page.textContent("figure.plot-figure")).contains("GPUs held by tenant").contains("lab-a");
         screenshot("overview");
+        page.locator("h2:has-text('Over time')").scrollIntoViewIfNeeded();
+        screenshot("overview-plots");
+        page.evaluate("window.scrollTo(0, 0)");
+        // Clicking a node shows it; the operator drains it from there, and undrains it.
+        page.click("#fleetmap", new Page.ClickOptions().setPosition(1, 1));
+        page.waitForSelector("#drain:has-text('Drain this node')");
+        assertThat(page.textContent("#node-detail")).contains("pod-0/rack-0/node-00");
+        page.click("#drain");
+        page.waitForCondition(() -> api.get("/api/v1/nodes/0", operator).json().get("state").asText().equals("drained"));
+        page.waitForSelector("#drain", new Page.WaitForSelectorOptions().setState(
+                com.microsoft.playwright.options.WaitForSelectorState.DETACHED)); // the view is drawn again
+        page.waitForSelector("canvas#fleetmap[data-cells]");
+        page.click("#fleetmap", new Page.ClickOptions().setPosition(1, 1));
+        page.waitForSelector("#drain:has-text('Undrain this node')");
+        page.click("#drain");
+        page.waitForCondition(() -> !api.get("/api/v1/nodes/0", operator).json().get("state").asText().equals("drained"));
+        page.waitForSelector("canvas#fleetmap[data-cells]");
         page.selectOption("#colour-by", "tenant");
         page.waitForSelector("#fleetmap[data-cells='27648']");
         screenshot("overview-by-tenant");

@@ -38,6 +38,14 @@ public final class ApiResource implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final EventHub events = new EventHub();
     private final List<Route> routes;
+    static final int HISTORY_SECONDS = 5;
+    private final FleetHistory history = new FleetHistory();
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "colossus-fleet-history");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean ready;
 
     public ApiResource(Engine engine, ApiKeys keys, Catalog catalog, Fleet fleet, Supplier<AuditLog> audit, Store store,
@@ -56,6 +64,17 @@ public final class ApiResource implements AutoCloseable {
         r.addAll(new AuditRoutes(api, store).routes());
         r.addAll(new InvoiceRoutes(api, billing).routes());
         r.addAll(new ConsoleRoutes(authenticator, sessions).routes());
+        r.add(new Route("GET", "/api/v1/fleet/history", Route.Role.OPERATOR, 200, "The fleet over the last "
+                + FleetHistory.CAPACITY + " samples (one every " + HISTORY_SECONDS + " s): GPUs held by tenant and by"
+                + " class, jobs and GPUs waiting, GPUs down (the console's plots; kept in memory).",
+                null, FleetHistory.Series.class, Route.Shape.ONE, ctx -> Requests.json(ctx, 200, history.series())));
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                history.add(api.read(s -> FleetHistory.sample(s, engine.now())));
+            } catch (RuntimeException e) {
+                // a standby without state yet, or shutting down: the next sample comes
+            }
+        }, 0, HISTORY_SECONDS, TimeUnit.SECONDS);
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,
                 "Live job, contract and node changes as server-sent events (a tenant receives only its own).",
                 null, EventHub.Event.class, Route.Shape.EVENTS, null));
@@ -175,6 +194,7 @@ public final class ApiResource implements AutoCloseable {
 
     @Override
     public void close() {
+        sampler.shutdownNow();
         events.close();
     }
 }

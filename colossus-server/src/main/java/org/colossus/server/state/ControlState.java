@@ -639,6 +639,11 @@ public final class ControlState {
         return views.fleetView(nowMillis);
     }
 
+    /** GPUs held by tenant and class, the queue and failed GPUs now (the console's time series). */
+    public Views.Occupancy occupancy() {
+        return views.occupancy();
+    }
+
     /** The console's fleet map as {@code viewer} may see it (null: the operator). */
     public Views.FleetMap fleetMap(String viewer) {
         return views.fleetMap(viewer);

@@ -228,6 +228,34 @@ final class StateViews {
                 java.util.Arrays.stream(holder).boxed().toList());
     }
 
+    /** One pass over the jobs: GPUs held by tenant and by class, jobs and GPUs waiting, GPUs down (the console). */
+    public Views.Occupancy occupancy() {
+        java.util.Map<String, Long> byTenant = new java.util.TreeMap<>();
+        java.util.Map<String, Long> byClass = new java.util.TreeMap<>();
+        for (String t : st.tenants.keySet()) {
+            byTenant.put(t, 0L);
+        }
+        int queued = 0;
+        long queuedGpus = 0;
+        for (JobRecord r : st.jobs.values()) {
+            if (r.runStartMillis >= 0) {
+                byTenant.merge(r.tenant, (long) r.spec.gpus(), Long::sum);
+                byClass.merge(r.jobClass.key(), (long) r.spec.gpus(), Long::sum);
+            } else if (r.endedMillis < 0 && st.scheduler.job(r.spec.id()).state() == JobState.QUEUED) {
+                queued++;
+                queuedGpus += r.spec.gpus();
+            }
+        }
+        var c = st.scheduler.cluster();
+        long downGpus = 0;
+        for (int n = 0; n < st.fleet.nodeCount(); n++) {
+            if (c.isDown(n)) {
+                downGpus += c.capacity(n);
+            }
+        }
+        return new Views.Occupancy(byTenant, byClass, queued, queuedGpus, downGpus);
+    }
+
     public Views.Fleet fleetView(long nowMillis) {
         var c = st.scheduler.cluster();
         long downGpus = 0;

@@ -59,6 +59,11 @@ public final class Views {
     public record Page<T>(List<T> items, Long next) {
     }
 
+    /** GPUs held by tenant and by job class, jobs and GPUs waiting, GPUs on failed nodes, now. */
+    public record Occupancy(java.util.Map<String, Long> gpusByTenant, java.util.Map<String, Long> gpusByClass,
+                            int queuedJobs, long queuedGpus, long downGpus) {
+    }
+
     /**
      * Every node at once, for the console's fleet map: compact enough for 27,648 nodes in one answer.
      *

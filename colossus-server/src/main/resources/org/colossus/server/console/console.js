@@ -2,6 +2,7 @@
 // comes from the same API as the CLI, with the same authorisation (the session cookie stands for the token). Text
 // from the API is only ever set as textContent: a job name is data, never markup.
 import * as fleetmap from './fleetmap.js';
+import * as timeseries from './timeseries.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -220,6 +221,14 @@ async function overview() {
           h('span', {}, label)))));
   }
   out.push(await mapSection());
+  if (session.role === 'operator') {
+    const hist = await api('GET', '/api/v1/fleet/history');
+    out.push(h('h2', {}, 'Over time'),
+      timeseries.plot(h, 'GPUs held by tenant', 'GPUs', hist.times, Object.entries(hist.gpusByTenant)),
+      timeseries.plot(h, 'GPUs held by class', 'GPUs', hist.times, Object.entries(hist.gpusByClass)),
+      timeseries.plot(h, 'Queue and failures', 'jobs, GPUs', hist.times, [['jobs waiting', hist.queuedJobs],
+        ['GPUs waiting', hist.queuedGpus], ['GPUs down', hist.downGpus]]));
+  }
   return out;
 }
 
@@ -273,6 +282,14 @@ async function mapSection() {
         const node = await api('GET', '/api/v1/nodes/' + n);
         const hist = await api('GET', '/api/v1/audit/nodes/' + n);
         detail.append(h('p', {}, 'Jobs: ', node.jobs.length ? node.jobs.map(j => [link('/console/jobs/' + j, '#' + j), ' ']) : 'none'));
+        const drained = node.state === 'drained';
+        const said = h('span', { class: 'alert', role: 'alert' });
+        detail.append(h('p', {}, h('button', { type: 'button', id: 'drain', class: 'secondary', onclick: async () => {
+          try {
+            await api('POST', '/api/v1/nodes/' + n + (drained ? '/undrain' : '/drain'));
+            await render();
+          } catch (err) { said.textContent = err.message; }
+        } }, drained ? 'Undrain this node' : 'Drain this node'), ' ', said));
         const leaves = (hist.leaves || hist.items || []).slice(-10).reverse();
         if (leaves.length) detail.append(h('p', { class: 'muted' }, `Last ${leaves.length} assignment events in the audit log:`),
           h('pre', {}, leaves.map(l => typeof l === 'string' ? l : (l.data || JSON.stringify(l))).join('\n')));
