@@ -67,7 +67,8 @@ public final class ApiResource implements AutoCloseable {
         r.add(new Route("GET", "/api/v1/fleet/history", Route.Role.OPERATOR, 200, "The fleet over the last "
                 + FleetHistory.CAPACITY + " samples (one every " + HISTORY_SECONDS + " s): GPUs held by tenant and by"
                 + " class, jobs and GPUs waiting, GPUs down (the console's plots; kept in memory).",
-                null, FleetHistory.Series.class, Route.Shape.ONE, ctx -> Requests.json(ctx, 200, history.series())));
+                null, FleetHistory.Series.class, Route.Shape.ONE, ctx -> Requests.json(ctx, 200,
+                history.series(api.read(s -> FleetHistory.sample(s, engine.now()))))));
         sampler.scheduleAtFixedRate(() -> {
             try {
                 history.add(api.read(s -> FleetHistory.sample(s, engine.now())));

@@ -46,7 +46,12 @@ final class FleetHistory {
         }
     }
 
-    synchronized Series series() {
+    /** The samples so far and {@code now}, the state at this moment (not kept), as the last point. */
+    synchronized Series series(Sample now) {
+        List<Sample> samples = new ArrayList<>(this.samples);
+        if (samples.isEmpty() || samples.get(samples.size() - 1).timeMillis() <= now.timeMillis()) {
+            samples.add(now);
+        }
         List<Long> times = new ArrayList<>(samples.size());
         TreeSet<String> tenants = new TreeSet<>();
         TreeSet<String> classes = new TreeSet<>();

@@ -21,6 +21,10 @@ public interface DataPlane extends AutoCloseable {
     default void drain(int node, boolean drained) {
     }
 
+    /** Before {@link #adopt} or {@link #resync}: the nodes the journal says are drained (by anyone). */
+    default void drained(Set<Integer> nodes) {
+    }
+
     /** Null while the data plane can act; else why it cannot (its controller is unreachable, say). */
     default String unavailable() {
         return null;

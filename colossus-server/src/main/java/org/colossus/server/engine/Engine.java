@@ -125,6 +125,7 @@ public final class Engine implements AutoCloseable {
 
     public void start() {
         if (leader) {
+            dataPlane.drained(state.drainedNodes());
             dataPlane.adopt(state.holdingJobs(), state.downNodes(), now());
         }
         thread.start();
@@ -380,6 +381,7 @@ public final class Engine implements AutoCloseable {
                             roles.promoted(p.epoch());
                             epoch = p.epoch();
                             leader = true;
+                            dataPlane.drained(state.drainedNodes());
                             dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
                             LOG.info("leader under epoch {} at journal entry {}", p.epoch(), state.lastSeq());
                         }
@@ -563,7 +565,8 @@ public final class Engine implements AutoCloseable {
                 w.reply.completeExceptionally(Problem.unavailable("internal error; nothing was changed"));
             }
             state = rebuilt();
-            dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
+            dataPlane.drained(state.drainedNodes());
+                            dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
             for (Work w : batch) {
                 if (w instanceof Read<?> read) {
                     read.reply.completeExceptionally(Problem.unavailable("internal error"));
@@ -581,7 +584,8 @@ public final class Engine implements AutoCloseable {
                 stepDown(e.getMessage());
                 return;
             }
-            dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
+            dataPlane.drained(state.drainedNodes());
+                            dataPlane.resync(state.holdingJobs(), state.downNodes(), now());
             return;
         }
         long t2 = System.nanoTime();

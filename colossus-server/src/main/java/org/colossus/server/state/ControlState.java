@@ -217,6 +217,16 @@ public final class ControlState {
         return scheduler.cluster().isDown(node);
     }
 
+    public Set<Integer> drainedNodes() {
+        Set<Integer> out = new TreeSet<>();
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            if (scheduler.cluster().isDrained(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
     public Set<Integer> downNodes() {
         Set<Integer> out = new TreeSet<>();
         for (int n = 0; n < fleet.nodeCount(); n++) {

@@ -111,6 +111,11 @@ public final class SlurmDataPlane implements DataPlane {
     private final Map<Integer, Boolean> echoes = new HashMap<>();
     /** Nodes the operator drained through Colossus: a foreign job's end does not undrain them. */
     private final Set<Integer> operatorDrained = new HashSet<>();
+    /**
+     * Drained in the journal when this data plane took over; the first reading tells whose: drained in Slurm with
+     * Colossus's reason, the operator's; otherwise this data plane's own, for a foreign job (returned once it ends).
+     */
+    private final Set<Integer> drainedAtAdoption = new HashSet<>();
     private final Set<String> cancels = new HashSet<>();
     private final Map<String, Boolean> drains = new LinkedHashMap<>();
     private long generation;
@@ -220,6 +225,14 @@ public final class SlurmDataPlane implements DataPlane {
 
     private static boolean ends(Payload p) {
         return p instanceof Payload.JobFinished || p instanceof Payload.JobStopped;
+    }
+
+    @Override
+    public void drained(Set<Integer> nodes) {
+        synchronized (lock) {
+            drainedAtAdoption.clear();
+            drainedAtAdoption.addAll(nodes);
+        }
     }
 
     @Override
@@ -460,6 +473,15 @@ public final class SlurmDataPlane implements DataPlane {
         for (Slurm.Node n : nodes) {
             byName.put(n.name(), n);
         }
+        for (int i : drainedAtAdoption) {
+            Slurm.Node n = byName.get(fleet.nodeName(i));
+            if (n != null && n.flags().contains("DRAIN") && n.reason().startsWith(DRAIN_REASON)) {
+                operatorDrained.add(i);
+            } else {
+                foreignHeld.add(i);
+            }
+        }
+        drainedAtAdoption.clear();
         for (int i = 0; i < fleet.nodeCount(); i++) {
             Slurm.Node n = byName.get(fleet.nodeName(i));
             boolean bad = n == null || bad(n);

@@ -387,6 +387,21 @@ class SlurmDataPlaneLogicTest {
     }
 
     @Test
+    void afterARestart_aNodeDrainedForAForeignJobThatEnded_isReturned_theOperatorsDrainStays() {
+        slurm.nodes.put("gpu04", new Slurm.Node("gpu04", "idle", List.of("DRAIN"), SlurmDataPlane.DRAIN_REASON,
+                "gpu:h100:8", List.of(), 32, 64000));
+        SlurmDataPlane p = plane();
+        p.drained(Set.of(2, 3)); // the journal: gpu03 drained for a foreign job (gone now), gpu04 by the operator
+        p.adopt(List.of(), Set.of(), now);
+        p.round();
+        assertThat(p.poll(now)).containsExactly(new Payload.NodeDrain(2, false));
+        p.drain(2, false); // the engine's echo
+        p.round();
+        assertThat(slurm.drained).isEmpty();
+        assertThat(p.poll(now)).isEmpty();
+    }
+
+    @Test
     void stepDown_leavesEverythingRunning() {
         SlurmDataPlane p = plane();
         slurm.job("10", 5, "RUNNING", "gpu01");
