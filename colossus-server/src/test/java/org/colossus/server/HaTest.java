@@ -240,14 +240,22 @@ class HaTest {
                     try {
                         for (int i = 0; !stop.get(); i++) {
                             String name = "l" + client + "-" + i;
-                            Api.Response r = api.post("/api/v1/jobs", key, "{\"name\":\"" + name + "\",\"gpuModel\":"
-                                    + "\"H100\",\"gpus\":1,\"class\":\"on-demand\",\"durationSeconds\":600}");
+                            Api.Response r;
+                            try {
+                                r = api.post("/api/v1/jobs", key, "{\"name\":\"" + name + "\",\"gpuModel\":"
+                                        + "\"H100\",\"gpus\":1,\"class\":\"on-demand\",\"durationSeconds\":600}");
+                            } catch (AssertionError e) {
+                                // No leader within the client's patience (a database restart can take longer): a
+                                // real client keeps trying, and so does this one, with the next name.
+                                Thread.sleep(100);
+                                continue;
+                            }
                             if (r != null && r.status() == 201) {
                                 acked.put(name, r.json().get("id").asLong());
                             }
                         }
-                    } catch (InterruptedException | AssertionError e) {
-                        // stopped, or no leader within the client's patience: what was acknowledged is checked
+                    } catch (InterruptedException e) {
+                        // stopped: what was acknowledged is checked
                     } finally {
                         done.countDown();
                     }
