@@ -111,6 +111,13 @@ class SlurmDataPlaneTest {
                 .withSlurm(new ServerConfig.Slurm(null, slurm.conf(), null, data.resolve("jobs"), 100));
     }
 
+    /** Tenant lab-a with an on-demand contract for the whole cluster (64 H100); returns its key. */
+    private static String labA(Api api, String operator) {
+        String key = TestServers.tenant(api, operator, "lab-a");
+        TestServers.contract(api, operator, "lab-a", "on-demand", 64);
+        return key;
+    }
+
     private static String submit(Api api, String token, String body) {
         Api.Response r = api.post("/api/v1/jobs", token, body);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -267,8 +274,7 @@ class SlurmDataPlaneTest {
         try (ColossusServer s = TestServers.start(config(dir))) {
             Api api = new Api(s.url());
             String op = s.operatorToken();
-            String key = TestServers.tenant(api, op, "lab-a");
-            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String key = labA(api, op);
             String cancelled = submit(api, key, command("long", 8, "on-demand", 600, "sleep 120"));
             awaitTrue(20, () -> job(api, key, cancelled).has("dataPlaneId"), "running in Slurm");
             String slurmId = job(api, key, cancelled).get("dataPlaneId").asText();
@@ -311,8 +317,7 @@ class SlurmDataPlaneTest {
         try (ColossusServer s = TestServers.start(config(dir))) {
             Api api = new Api(s.url());
             String op = s.operatorToken();
-            String key = TestServers.tenant(api, op, "lab-a");
-            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String key = labA(api, op);
             long seq = api.get("/api/v1/state", op).json().get("seq").asLong();
             String base = "{\"name\":\"bad\",\"gpuModel\":\"H100\",\"gpus\":8,\"class\":\"on-demand\",\"durationSeconds\":60,";
             Map<String, String> cases = new java.util.LinkedHashMap<>();
@@ -399,8 +404,7 @@ class SlurmDataPlaneTest {
             String url = ServerProcesses.awaitListening(p, 60);
             Api api = new Api(url);
             String op = Files.readString(data.resolve("operator.token")).trim();
-            String key = TestServers.tenant(api, op, "lab-a");
-            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String key = labA(api, op);
             for (int i = 0; i < 20; i++) {
                 submit(api, key, command("k" + i, 2, "on-demand", 600, "sleep 25"));
             }
@@ -432,8 +436,7 @@ class SlurmDataPlaneTest {
         try (ColossusServer s = TestServers.start(config(dir))) {
             Api api = new Api(s.url());
             String op = s.operatorToken();
-            String key = TestServers.tenant(api, op, "lab-a");
-            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String key = labA(api, op);
             String foreign = slurm.command("sbatch", "--parsable", "--nodelist=gpu08", "--gres=gpu:8", "--exclusive",
                     "--output=/dev/null", "--wrap", "sleep 8").trim();
             int node = fleet.nodeNamed("gpu08");
@@ -464,8 +467,7 @@ class SlurmDataPlaneTest {
         try (ColossusServer s = TestServers.start(config(dir))) {
             Api api = new Api(s.url());
             String op = s.operatorToken();
-            String key = TestServers.tenant(api, op, "lab-a");
-            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String key = labA(api, op);
             awaitTrue(10, () -> api.get("/readyz", op).json().get("status").asText().equals("ok"), "data plane up");
             slurm.stopController();
             awaitTrue(10, () -> api.get("/readyz", op).json().get("status").asText().equals("degraded"), "degraded");
