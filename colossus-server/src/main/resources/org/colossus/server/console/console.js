@@ -13,6 +13,7 @@ let session = null;   // {role, tenant, csrf}
 let events = null;
 let refreshTimer = null;
 let currentRender = null;
+let selectedNode = null;  // the fleet map's node whose details are shown
 
 // ---- helpers ----
 
@@ -272,10 +273,14 @@ async function mapSection() {
     tip.hidden = false;
   });
   canvas.addEventListener('mouseleave', () => { tip.hidden = true; });
-  canvas.addEventListener('click', async e => {
+  canvas.addEventListener('click', e => {
     const r = canvas.getBoundingClientRect();
     const n = hit(Math.floor(e.clientX - r.left), Math.floor(e.clientY - r.top));
-    if (n < 0) return;
+    if (n >= 0) showNode(n);
+  });
+  // The node shown stays shown when the view is drawn again (a live update, a drain).
+  const showNode = async n => {
+    selectedNode = n;
     detail.replaceChildren(h('pre', {}, describe(n)));
     if (session.role === 'operator') {
       try {
@@ -297,8 +302,9 @@ async function mapSection() {
         detail.append(problemBox(err));
       }
     }
-  });
+  };
   redraw();
+  if (selectedNode !== null && selectedNode < map.nodes) showNode(selectedNode);
   return h('section', { 'aria-label': 'Fleet map' },
     h('p', {}, h('label', { for: 'colour-by' }, 'Colour by '), select),
     h('div', { class: 'map-wrap' }, canvas, h('div', {}, legend, h('h2', {}, 'Node'), detail)),
