@@ -108,7 +108,7 @@ public final class SlurmCommands implements Slurm {
         String m = message.toLowerCase(java.util.Locale.ROOT);
         return m.contains("unable to contact slurm controller") || m.contains("socket timed out")
                 || m.contains("communication connection failure") || m.contains("connection refused")
-                || m.contains("temporarily unable") || m.contains("slurmctld");
+                || m.contains("temporarily unable");
     }
 
     @Override
