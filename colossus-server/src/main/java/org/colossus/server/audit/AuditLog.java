@@ -264,6 +264,14 @@ public final class AuditLog implements AutoCloseable {
      */
     public static AuditLog open(Store store, Path dataDir, SecureRandom random, long journalSeq) {
         AuditKeys keys = AuditKeys.load(dataDir, random);
+        String disagreement = storedDisagreement(store, store.auditProgress());
+        if (disagreement != null) {
+            // Seen once on H2 after a SIGKILL: a tile ahead of the progress row written in the same transaction. The
+            // log is derived from the journal and its secret alone, so a rebuild gives the same root at every size
+            // and every checkpoint served before stays consistent; refusing to start would help nobody.
+            LOG.warn("audit log tables disagree ({}); rebuilding the log from the journal", disagreement);
+            store.resetAudit();
+        }
         AuditLog log = new AuditLog(store, keys.signer(), keys.signer().name(), keys.openingSecret());
         if (log.integratedSeq > journalSeq) {
             throw new ServerException("the audit log covers " + log.integratedSeq + " journal entries but the journal only has "
@@ -283,6 +291,44 @@ public final class AuditLog implements AutoCloseable {
         log.checkpoint();
         log.thread.start();
         return log;
+    }
+
+    /**
+     * What in the stored tables goes beyond the stored progress (null: nothing): the rightmost tile of each level must
+     * hold exactly the hashes the tree size implies, and no node leaf or event may lie past it.
+     */
+    static String storedDisagreement(Store store, Store.AuditProgress progress) {
+        long leaves = progress.leaves();
+        Map<Store.TileKey, Integer> expected = new LinkedHashMap<>();
+        for (int t = 0; MerkleTiles.HEIGHT * t < 64; t++) {
+            long count = leaves >>> (MerkleTiles.HEIGHT * t);
+            expected.put(new Store.TileKey(t, count >>> MerkleTiles.HEIGHT),
+                    (int) (count & (MerkleTiles.WIDTH - 1)) * MerkleTiles.HASH_BYTES);
+            if (count == 0) {
+                break;
+            }
+        }
+        Map<Store.TileKey, byte[]> stored = store.merkleTiles(expected.keySet());
+        for (var e : expected.entrySet()) {
+            byte[] tile = stored.get(e.getKey());
+            int length = tile == null ? 0 : tile.length;
+            if (length != e.getValue()) {
+                return "merkle tile " + e.getKey().level() + "/" + e.getKey().index() + " holds "
+                        + length / MerkleTiles.HASH_BYTES + " hashes; a tree of " + leaves + " leaves needs "
+                        + e.getValue() / MerkleTiles.HASH_BYTES;
+            }
+        }
+        for (Store.NodeLeaf n : store.auditNodeHeads()) {
+            if (n.leaf() >= leaves) {
+                return "node " + n.node() + " has leaf " + n.leaf() + " in a tree of " + leaves + " leaves";
+            }
+        }
+        for (Store.AuditEvent e : store.auditEvents(progress.seq() + 1, Long.MAX_VALUE)) {
+            if (e.seq() > progress.seq()) {
+                return "an event for journal entry " + e.seq() + " past the integrated " + progress.seq();
+            }
+        }
+        return null;
     }
 
     /**

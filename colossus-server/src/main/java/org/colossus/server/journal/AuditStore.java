@@ -42,6 +42,12 @@ public interface AuditStore {
 
     void putAudit(AuditWrite write);
 
+    /**
+     * Empties the audit tables in one transaction (progress back to zero), for a rebuild from the journal: the log is
+     * derived data, its leaves and their order follow from the journal and the log's secret alone.
+     */
+    void resetAudit();
+
     AuditProgress auditProgress();
 
     List<Holding> auditHoldings();

@@ -423,6 +423,25 @@ public final class JdbcStore implements Store, LeaderLease {
             }
             h.execute("UPDATE audit_progress SET seq = ?, leaves = ? WHERE id = 1", w.progress().seq(), w.progress().leaves());
         });
+        if (h2) {
+            // As for the journal: H2 acknowledges the commit before its store reaches the file, and a checkpoint is
+            // signed only for what is durable.
+            jdbi.useHandle(h -> h.execute("CHECKPOINT"));
+        }
+    }
+
+    @Override
+    public void resetAudit() {
+        jdbi.useTransaction(h -> {
+            h.execute("DELETE FROM merkle_tile");
+            h.execute("DELETE FROM audit_node_leaf");
+            h.execute("DELETE FROM audit_event");
+            h.execute("DELETE FROM audit_holding");
+            h.execute("UPDATE audit_progress SET seq = 0, leaves = 0 WHERE id = 1");
+        });
+        if (h2) {
+            jdbi.useHandle(h -> h.execute("CHECKPOINT"));
+        }
     }
 
     @Override
