@@ -81,7 +81,7 @@ public final class JournalFill {
                 continue;
             }
             engine.submit(Commands.createTenant(t, Long.toHexString(t.hashCode() & 0xffffffffL) + "00000000",
-                    "00", "00")).get();
+                    "00", "00", t.hashCode())).get();
             for (JobClass c : JobClass.values()) {
                 engine.submit(Commands.signContract(new Commands.ContractRequest(t, c, gpu,
                         c == JobClass.RESERVED ? 18_432 : 110_592, now - 1000,

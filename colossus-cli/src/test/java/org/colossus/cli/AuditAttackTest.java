@@ -90,9 +90,16 @@ class AuditAttackTest {
             return out.replaceAll("(?s).*api key \\(shown once\\): (\\S+).*", "$1");
         }
 
-        void job(String token, String name, int gpus) {
+        /** The new job's id: the tenant's latest (ids are per tenant, in submission order). */
+        String job(String token, String name, int gpus) {
             ok(token, "job", "submit", "--name", name, "--gpu", "H100", "--gpus", String.valueOf(gpus), "--class",
                     "on-demand", "--duration", "6h");
+            try {
+                var jobs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok(token, "job", "list", "--format", "json"));
+                return jobs.get(jobs.size() - 1).get("id").asText();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         /** lab-a and lab-b, each with a running job; lab-a holds two nodes. */
@@ -164,8 +171,8 @@ class AuditAttackTest {
         var first = l.verify(l.labA, "a.state");
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("PASSED", "exclusivity: 2 nodes");
-        l.job(l.labA, "alpha-eval", 8);
-        l.ok(l.labA, "job", "cancel", "3");
+        String eval = l.job(l.labA, "alpha-eval", 8);
+        l.ok(l.labA, "job", "cancel", eval);
         l.job(l.labB, "beta-eval", 8);
         l.stop();
         return l;

@@ -148,13 +148,14 @@ class ClientCommandsTest {
         assertThat(jobs.get(0).get("name").asText()).isEqualTo("pretrain");
         assertThat(as(op, "job", "list").out()).contains("ID", "TENANT", "pretrain", "lab-a");
 
-        var cancel = as(key, "job", "cancel", "1");
+        String id = jobs.get(0).get("id").asText();
+        var cancel = as(key, "job", "cancel", id);
         assertThat(cancel.exitCode()).isZero();
         assertThat(cancel.out()).contains("cancelled");
 
-        var again = as(key, "job", "cancel", "1");
+        var again = as(key, "job", "cancel", id);
         assertThat(again.exitCode()).isEqualTo(1);
-        assertThat(again.err()).contains("error: job 1 is cancelled; only queued or running jobs can be cancelled (HTTP 409)");
+        assertThat(again.err()).contains("error: job " + id + " is cancelled; only queued or running jobs can be cancelled (HTTP 409)");
 
         var forbidden = as(key, "node", "list");
         assertThat(forbidden.exitCode()).isEqualTo(1);
@@ -197,7 +198,7 @@ class ClientCommandsTest {
         assertThat(Files.exists(demoDir.resolve("demo.marker"))).isTrue();
         // The confidential walk-through: attested nodes get the key, the tenant unseals, the operator is refused.
         assertThat(r.out()).contains("confidential computing: aurora-labs submits job", "node(s) of the job attested",
-                "recorded in the operator's journal as entry", "every byte matches what the job wrote",
+                "recorded in the operator's journal (manifest SHA-256", "every byte matches what the job wrote",
                 "own CA: broker refused (HTTP 401)", "devtools mode: broker refused (HTTP 403): policy rule ccMode failed",
                 "hash chain intact").doesNotContain("RELEASED (wrong)", "MISMATCH");
         assertThat(Files.readString(demoDir.resolve("confidential/broker.log")))

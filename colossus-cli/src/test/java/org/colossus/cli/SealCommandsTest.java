@@ -152,7 +152,7 @@ class SealCommandsTest {
                         dir.resolve(step).toString(), "--context", "lab-a/run-7/" + step, "--record",
                         "--passphrase-file", pass.toString(), "--url", url, "--token", token);
                 assertThat(seal.exitCode()).as(seal.err()).isZero();
-                assertThat(seal.out()).contains("recorded in the operator's journal as entry");
+                assertThat(seal.out()).contains("recorded in the operator's journal (manifest SHA-256");
             }
             var old = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("step-1100").toString(), "--out",
                     dir.resolve("o1").toString(), "--check-log", "--passphrase-file", pass.toString(), "--url", url,

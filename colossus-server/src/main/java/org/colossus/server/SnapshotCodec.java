@@ -24,10 +24,10 @@ import org.colossus.server.state.StateSnapshot;
  * second, where JSON data binding took over ten (docs/performance.md). Versioned by a magic number.
  */
 final class SnapshotCodec {
-    // "COL5". COL1 had no confidential flag, COL2 no tenant limits, COL3 no contract service levels or job time
-    // limits, COL4 no job runs, data-plane handles or exit codes: such snapshots are ignored and the state is
+    // "COL6". COL1 had no confidential flag, COL2 no tenant limits, COL3 no contract service levels or job time
+    // limits, COL4 no job runs, data-plane handles or exit codes, COL5 no tenant id prefixes: such snapshots are ignored and the state is
     // replayed from the journal.
-    private static final int MAGIC = 0x434f4c35;
+    private static final int MAGIC = 0x434f4c36;
 
     private SnapshotCodec() {
     }
@@ -57,6 +57,7 @@ final class SnapshotCodec {
         for (StateSnapshot.Tenant t : s.tenants()) {
             str(out, t.name());
             out.writeLong(t.createdMillis());
+            out.writeInt(t.idPrefix());
             out.writeInt(t.completed());
             out.writeInt(t.gpuMillis().size());
             for (var e : t.gpuMillis().entrySet()) {
@@ -190,6 +191,7 @@ final class SnapshotCodec {
         for (int i = 0; i < n; i++) {
             String name = str(in);
             long created = in.readLong();
+            int idPrefix = in.readInt();
             int completed = in.readInt();
             Map<String, Long> ms = new TreeMap<>();
             for (int m = in.readInt(); m > 0; m--) {
@@ -201,7 +203,7 @@ final class SnapshotCodec {
             }
             Payload.TenantLimitsSet limits = in.readBoolean() ? new Payload.TenantLimitsSet(name, in.readInt(),
                     in.readInt(), in.readInt(), in.readInt(), in.readInt()) : null;
-            tenants.add(new StateSnapshot.Tenant(name, created, completed, ms, cs, limits));
+            tenants.add(new StateSnapshot.Tenant(name, created, idPrefix, completed, ms, cs, limits));
         }
         n = in.readInt();
         List<Credential> creds = new ArrayList<>(n);

@@ -79,6 +79,26 @@ class EventsTest {
             assertThat(String.join("\n", seenB)).contains("beta-secret").doesNotContain("alpha-secret");
             assertThat(String.join("\n", seenOp)).contains("alpha-secret", "beta-secret", "event: node.drain")
                     .doesNotContain("\"hash\"");
+            // The journal's global sequence goes to the operator only: its gaps would count a rival's entries.
+            assertThat(alla).doesNotContain("\"seq\"").doesNotContainPattern("(?m)^id:");
+            assertThat(String.join("\n", seenOp)).contains("\"seq\":").containsPattern("(?m)^id: \\d+");
+        }
+    }
+
+    @Test
+    void readyzAndSealRecord_forATenantOrNoToken_carryNoJournalSequence() throws Exception {
+        try (ColossusServer server = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)))) {
+            Api api = new Api(server.url());
+            String op = server.operatorToken();
+            String a = TestServers.tenant(api, op, "lab-a");
+            assertThat(api.get("/readyz", null).json().has("seq")).isFalse();
+            assertThat(api.get("/readyz", a).json().has("seq")).isFalse();
+            assertThat(api.get("/readyz", "colossus_0000000000000000_nope").status()).isEqualTo(200);
+            assertThat(api.get("/readyz", op).json().get("seq").asLong()).isPositive();
+            Api.Response r = api.post("/api/v1/checkpoints", a, "{\"context\":\"lab-a/run/1\",\"manifestSha256\":\""
+                    + "0".repeat(64) + "\",\"shards\":1,\"bytes\":10}");
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            assertThat(r.json().has("seq")).isFalse();
         }
     }
 }

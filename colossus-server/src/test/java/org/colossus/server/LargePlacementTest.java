@@ -34,6 +34,7 @@ class LargePlacementTest {
     void submit_fleetWideGang_isPlacedJournaledAndReplayed(String kind) {
         ServerConfig config = Databases.configure(TestServers.config(dir, new ManualClock(TestServers.START)), kind, dir)
                 .withFleet("colossus2");
+        long id;
         try (ColossusServer server = TestServers.start(config)) {
             Api api = new Api(server.url());
             String op = server.operatorToken();
@@ -45,11 +46,12 @@ class LargePlacementTest {
                     + "\"class\":\"on-demand\",\"durationSeconds\":86400}");
             assertThat(r.status()).as(r.body()).isEqualTo(201);
             assertThat(r.json().get("state").asText()).isEqualTo("running");
+            id = r.json().get("id").asLong();
         }
         try (ColossusServer again = TestServers.start(config)) {
             Api api = new Api(again.url());
             String op = readToken();
-            Api.Response job = api.get("/api/v1/jobs/1", op);
+            Api.Response job = api.get("/api/v1/jobs/" + id, op);
             assertThat(job.status()).as(job.body()).isEqualTo(200);
             assertThat(job.json().get("state").asText()).isEqualTo("running");
             assertThat(job.json().get("placement").get("nodes").asInt()).isEqualTo(27_648);

@@ -28,6 +28,11 @@ public final class ApiKeys {
         this.random = random;
     }
 
+    /** A random number for a new tenant's id prefix (Commands.createTenant). */
+    public long idSeed() {
+        return random.nextLong();
+    }
+
     public Issued issue() {
         byte[] id = new byte[8];
         byte[] secret = new byte[32];

@@ -147,6 +147,8 @@ public final class ApiResource implements AutoCloseable {
                 try {
                     if (secured) {
                         authenticator.authenticate(ctx);
+                    } else {
+                        authenticator.identifyIfPresent(ctx);
                     }
                     Authenticator.authorize(ctx, r.role());
                     if (secured) {

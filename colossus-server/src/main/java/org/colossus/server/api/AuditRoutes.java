@@ -127,7 +127,7 @@ final class AuditRoutes extends RouteGroup {
     record NodeLeaves(long treeSize, List<AuditNodeLeaf> items, List<String> proof) {
     }
 
-    record SealRecorded(long seq, String context, String manifestSha256) {
+    record SealRecorded(String context, String manifestSha256) {
     }
 
     private void auditTile(Context ctx) {
@@ -243,9 +243,9 @@ final class AuditRoutes extends RouteGroup {
         if (b.bytes() == null || b.bytes() < 0 || b.bytes() > Bodies.MAX_CHECKPOINT_BYTES) {
             throw Problem.invalid("bytes", b.bytes(), "an integer from 0 to " + Bodies.MAX_CHECKPOINT_BYTES + " (1 PiB)");
         }
-        long seq = write(org.colossus.server.engine.Commands.recordSeal(p.tenant(),
+        write(org.colossus.server.engine.Commands.recordSeal(p.tenant(),
                 new org.colossus.server.journal.Payload.CheckpointSealed(b.context(), b.manifestSha256(), b.shards(), b.bytes())));
-        json(ctx, 201, new SealRecorded(seq, b.context(), b.manifestSha256()));
+        json(ctx, 201, new SealRecorded(b.context(), b.manifestSha256()));
     }
 
     private void auditNodeLeaves(Context ctx) {

@@ -98,6 +98,25 @@ final class Authenticator {
         ctx.attribute(PRINCIPAL, c.operator() ? Principal.OPERATOR : new Principal(c.tenant()));
     }
 
+    /**
+     * On a public route: the caller's principal when it sent a valid token or console session, else none; never a
+     * refusal (a probe without a token gets the public answer).
+     */
+    void identifyIfPresent(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null) {
+            if (ctx.method().name().equals("GET")) {
+                session(ctx);
+            }
+            return;
+        }
+        String token = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        Credential c = token == null ? null : ApiKeys.verify(token, engine::credential);
+        if (c != null) {
+            ctx.attribute(PRINCIPAL, c.operator() ? Principal.OPERATOR : new Principal(c.tenant()));
+        }
+    }
+
     static void authorize(Context ctx, Route.Role role) {
         switch (role) {
             case PUBLIC, ANY -> {

@@ -18,8 +18,11 @@ final class EventHub implements AutoCloseable {
     private record Subscriber(SseClient client, Principal principal) {
     }
 
-    /** What a subscriber receives. */
-    record Event(long seq, String time, String type, String tenant, JsonNode data) {
+    /**
+     * What a subscriber receives. {@code seq}, the journal's global sequence number, goes to the operator only (null,
+     * so left out, for a tenant): the gaps in it would count every rival's submissions.
+     */
+    record Event(Long seq, String time, String type, String tenant, JsonNode data) {
     }
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
@@ -55,18 +58,29 @@ final class EventHub implements AutoCloseable {
         }
         sender.execute(() -> {
             for (Entry e : entries) {
-                Event ev = null;
+                String forOperator = null;
+                String forTenant = null;
                 for (Subscriber s : subscribers) {
                     if (s.client.terminated() || !visible(e, s.principal)) {
                         continue;
                     }
-                    if (ev == null) {
-                        ev = new Event(e.seq(), java.time.Instant.ofEpochMilli(e.timeMillis()).toString(), e.type(),
-                                e.tenant(), read(e.payload()));
+                    boolean operator = s.principal.operator();
+                    if (operator ? forOperator == null : forTenant == null) {
+                        Event ev = new Event(operator ? e.seq() : null, java.time.Instant.ofEpochMilli(e.timeMillis())
+                                .toString(), e.type(), e.tenant(), read(e.payload()));
+                        String text = new String(RequestJson.write(ev), java.nio.charset.StandardCharsets.UTF_8);
+                        if (operator) {
+                            forOperator = text;
+                        } else {
+                            forTenant = text;
+                        }
                     }
                     try {
-                        s.client.sendEvent(e.type(), new String(RequestJson.write(ev), java.nio.charset.StandardCharsets.UTF_8),
-                                Long.toString(e.seq()));
+                        if (operator) {
+                            s.client.sendEvent(e.type(), forOperator, Long.toString(e.seq()));
+                        } else {
+                            s.client.sendEvent(e.type(), forTenant);
+                        }
                     } catch (RuntimeException ex) {
                         subscribers.remove(s);
                     }

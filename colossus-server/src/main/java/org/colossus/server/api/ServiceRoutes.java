@@ -50,14 +50,15 @@ final class ServiceRoutes extends RouteGroup {
     }
 
     /**
-     * @param role {@code single}, {@code leader} or {@code standby}
-     * @param seq the last journal entry the served state reflects
-     */
-    /**
      * @param status ok, degraded (serving, but the data plane cannot act: launches wait) or unavailable
+     * @param role {@code single}, {@code leader} or {@code standby}
+     * @param seq the last journal entry the served state reflects; only with the operator's token (the journal's
+     *            length tells whoever polls it how busy the fleet is)
      * @param dataPlane null when the data plane can act; else why not
      */
-    record Health(String status, String role, long epoch, long seq,
+    record Health(String status, String role, long epoch,
+                  @com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long seq,
                   @com.fasterxml.jackson.annotation.JsonInclude(
                           com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String dataPlane) {
     }
@@ -71,8 +72,11 @@ final class ServiceRoutes extends RouteGroup {
 
     private void health(Context ctx, boolean ok) {
         String plane = engine.dataPlaneUnavailable();
+        // The journal's length tells anyone who polls it how busy the fleet is: the operator's token shows it.
+        Principal caller = ctx.attribute(Requests.PRINCIPAL);
+        Long seq = caller != null && caller.operator() ? engine.committedSeq() : null;
         json(ctx, ok ? 200 : 503, new Health(!ok ? "unavailable" : plane != null ? "degraded" : "ok", engine.role(),
-                engine.epoch(), engine.committedSeq(), plane));
+                engine.epoch(), seq, plane));
     }
 
     private void metrics(Context ctx) {

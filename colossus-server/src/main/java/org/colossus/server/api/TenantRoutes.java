@@ -57,7 +57,7 @@ final class TenantRoutes extends RouteGroup {
         Bodies.CreateTenant b = body(ctx, Bodies.CreateTenant.class);
         String name = Bodies.tenantName("name", b.name());
         ApiKeys.Issued key = keys.issue();
-        Views.Tenant t = write(Commands.createTenant(name, key.keyId(), key.salt(), key.hash()));
+        Views.Tenant t = write(Commands.createTenant(name, key.keyId(), key.salt(), key.hash(), keys.idSeed()));
         ctx.header("Location", "/api/v1/tenants/" + name);
         json(ctx, 201, new Bodies.TenantCreated(t.name(), key.token(), t.created()));
     }

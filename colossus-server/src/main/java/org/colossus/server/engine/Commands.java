@@ -64,12 +64,13 @@ public final class Commands {
         }, (s, c) -> true);
     }
 
-    public static Command<Views.Tenant> createTenant(String name, String keyId, String salt, String hash) {
+    /** {@code idSeed}: a random number from which the tenant's id prefix is drawn (see Payload.TenantCreated). */
+    public static Command<Views.Tenant> createTenant(String name, String keyId, String salt, String hash, long idSeed) {
         return command((s, now) -> {
             if (s.hasTenant(name)) {
                 throw Problem.conflict("tenant '" + name + "' exists already");
             }
-            return List.of(draft(new Payload.TenantCreated(name, keyId, salt, hash), OPERATOR, name));
+            return List.of(draft(new Payload.TenantCreated(name, keyId, salt, hash, s.freeIdPrefix(idSeed)), OPERATOR, name));
         }, (s, c) -> s.tenants().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
     }
 
@@ -147,7 +148,7 @@ public final class Commands {
                             + " GPUs are already reserved in that period; " + r.gpus() + " more do not fit");
                 }
             }
-            long id = s.nextContractId();
+            long id = s.nextContractId(r.tenant());
             signed[0] = id;
             List<Command.Draft> out = new ArrayList<>();
             out.add(draft(new Payload.ContractSigned(id, r.tenant(), r.jobClass().key(), r.gpuModel(), r.gpus(),
@@ -234,7 +235,7 @@ public final class Commands {
                 throw Problem.conflict("job needs " + r.gpus() + " GPUs but the active " + r.jobClass().key()
                         + " contracts of tenant '" + tenant + "' for " + r.gpuModel() + " cover " + covered);
             }
-            long id = s.nextJobId();
+            long id = s.nextJobId(tenant);
             submitted[0] = id;
             return List.of(draft(new Payload.JobSubmitted(id, r.name(), r.gpuModel(), r.gpus(), r.jobClass().key(),
                     r.priority(), r.withinPod(), r.maxRacks(), r.wholeRacks(), r.durationMillis(), r.model(), r.tokens(),

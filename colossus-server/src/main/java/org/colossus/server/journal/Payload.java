@@ -37,7 +37,11 @@ public sealed interface Payload {
         }
     }
 
-    record TenantCreated(String name, String keyId, String salt, String hash) implements Payload {
+    /**
+     * {@code idPrefix}: the tenant's job and contract ids are {@code idPrefix × 2^32 + k} for its k-th one, so ids
+     * say nothing of other tenants' activity (null in journals written before: those tenants share one sequence).
+     */
+    record TenantCreated(String name, String keyId, String salt, String hash, Integer idPrefix) implements Payload {
         public String type() {
             return "tenant.created";
         }

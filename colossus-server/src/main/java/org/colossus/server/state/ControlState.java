@@ -58,15 +58,18 @@ public final class ControlState {
     static final class TenantRecord {
         final String name;
         final long createdMillis;
+        /** Its ids' prefix (Payload.TenantCreated); 0 for tenants of older journals, which share one sequence. */
+        final int idPrefix;
         final Usage usage = new Usage();
         /** The operator's own limits for this tenant, or null for the server's defaults. */
         Payload.TenantLimitsSet limits;
         final List<Long> jobIds = new ArrayList<>();
         int completed;
 
-        TenantRecord(String name, long createdMillis) {
+        TenantRecord(String name, long createdMillis, int idPrefix) {
             this.name = name;
             this.createdMillis = createdMillis;
+            this.idPrefix = idPrefix;
         }
     }
 
@@ -187,12 +190,39 @@ public final class ControlState {
         return tenants.containsKey(name);
     }
 
-    public long nextJobId() {
-        return jobs.isEmpty() ? 1 : jobs.lastKey() + 1;
+    /** Ids of tenants without a prefix (journals written before prefixes) share one sequence below this. */
+    private static final long ID_SPACE = 1L << 32;
+    /** Prefixes lie in [1, 2^20): ids stay below 2^52, exact in JavaScript and JSON readers that use doubles. */
+    static final int ID_PREFIXES = 1 << 20;
+
+    /**
+     * The first prefix no tenant has, probing upward from one drawn from {@code seed}: which prefix a tenant gets
+     * reveals nothing of how many came before it, and its ids then count only its own jobs and contracts.
+     */
+    public int freeIdPrefix(long seed) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (TenantRecord t : tenants.values()) {
+            taken.add(t.idPrefix);
+        }
+        int p = (int) Math.floorMod(seed, (long) (ID_PREFIXES - 1)) + 1;
+        while (taken.contains(p)) {
+            p = p == ID_PREFIXES - 1 ? 1 : p + 1;
+        }
+        return p;
     }
 
-    public long nextContractId() {
-        return contracts.isEmpty() ? 1 : contracts.lastKey() + 1;
+    public long nextJobId(String tenant) {
+        return nextId(jobs, tenants.get(tenant).idPrefix);
+    }
+
+    public long nextContractId(String tenant) {
+        return nextId(contracts, tenants.get(tenant).idPrefix);
+    }
+
+    private static long nextId(TreeMap<Long, ?> byId, int prefix) {
+        long base = (long) prefix * ID_SPACE;
+        Long last = byId.lowerKey(base + ID_SPACE);
+        return last == null || last < base ? base + 1 : last + 1;
     }
 
     /** The job's tenant, or null if there is no such job. */
@@ -397,7 +427,7 @@ public final class ControlState {
                 yield List.of();
             }
             case Payload.TenantCreated c -> {
-                tenants.put(c.name(), new TenantRecord(c.name(), t));
+                tenants.put(c.name(), new TenantRecord(c.name(), t, c.idPrefix() == null ? 0 : c.idPrefix()));
                 credentials.put(c.keyId(), new Credential(c.keyId(), c.name(), c.salt(), c.hash()));
                 yield List.of();
             }

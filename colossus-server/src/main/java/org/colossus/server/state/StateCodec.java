@@ -40,7 +40,7 @@ final class StateCodec {
             t.usage.forEachGpuMillis((k, v) -> ms.put(k.key(), v));
             Map<String, String> cs = new TreeMap<>();
             t.usage.forEachCost((k, v) -> cs.put(k.key(), v.toPlainString()));
-            ts.add(new StateSnapshot.Tenant(t.name, t.createdMillis, t.completed, ms, cs, t.limits));
+            ts.add(new StateSnapshot.Tenant(t.name, t.createdMillis, t.idPrefix, t.completed, ms, cs, t.limits));
         }
         List<StateSnapshot.Contract> cs = new ArrayList<>();
         for (ContractRecord c : st.contracts.values()) {
@@ -63,7 +63,7 @@ final class StateCodec {
         c.lastTimeMillis = s.timeMillis();
         c.originMillis = s.originMillis();
         for (StateSnapshot.Tenant t : s.tenants()) {
-            TenantRecord r = new TenantRecord(t.name(), t.createdMillis());
+            TenantRecord r = new TenantRecord(t.name(), t.createdMillis(), t.idPrefix());
             r.completed = t.completed();
             r.limits = t.limits();
             t.gpuMillis().forEach((k, v) -> r.usage.restoreGpuMillis(JobClass.parse(k), v));
@@ -120,6 +120,9 @@ final class StateCodec {
             m.put("name", t.name);
             m.put("created", t.createdMillis);
             m.put("completed", t.completed);
+            if (t.idPrefix != 0) {
+                m.put("idPrefix", t.idPrefix); // only when set: states of older journals hash as before
+            }
             Map<String, Object> use = new TreeMap<>();
             t.usage.forEachGpuMillis((k, v) -> use.put(k.key(), v));
             t.usage.forEachCost((k, v) -> use.put(k.key() + ".cost", v.toPlainString()));

@@ -15,7 +15,7 @@ public record StateSnapshot(long seq, long timeMillis, long originMillis, List<T
                             SchedulerSnapshot scheduler) {
 
     /** @param limits the operator's own admission limits for the tenant, or null */
-    public record Tenant(String name, long createdMillis, int completed, Map<String, Long> gpuMillis,
+    public record Tenant(String name, long createdMillis, int idPrefix, int completed, Map<String, Long> gpuMillis,
                          Map<String, String> cost, Payload.TenantLimitsSet limits) {
     }
 
