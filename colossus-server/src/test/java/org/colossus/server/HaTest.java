@@ -103,6 +103,16 @@ class HaTest {
         }
     }
 
+    /** Each server's role now and its last log lines: what a failure message needs to be diagnosed afterwards. */
+    private static String logs(List<Server> servers) {
+        StringBuilder b = new StringBuilder();
+        for (Server s : servers) {
+            b.append("--- ").append(s.url()).append(" (").append(ready(s)).append("), last lines:\n")
+                    .append(ServerProcesses.tail(s.process())).append('\n');
+        }
+        return b.toString();
+    }
+
     private static void awaitRole(Server s, String role, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         JsonNode last = null;
@@ -113,7 +123,8 @@ class HaTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(s.url() + " did not become " + role + " within " + seconds + " s: " + last);
+        throw new AssertionError(s.url() + " did not become " + role + " within " + seconds + " s: " + last + "\n"
+                + ServerProcesses.tail(s.process()));
     }
 
     /** Submits to the servers in turn: a standby's 503 or a refused connection moves on to the next. */
@@ -232,7 +243,10 @@ class HaTest {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final CountDownLatch done = new CountDownLatch(8);
 
+        private final List<Server> servers;
+
         Load(List<Server> servers, String key) {
+            this.servers = servers;
             for (int c = 0; c < 8; c++) {
                 int client = c;
                 Thread t = new Thread(() -> {
@@ -271,7 +285,10 @@ class HaTest {
             while (acked.size() < target && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(acked.size()).as("acknowledged submissions").isGreaterThanOrEqualTo(target);
+            if (acked.size() < target) {
+                throw new AssertionError("acknowledged submissions: " + acked.size() + ", expected " + target
+                        + " within " + seconds + " s\n" + logs(servers));
+            }
         }
 
         /** Stops the clients and waits for them. */

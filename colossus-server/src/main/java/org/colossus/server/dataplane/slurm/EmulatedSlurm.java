@@ -55,6 +55,14 @@ public final class EmulatedSlurm implements AutoCloseable {
      * spine, and waits until every node is idle.
      */
     public static EmulatedSlurm start(Path dir, int nodeCount, int leafSize) {
+        return start(dir, nodeCount, leafSize, DEFAULT_SCHEDULER_PARAMETERS);
+    }
+
+    /** The tests' scheduler settings: a main scheduler at most every 0.1 s, a backfill pass every 5 s. */
+    public static final String DEFAULT_SCHEDULER_PARAMETERS = "sched_min_interval=100000,bf_interval=5";
+
+    /** As {@link #start(Path, int, int)}, with slurm.conf's {@code SchedulerParameters} (backfill interval, ...). */
+    public static EmulatedSlurm start(Path dir, int nodeCount, int leafSize, String schedulerParameters) {
         unavailable().ifPresent(why -> {
             throw new ServerException("cannot start Slurm: " + why);
         });
@@ -66,7 +74,7 @@ public final class EmulatedSlurm implements AutoCloseable {
                 nodes.add(String.format(Locale.ROOT, "gpu%02d", i));
             }
             EmulatedSlurm s = new EmulatedSlurm(dir, nodes, host);
-            s.configure(leafSize);
+            s.configure(leafSize, schedulerParameters);
             startMunge();
             s.startController(true);
             for (String n : nodes) {
@@ -81,7 +89,7 @@ public final class EmulatedSlurm implements AutoCloseable {
         }
     }
 
-    private void configure(int leafSize) throws IOException {
+    private void configure(int leafSize, String schedulerParameters) throws IOException {
         Path dev = dir.resolve("dev");
         Files.createDirectories(dev);
         Files.createDirectories(dir.resolve("state"));
@@ -119,7 +127,7 @@ public final class EmulatedSlurm implements AutoCloseable {
                 "TaskPlugin=task/none",
                 "TopologyPlugin=topology/tree",
                 "MpiDefault=none",
-                "SchedulerParameters=sched_min_interval=100000,bf_interval=5",
+                "SchedulerParameters=" + schedulerParameters,
                 "MinJobAge=3600",
                 "EnforcePartLimits=ALL",
                 "KillWait=5",
@@ -261,8 +269,8 @@ public final class EmulatedSlurm implements AutoCloseable {
     }
 
     /** A finished job as the job completion log recorded it (Slurm's account, not Colossus's). */
-    public record Completion(String jobId, String name, String state, List<String> nodes, String start, String end,
-                             String exitCode) {
+    public record Completion(String jobId, String name, String state, List<String> nodes, String submit, String start,
+                             String end, String exitCode) {
     }
 
     /** Every line of the job completion log so far. */
@@ -282,7 +290,8 @@ public final class EmulatedSlurm implements AutoCloseable {
                     }
                 }
                 out.add(new Completion(kv.get("JobId"), kv.get("Name"), kv.get("JobState"),
-                        Hostlist.expand(kv.get("NodeList")), kv.get("StartTime"), kv.get("EndTime"), kv.get("ExitCode")));
+                        Hostlist.expand(kv.get("NodeList")), kv.get("SubmitTime"), kv.get("StartTime"), kv.get("EndTime"),
+                        kv.get("ExitCode")));
             }
         } catch (IOException e) {
             throw new ServerException(log + ": " + e.getMessage(), e);
