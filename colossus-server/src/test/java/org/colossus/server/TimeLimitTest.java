@@ -70,4 +70,26 @@ class TimeLimitTest {
             assertThat(s.stateHash()).isEqualTo(Replay.cold(s.store(), org.colossus.fleet.Catalog.standard()).stateHash());
         }
     }
+
+    @Test
+    void plannedJob_withoutALimit_getsThePlannersTimeWithItsMarginInWholeMinutes() throws Exception {
+        try (ColossusServer s = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)))) {
+            Api api = new Api(s.url());
+            String op = s.operatorToken();
+            String a = TestServers.tenant(api, op, "lab-a");
+            TestServers.contract(api, op, "lab-a", "on-demand", 64);
+            String planned = "{\"name\":\"pre\",\"gpuModel\":\"H100\",\"gpus\":64,\"class\":\"on-demand\","
+                    + "\"model\":\"llama3-8b\",\"tokens\":\"20B\"";
+            JsonNode job = api.post("/api/v1/jobs", a, planned + "}").json();
+            long duration = job.get("durationSeconds").asLong();
+            long limit = job.get("timeLimitSeconds").asLong();
+            assertThat(limit % 60).isZero();
+            assertThat(limit).isGreaterThanOrEqualTo((long) Math.ceil(duration * 1.3)).isLessThan((long) (duration * 1.3) + 61);
+            // The tenant's own limit wins, and a job given by its duration gets none unless it asks.
+            assertThat(api.post("/api/v1/jobs", a, planned + ",\"timeLimitSeconds\":7}").json().get("timeLimitSeconds")
+                    .asLong()).isEqualTo(7);
+            assertThat(api.get("/api/v1/jobs/" + submit(api, a, "plain", 600, null), a).json().has("timeLimitSeconds"))
+                    .isFalse();
+        }
+    }
 }

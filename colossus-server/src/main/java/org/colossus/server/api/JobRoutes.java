@@ -123,6 +123,8 @@ final class JobRoutes extends RouteGroup {
                 throw Problem.invalid("timeLimitSeconds", b.timeLimitSeconds(), "from 1 to 315360000 (10 years)");
             }
             limit = b.timeLimitSeconds() * 1000;
+        } else if (model != null) {
+            limit = JobPlanning.defaultLimitMillis(durationMillis);
         }
         Payload.JobRun run = JobRunBody.check(b.command(), b.script(), b.env(), b.workdir());
         Views.Job job = write(Commands.submitJob(tenant, new Commands.JobRequest(name, g.id(), gpus, jc, priority,
