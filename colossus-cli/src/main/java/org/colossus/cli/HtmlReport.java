@@ -47,6 +47,7 @@ final class HtmlReport {
                     s.preemptions(), s.nodeFailures(), s.lostGpuHours(), s.isolationViolations()));
         }
         b.append("</table>");
+        estimateGaps(b, org.colossus.sim.EstimateGaps.of(results));
 
         List<String> labels = new ArrayList<>();
         List<double[]> xs = new ArrayList<>();
@@ -183,6 +184,51 @@ final class HtmlReport {
                     color, PAD + 24 + (i % 5) * 130, legendY + 9, esc(labels.get(i))));
         }
         return s.append("</svg>").toString();
+    }
+
+    /** What estimates cost against exact run times: a bar per run (its text alternative is the table under it). */
+    private static void estimateGaps(StringBuilder b, List<org.colossus.sim.EstimateGaps.Row> gaps) {
+        if (gaps.isEmpty()) {
+            return;
+        }
+        b.append("<h2>What estimates cost against exact run times</h2><p>Mean wait with each estimate source minus the"
+                + " mean wait of the same policy planning with exact run times (red: waiting the estimates added;"
+                + " green: waiting they saved).</p>");
+        double max = gaps.stream().mapToDouble(g -> Math.abs(g.meanWaitCostSeconds())).max().orElse(0);
+        max = max == 0 ? 1 : max;
+        int rowH = 22;
+        int label = 180;
+        int half = (W - label - 20) / 2;
+        int height = rowH * gaps.size() + 30;
+        b.append("<svg width=\"").append(W).append("\" height=\"").append(height).append("\" role=\"img\""
+                + " aria-label=\"Mean wait cost of each estimate source; the table below has the values\">");
+        int zero = label + half;
+        b.append("<line x1=\"").append(zero).append("\" y1=\"4\" x2=\"").append(zero).append("\" y2=\"")
+                .append(height - 20).append("\" stroke=\"#333\"/>");
+        for (int i = 0; i < gaps.size(); i++) {
+            var g = gaps.get(i);
+            int y = 8 + i * rowH;
+            double w = Math.abs(g.meanWaitCostSeconds()) / max * (half - 70);
+            double x = g.meanWaitCostSeconds() >= 0 ? zero : zero - w;
+            b.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"12\">%s</text>", y + 13,
+                    esc(g.policy() + "/" + g.estimates())));
+            b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+                    x, y, w, rowH - 6, g.meanWaitCostSeconds() >= 0 ? "#d62728" : "#2ca02c"));
+            double tx = g.meanWaitCostSeconds() >= 0 ? zero + w + 4 : zero - w - 4;
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"%s\">%+.0f s"
+                    + "</text>", tx, y + 13, g.meanWaitCostSeconds() >= 0 ? "start" : "end", g.meanWaitCostSeconds()));
+        }
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">mean wait"
+                + " cost, seconds</text></svg>", zero, height - 4));
+        b.append("<table><tr><th>policy/estimates</th><th>mean wait s</th><th>with exact s</th><th>cost s</th>"
+                + "<th>p99 wait s</th><th>with exact s</th><th>cost s</th><th>mean JCT cost s</th></tr>");
+        for (var g : gaps) {
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f</td><td>%.1f</td><td>%+.1f</td><td>%.1f</td>"
+                    + "<td>%.1f</td><td>%+.1f</td><td>%+.1f</td></tr>", esc(g.policy() + "/" + g.estimates()),
+                    g.meanWaitSeconds(), g.exactMeanWaitSeconds(), g.meanWaitCostSeconds(), g.p99WaitSeconds(),
+                    g.exactP99WaitSeconds(), g.p99WaitCostSeconds(), g.meanJctCostSeconds()));
+        }
+        b.append("</table>");
     }
 
     private static String num(double v) {

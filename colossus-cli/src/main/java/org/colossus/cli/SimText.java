@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.colossus.fleet.Fleet;
+import org.colossus.sim.EstimateGaps;
 import org.colossus.sim.SimResult;
 import org.colossus.sim.Workload;
 
@@ -29,6 +30,16 @@ final class SimText {
                     s.meanJctSeconds(), s.utilization() * 100, s.productiveUtilization() * 100, s.goodput() * 100,
                     s.preemptions(), s.nodeFailures(), s.lostGpuHours(), s.fragmentation() * 100,
                     s.isolationViolations(), wall.get(i)));
+        }
+        List<EstimateGaps.Row> gaps = EstimateGaps.of(results);
+        if (!gaps.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nWhat estimates cost against exact run times (positive: waiting they"
+                    + " added):%n%-" + width + "s %16s %16s %16s%n", "policy", "mean wait cost s", "p99 wait cost s",
+                    "mean JCT cost s"));
+            for (EstimateGaps.Row g : gaps) {
+                b.append(String.format(Locale.ROOT, "%-" + width + "s %+16.1f %+16.1f %+16.1f%n", g.policy() + "/"
+                        + g.estimates(), g.meanWaitCostSeconds(), g.p99WaitCostSeconds(), g.meanJctCostSeconds()));
+            }
         }
         for (SimResult r : results) {
             SimResult.Summary s = r.summary();

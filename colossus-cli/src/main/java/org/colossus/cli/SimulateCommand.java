@@ -163,6 +163,10 @@ final class SimulateCommand implements Runnable {
             doc.put("jobs", plan.workload().size());
             doc.put("summary", results.get(0).summary());
             doc.put("runs", runs);
+            List<org.colossus.sim.EstimateGaps.Row> gaps = org.colossus.sim.EstimateGaps.of(results);
+            if (!gaps.isEmpty()) {
+                doc.put("estimateGaps", gaps);
+            }
             out.println(Json.write(doc));
             return;
         }

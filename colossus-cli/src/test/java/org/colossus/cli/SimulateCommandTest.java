@@ -32,6 +32,29 @@ class SimulateCommandTest {
     }
 
     @Test
+    void estimates_exactAndLimits_reportWhatTheGapCostsInTextJsonAndHtml(@TempDir Path dir) throws Exception {
+        Path w = dir.resolve("w.csv");
+        Files.writeString(w, "job_id,submit_time_s,num_gpus,duration_s,time_limit_s\n1,0,8,100,100\n2,1,16,50,50\n"
+                + "3,2,8,50,200\n");
+        String[] base = {"simulate", "--fleet", "uniform:2x8", "--workload", w.toString(), "--policy", "backfill",
+            "--placement", "first-fit", "--estimates", "exact,user"};
+        ColossusCliTest.Result text = ColossusCliTest.run(base);
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("What estimates cost against exact run times").containsPattern(
+                "backfill/user +\\+49\\.3 +\\+49\\.0");
+        Path report = dir.resolve("r.html");
+        String[] json = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+                java.util.stream.Stream.of("--format", "json", "--report", report.toString())).toArray(String[]::new);
+        ColossusCliTest.Result r = ColossusCliTest.run(json);
+        JsonNode gaps = new ObjectMapper().readTree(r.out()).get("estimateGaps");
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.get(0).get("estimates").asText()).isEqualTo("user");
+        assertThat(gaps.get(0).get("meanWaitCostSeconds").asDouble()).isBetween(49.3, 49.4);
+        assertThat(Files.readString(report)).contains("What estimates cost against exact run times", "backfill/user",
+                "+49 s");
+    }
+
+    @Test
     void jobsOut_sameSeed_isByteIdentical(@TempDir Path dir) throws Exception {
         Path scenario = dir.resolve("s.yaml");
         Files.writeString(scenario, """

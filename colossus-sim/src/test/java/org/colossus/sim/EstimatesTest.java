@@ -46,6 +46,14 @@ class EstimatesTest {
         assertThat(user.startSeconds()).containsExactly(0.0, 100.0, 150.0);
         assertThat(user.policy()).isEqualTo("backfill");
         assertThat(exact.policy()).isEqualTo("backfill/exact");
+        // What the loose limit cost: job 3 waited 148 s more, a third of that on the mean.
+        List<EstimateGaps.Row> gaps = EstimateGaps.of(List.of(exact, user));
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.get(0).policy()).isEqualTo("backfill");
+        assertThat(gaps.get(0).estimates()).isEqualTo("user");
+        assertThat(gaps.get(0).meanWaitCostSeconds()).isCloseTo(148.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(gaps.get(0).p99WaitCostSeconds()).isEqualTo(148.0 - 99.0);
+        assertThat(EstimateGaps.of(List.of(user))).as("no exact run, nothing to compare").isEmpty();
     }
 
     /** Job 1 asks for 300 s but runs 100: job 2's reservation said 300, yet it starts when job 1 actually ends. */
