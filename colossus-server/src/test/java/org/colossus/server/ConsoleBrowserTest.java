@@ -283,6 +283,31 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void audit_tenantVerifiesInTheBrowser_thenAConsistentLog_andCatchesARewrittenRoot() throws Exception {
+        signIn(labA);
+        page.navigate(server.url() + "/console/audit");
+        Page.WaitForSelectorOptions wait = new Page.WaitForSelectorOptions().setTimeout(20_000);
+        page.waitForSelector("#audit-verification[data-verify=passed]", wait);
+        assertThat(page.textContent("#audit-verification")).contains("PASSED", "signature: checkpoint of size",
+                "now pinned in this browser").containsPattern("inclusion: [1-9][0-9]* own entr");
+        job(labA, "alpha-audit", 8);
+        server.audit().awaitCheckpoint(server.engine().committedSeq(), 5000);
+        page.reload();
+        page.waitForSelector("#audit-verification[data-verify=passed]", wait);
+        assertThat(page.textContent("#audit-verification")).contains("the one pinned in this browser")
+                .containsPattern("consistency: (the same tree|size [0-9,]+ → [0-9,]+ proven append-only)")
+                .containsPattern("inclusion: [1-9][0-9]* own entr");
+        screenshot("audit-tenant");
+        // What a rewritten log looks like to this browser: the root it verified no longer matches.
+        page.evaluate("() => { const k = Object.keys(localStorage).find(k => k.startsWith('colossus-audit-v1:'));"
+                + " const s = JSON.parse(localStorage.getItem(k)); s.root = btoa(String.fromCharCode(...new Uint8Array(32)));"
+                + " localStorage.setItem(k, JSON.stringify(s)); }");
+        page.reload();
+        page.waitForSelector("#audit-verification[data-verify=failed]", wait);
+        assertThat(page.textContent("#audit-verification")).contains("FAILED").containsPattern("split view|rewritten");
+    }
+
+    @Test
     void keyboard_reachesEveryControl() throws Exception {
         signIn(operator);
         page.waitForSelector("canvas#fleetmap[data-cells]");

@@ -3,6 +3,7 @@
 // from the API is only ever set as textContent: a job name is data, never markup.
 import * as fleetmap from './fleetmap.js';
 import * as timeseries from './timeseries.js';
+import * as auditverify from './auditverify.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -447,8 +448,28 @@ async function audit() {
   return [h('h1', {}, 'Audit log'), table(null, [{ label: 'field', cell: r => r[0] }, { label: 'value', cell: r => r[1] }], [
     ['log', lines[0]], ['tree size', Number.isFinite(size) ? size.toLocaleString('en') : lines[1]], ['root hash', lines[2]],
     ['signed by', signatures.join(', ') || '-']]),
-  h('p', { class: 'muted' }, 'colossus audit verify checks this checkpoint, your entries and the consistency with the'
-    + ' last one you verified (docs/audit-log.md).')];
+  h('h2', {}, 'Verified in this browser'), verification(),
+  h('p', { class: 'muted' }, 'This check runs code this server sends you. The independent one is colossus audit verify,'
+    + ' built from source you control: it checks the same and keeps its own state (docs/audit-log.md).')];
+}
+
+/** The audit log checked here (auditverify.js); the pinned key and last verified checkpoint live in localStorage. */
+function verification() {
+  const box = h('div', { id: 'audit-verification', 'aria-live': 'polite', dataset: { verify: 'running' } },
+    h('p', { class: 'muted' }, 'checking the signature, the consistency and your entries…'));
+  const storageKey = 'colossus-audit-v1:' + (session.role === 'operator' ? 'operator' : 'tenant:' + session.tenant);
+  let previous = null;
+  try { previous = JSON.parse(localStorage.getItem(storageKey)); } catch (e) { previous = null; }
+  auditverify.verify(path => api('GET', path), previous, session.role !== 'operator').then(result => {
+    if (result.ok) localStorage.setItem(storageKey, JSON.stringify(result.state));
+    box.dataset.verify = result.ok ? 'passed' : 'failed';
+    box.replaceChildren(h('p', {}, h('b', {}, result.ok ? 'PASSED' : 'FAILED')),
+      h('ul', {}, result.lines.map(l => h('li', {}, l))),
+      previous && previous.checked ? h('p', { class: 'muted' }, 'last verified here ' + when(previous.checked)) : null,
+      h('button', { type: 'button', onclick: () => { localStorage.removeItem(storageKey); render(); } },
+        'Forget what this browser verified'));
+  });
+  return box;
 }
 
 route();
