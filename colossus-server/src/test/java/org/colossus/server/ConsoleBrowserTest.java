@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
@@ -35,6 +36,7 @@ class ConsoleBrowserTest {
 
     @TempDir
     static Path dir;
+    private static final ManualClock CLOCK = new ManualClock(TestServers.START);
     private static ColossusServer server;
     private static Api api;
     private static String operator;
@@ -53,7 +55,7 @@ class ConsoleBrowserTest {
             }
             Assumptions.abort("browser tests skipped: " + CHROMIUM + " is not installed (apt-get install chromium)");
         }
-        server = TestServers.start(TestServers.config(dir, new ManualClock(TestServers.START)).withFleet("colossus2"));
+        server = TestServers.start(TestServers.config(dir, CLOCK).withFleet("colossus2"));
         api = new Api(server.url());
         operator = server.operatorToken();
         labA = TestServers.tenant(api, operator, "lab-a");
@@ -287,14 +289,14 @@ class ConsoleBrowserTest {
         signIn(labA);
         page.navigate(server.url() + "/console/audit");
         Page.WaitForSelectorOptions wait = new Page.WaitForSelectorOptions().setTimeout(20_000);
-        page.waitForSelector("#audit-verification[data-verify=passed]", wait);
+        page.waitForSelector("#audit-verification:not([data-verify=running])", wait);
         assertThat(page.textContent("#audit-verification")).contains("PASSED", "signature: checkpoint of size",
                 "now pinned in this browser").containsPattern("inclusion: [1-9][0-9]* own entr");
         job(labA, "alpha-audit", 8);
         server.audit().awaitCheckpoint(server.engine().committedSeq(), 5000);
         page.reload();
-        page.waitForSelector("#audit-verification[data-verify=passed]", wait);
-        assertThat(page.textContent("#audit-verification")).contains("the one pinned in this browser")
+        page.waitForSelector("#audit-verification:not([data-verify=running])", wait);
+        assertThat(page.textContent("#audit-verification")).contains("PASSED", "the one pinned in this browser")
                 .containsPattern("consistency: (the same tree|size [0-9,]+ → [0-9,]+ proven append-only)")
                 .containsPattern("inclusion: [1-9][0-9]* own entr");
         screenshot("audit-tenant");
@@ -305,6 +307,33 @@ class ConsoleBrowserTest {
         page.reload();
         page.waitForSelector("#audit-verification[data-verify=failed]", wait);
         assertThat(page.textContent("#audit-verification")).contains("FAILED").containsPattern("split view|rewritten");
+    }
+
+    @Test
+    void invoice_tenantOpensItsOwnLineByLine_andAnothersIsTheApis404() throws Exception {
+        CLOCK.advanceSeconds(3600); // an hour of lab-a's GPUs to bill
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (api.get("/api/v1/invoices/2026-11-lab-a", labA).json().get("total").asText().equals("0.00")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        signIn(labA);
+        page.click("nav a[href='/console/invoices']");
+        page.click("a[href='/console/invoices/2026-11-lab-a']");
+        page.waitForSelector("h1:has-text('Invoice 2026-11-lab-a')");
+        String text = page.textContent("main");
+        JsonNode inv = api.get("/api/v1/invoices/2026-11-lab-a", labA).json();
+        assertThat(text).contains("on-demand", inv.get("total").asText() + " " + inv.get("currency").asText(), "Download CSV");
+        assertThat(page.locator("details summary").first().textContent()).contains("holding");
+        screenshot("invoice-tenant");
+        Download csv = page.waitForDownload(() -> page.click("text=Download CSV"));
+        assertThat(Files.readString(csv.path())).isEqualTo(api.get("/api/v1/invoices/2026-11-lab-a", labA,
+                "text/csv").body());
+        page.navigate(server.url() + "/console/invoices/2026-11-lab-b");
+        page.waitForSelector("[role=alert]");
+        String apiSays = api.get("/api/v1/invoices/2026-11-lab-b", labA).json().get("detail").asText();
+        assertThat(page.textContent("[role=alert]")).isEqualTo(apiSays);
+        assertThat(page.content()).doesNotContain("beta-secret-run");
     }
 
     @Test

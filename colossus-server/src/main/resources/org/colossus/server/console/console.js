@@ -125,6 +125,8 @@ async function route() {
   const views = { overview, jobs, tenants, usage, invoices, audit };
   if (view === 'jobs' && parts[1]) {
     currentRender = () => jobView(parts[1]);
+  } else if (view === 'invoices' && parts[1]) {
+    currentRender = () => invoiceView(decodeURIComponent(parts[1]));
   } else if (views[view] && !(view === 'tenants' && session.role !== 'operator')) {
     currentRender = views[view];
   } else {
@@ -433,11 +435,58 @@ async function usage() {
 async function invoices() {
   const list = await api('GET', '/api/v1/invoices');
   const items = list.items || list;
-  return [h('h1', {}, 'Invoices'), items.length ? table(null, [
-    { label: 'id', cell: i => i.id }, { label: 'tenant', cell: i => i.tenant }, { label: 'period', cell: i => i.period },
+  // The open month's drafts, one per tenant the caller may see (the usage's clock is the control plane's).
+  const usage = await api('GET', '/api/v1/usage');
+  const drafts = (Array.isArray(usage) ? usage : []).filter(u => u.asOf).map(u => {
+    const id = u.asOf.slice(0, 7) + '-' + u.tenant;
+    return { id, tenant: u.tenant, period: u.asOf.slice(0, 7), status: 'draft to ' + when(u.asOf) };
+  }).filter(d => !items.some(i => i.id === d.id));
+  const all = [...drafts, ...items];
+  return [h('h1', {}, 'Invoices'), all.length ? table(null, [
+    { label: 'id', cell: i => link('/console/invoices/' + encodeURIComponent(i.id), i.id) },
+    { label: 'tenant', cell: i => i.tenant }, { label: 'period', cell: i => i.period },
     { label: 'status', cell: i => i.status || (i.issued ? 'issued' : 'draft') },
     { label: 'total', num: true, cell: i => (i.total ?? '') + ' ' + (i.currency ?? '') },
-  ], items) : h('p', {}, 'No invoices yet.')];
+  ], all) : h('p', {}, 'No invoices yet.')];
+}
+
+const ms = v => (v ? new Date(v).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, 'Z') : '-');
+
+/** One invoice, line by line, as the API serves it (the same document a tenant verifies with invoice verify). */
+async function invoiceView(id) {
+  if (!/^\d{4}-\d{2}-[a-z0-9][a-z0-9-]{0,62}$/.test(id)) throw new Error('invoice ids are PERIOD-TENANT, such as 2026-11-aurora-labs');
+  const inv = await api('GET', '/api/v1/invoices/' + encodeURIComponent(id));
+  const csv = h('button', { type: 'button', onclick: async () => {
+    const r = await fetch('/api/v1/invoices/' + encodeURIComponent(id), { headers: { Accept: 'text/csv' }, credentials: 'same-origin' });
+    const url = URL.createObjectURL(new Blob([await r.text()], { type: 'text/csv' }));
+    const a = h('a', { href: url, download: id + '.csv' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    URL.revokeObjectURL(url);
+  } }, 'Download CSV');
+  const head = [['tenant', inv.tenant], ['period', inv.period + ' (' + ms(inv.periodStartMillis) + ' to ' + ms(inv.periodEndMillis) + ')'],
+    ['status', inv.status], ['as of', ms(inv.asOfMillis)], ['total', inv.total + ' ' + inv.currency],
+    ['energy', inv.energy ? `${inv.energy.kwh} kWh at the meter (PUE ${inv.energy.pue}), ${inv.energy.kgCo2e} kg CO2e` : null]]
+    .filter(r => r[1] !== null && r[1] !== undefined);
+  const lines = table('lines (amounts rounded half-even to the cent; credits negative)', [
+    { label: '#', num: true, cell: l => l.number }, { label: 'kind', cell: l => l.kind },
+    { label: 'contract', cell: l => (l.contractId > 0 ? l.contractId : '-') },
+    { label: 'GPU', cell: l => l.gpuModel }, { label: 'from', cell: l => ms(l.fromMillis) }, { label: 'to', cell: l => ms(l.toMillis) },
+    { label: 'GPU-hours', num: true, cell: l => l.gpuHours }, { label: 'per GPU-hour', num: true, cell: l => l.unitPrice },
+    { label: 'amount', num: true, cell: l => l.amount },
+  ], inv.lines);
+  const details = inv.lines.filter(l => l.items.length).map(l => h('details', {},
+    h('summary', {}, `line ${l.number} (${l.kind}): ${l.items.length} holding${l.items.length === 1 ? '' : 's'}`),
+    table(null, [{ label: 'job', cell: i => link('/console/jobs/' + i.job, '#' + i.job) }, { label: 'GPUs', num: true, cell: i => i.gpus },
+      { label: 'from', cell: i => ms(i.fromMillis) }, { label: 'to', cell: i => ms(i.toMillis) },
+      { label: 'GPU-hours', num: true, cell: i => (i.gpuMillis / 3.6e6).toFixed(3) }, { label: 'ended by', cell: i => i.release },
+      { label: 'lost GPU-hours', num: true, cell: i => (i.lostGpuMillis ? (i.lostGpuMillis / 3.6e6).toFixed(3) : '') }],
+    l.items.slice(0, 500))));
+  return [h('h1', {}, 'Invoice ' + inv.id), table(null, [{ label: 'field', cell: r => r[0] }, { label: 'value', cell: r => r[1] }], head),
+    h('p', {}, csv), lines, ...details,
+    h('p', { class: 'muted' }, 'colossus invoice verify checks every line against your own entries in the audit log'
+      + ' (docs/billing.md).')];
 }
 
 async function audit() {
@@ -468,6 +517,9 @@ function verification() {
       previous && previous.checked ? h('p', { class: 'muted' }, 'last verified here ' + when(previous.checked)) : null,
       h('button', { type: 'button', onclick: () => { localStorage.removeItem(storageKey); render(); } },
         'Forget what this browser verified'));
+  }).catch(e => {
+    box.dataset.verify = 'failed';
+    box.replaceChildren(h('p', {}, h('b', {}, 'could not check: '), String(e && e.message ? e.message : e)));
   });
   return box;
 }
