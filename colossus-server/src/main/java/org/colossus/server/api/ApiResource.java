@@ -33,6 +33,7 @@ import org.colossus.trust.TrustException;
  * ({@link Problems}) and metrics.
  */
 public final class ApiResource implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiResource.class);
     private final Authenticator authenticator;
     private final AdmissionControl admission;
     private final Metrics metrics = new Metrics();
@@ -66,14 +67,23 @@ public final class ApiResource implements AutoCloseable {
         r.addAll(new ConsoleRoutes(authenticator, sessions).routes());
         r.add(new Route("GET", "/api/v1/fleet/history", Route.Role.OPERATOR, 200, "The fleet over the last "
                 + FleetHistory.CAPACITY + " samples (one every " + HISTORY_SECONDS + " s): GPUs held by tenant and by"
-                + " class, jobs and GPUs waiting, GPUs down (the console's plots; kept in memory).",
+                + " class, jobs and GPUs waiting, GPUs down (the console's plots; kept across restarts).",
                 null, FleetHistory.Series.class, Route.Shape.ONE, ctx -> Requests.json(ctx, 200,
                 history.series(api.read(s -> FleetHistory.sample(s, engine.now()))))));
+        try {
+            history.load(store.fleetSamples(FleetHistory.CAPACITY));
+        } catch (RuntimeException e) {
+            LOG.warn("the console's stored fleet samples cannot be read ({}); the plots start over", e.getMessage());
+        }
         sampler.scheduleAtFixedRate(() -> {
             try {
-                history.add(api.read(s -> FleetHistory.sample(s, engine.now())));
+                FleetHistory.Sample sample = api.read(s -> FleetHistory.sample(s, engine.now()));
+                history.add(sample);
+                if (!engine.role().equals("standby")) {
+                    store.putFleetSample(FleetHistory.stored(sample), FleetHistory.CAPACITY);
+                }
             } catch (RuntimeException e) {
-                // a standby without state yet, or shutting down: the next sample comes
+                // a standby without state yet, the database away, or shutting down: the next sample comes
             }
         }, 0, HISTORY_SECONDS, TimeUnit.SECONDS);
         r.add(new Route("GET", "/api/v1/events", Route.Role.ANY, 200,

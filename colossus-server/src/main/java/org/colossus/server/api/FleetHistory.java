@@ -12,8 +12,9 @@ import org.colossus.server.state.Views;
 
 /**
  * The console's time series (issue 19): the fleet's state sampled at a fixed interval of the control plane's clock,
- * the last {@link #CAPACITY} samples kept in memory (a view, not a record: the journal is the record, and a restart
- * starts the series again). Each sample: GPUs held by tenant and by job class, jobs and GPUs waiting, GPUs down.
+ * the last {@link #CAPACITY} samples kept in memory and in the database ({@code HistoryStore}, written by the server
+ * that leads), so that a restart continues the series. A view, not a record: the journal is the record. Each sample:
+ * GPUs held by tenant and by job class, jobs and GPUs waiting, GPUs down.
  */
 final class FleetHistory {
     static final int CAPACITY = 1_440;
@@ -37,6 +38,23 @@ final class FleetHistory {
     static Sample sample(ControlState s, long nowMillis) {
         Views.Occupancy o = s.occupancy();
         return new Sample(nowMillis, o.gpusByTenant(), o.gpusByClass(), o.queuedJobs(), o.queuedGpus(), o.downGpus());
+    }
+
+    /** A sample as stored: the same fields as JSON. */
+    static org.colossus.server.journal.HistoryStore.FleetSample stored(Sample s) {
+        return new org.colossus.server.journal.HistoryStore.FleetSample(s.timeMillis(),
+                new String(RequestJson.write(s), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The stored samples back, oldest first; one that no longer reads (a format of another version) is skipped. */
+    void load(List<org.colossus.server.journal.HistoryStore.FleetSample> stored) {
+        for (var f : stored) {
+            try {
+                add(RequestJson.RESPONSE.readValue(f.json(), Sample.class));
+            } catch (java.io.IOException | RuntimeException e) {
+                // a view: a sample that does not read is left out
+            }
+        }
     }
 
     synchronized void add(Sample s) {

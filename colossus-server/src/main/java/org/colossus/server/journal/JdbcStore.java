@@ -431,6 +431,28 @@ public final class JdbcStore implements Store, LeaderLease {
     }
 
     @Override
+    public void putFleetSample(FleetSample sample, int keep) {
+        jdbi.useTransaction(h -> {
+            h.execute("DELETE FROM fleet_sample WHERE time_millis = ?", sample.timeMillis());
+            h.execute("INSERT INTO fleet_sample (time_millis, data) VALUES (?, ?)", sample.timeMillis(), sample.json());
+            // Older than the newest `keep`: one indexed range delete (none while fewer are stored).
+            h.createQuery("SELECT time_millis FROM fleet_sample ORDER BY time_millis DESC LIMIT 1 OFFSET ?")
+                    .bind(0, keep).mapTo(Long.class).findOne()
+                    .ifPresent(oldest -> h.execute("DELETE FROM fleet_sample WHERE time_millis <= ?", oldest));
+        });
+    }
+
+    @Override
+    public List<FleetSample> fleetSamples(int limit) {
+        List<FleetSample> newest = jdbi.withHandle(h -> h.createQuery("SELECT time_millis, data FROM fleet_sample"
+                        + " ORDER BY time_millis DESC LIMIT ?").bind(0, limit)
+                .map((rs, ctx) -> new FleetSample(rs.getLong(1), rs.getString(2))).list());
+        List<FleetSample> out = new java.util.ArrayList<>(newest);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    @Override
     public void resetAudit() {
         jdbi.useTransaction(h -> {
             h.execute("DELETE FROM merkle_tile");
@@ -618,6 +640,7 @@ public final class JdbcStore implements Store, LeaderLease {
     public void truncateForTests() {
         jdbi.useHandle(h -> {
             h.execute("DELETE FROM snapshot");
+            h.execute("DELETE FROM fleet_sample");
             h.execute("DELETE FROM merkle_tile");
             h.execute("DELETE FROM audit_node_leaf");
             h.execute("DELETE FROM audit_event");
