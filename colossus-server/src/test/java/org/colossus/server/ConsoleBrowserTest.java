@@ -337,6 +337,42 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void nodePage_operatorPagesThroughTheNodesWholeHistory_andBackWorks() throws Exception {
+        // A 4-GPU job of lab-a placed and cancelled six times, then placed again: 13 events on the node it lands on.
+        JsonNode before = api.get("/api/v1/fleet/map", operator).json().get("holder");
+        for (int i = 0; i < 7; i++) {
+            long id = job(labA, "cycle-" + i, 4);
+            if (i < 6) {
+                assertThat(api.post("/api/v1/jobs/" + id + "/cancel", labA, null).status()).isEqualTo(200);
+            }
+        }
+        JsonNode after = api.get("/api/v1/fleet/map", operator).json().get("holder");
+        int node = -1;
+        for (int i = 0; i < after.size() && node < 0; i++) {
+            if (after.get(i).asInt() != before.get(i).asInt()) {
+                node = i;
+            }
+        }
+        assertThat(node).as("the node the last cycle landed on").isNotNegative();
+        server.audit().awaitCheckpoint(server.engine().committedSeq(), 5000);
+        int events = api.get("/api/v1/audit/nodes/" + node, operator).json().get("items").size();
+        assertThat(events).as("events on node " + node).isGreaterThan(10);
+        signIn(operator);
+        page.navigate(server.url() + "/console/nodes/" + node + "?limit=5");
+        page.waitForSelector("h1:has-text('Node " + node + ":')");
+        assertThat(page.locator("pre.leaf").count()).isEqualTo(5);
+        String first = page.locator("pre.leaf").first().textContent();
+        page.click("text=Next page");
+        page.waitForCondition(() -> !page.locator("pre.leaf").first().textContent().equals(first));
+        assertThat(page.locator("pre.leaf").count()).isEqualTo(5);
+        assertThat(page.url()).contains("from=");
+        screenshot("node-history");
+        page.goBack();
+        page.waitForCondition(() -> page.locator("pre.leaf").count() == 5
+                && page.locator("pre.leaf").first().textContent().equals(first));
+    }
+
+    @Test
     void keyboard_reachesEveryControl() throws Exception {
         signIn(operator);
         page.waitForSelector("canvas#fleetmap[data-cells]");

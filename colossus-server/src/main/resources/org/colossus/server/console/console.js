@@ -125,6 +125,8 @@ async function route() {
   const views = { overview, jobs, tenants, usage, invoices, audit };
   if (view === 'jobs' && parts[1]) {
     currentRender = () => jobView(parts[1]);
+  } else if (view === 'nodes' && parts[1] && session.role === 'operator') {
+    currentRender = () => nodeView(parts[1], new URLSearchParams(location.search));
   } else if (view === 'invoices' && parts[1]) {
     currentRender = () => invoiceView(decodeURIComponent(parts[1]));
   } else if (views[view] && !(view === 'tenants' && session.role !== 'operator')) {
@@ -301,6 +303,7 @@ async function mapSection() {
         const leaves = (hist.leaves || hist.items || []).slice(-10).reverse();
         if (leaves.length) detail.append(h('p', { class: 'muted' }, `Last ${leaves.length} assignment events in the audit log:`),
           h('pre', {}, leaves.map(l => typeof l === 'string' ? l : (l.data || JSON.stringify(l))).join('\n')));
+        detail.append(h('p', {}, link('/console/nodes/' + n, 'Node ' + n + ': its whole history')));
       } catch (err) {
         detail.append(problemBox(err));
       }
@@ -448,6 +451,28 @@ async function invoices() {
     { label: 'status', cell: i => i.status || (i.issued ? 'issued' : 'draft') },
     { label: 'total', num: true, cell: i => (i.total ?? '') + ' ' + (i.currency ?? '') },
   ], all) : h('p', {}, 'No invoices yet.')];
+}
+
+/** One node and its whole assignment history in the audit log, a page at a time, oldest first (operator). */
+async function nodeView(id, query) {
+  if (!/^\d{1,7}$/.test(id)) throw new Error('node ids are numbers');
+  const limit = Math.min(1000, Math.max(1, Number(query.get('limit')) || 200));
+  const from = Math.max(0, Number(query.get('from')) || 0);
+  const node = await api('GET', '/api/v1/nodes/' + id);
+  const hist = await api('GET', `/api/v1/audit/nodes/${id}?from=${from}&limit=${limit}`);
+  const rows = hist.items.map(l => ({ index: l.index, data: l.data }));
+  return [h('h1', {}, `Node ${node.id}: ${node.path}`),
+    h('p', {}, `${node.state}, ${node.gpus - node.freeGpus} of ${node.gpus} ${node.gpuModel} GPUs held; jobs: `,
+      node.jobs.length ? node.jobs.map(j => [link('/console/jobs/' + j, '#' + j), ' ']) : 'none'),
+    h('h2', {}, 'Assignment history in the audit log'),
+    rows.length ? table(`leaves from ${from}, oldest first, ${rows.length} on this page`, [
+      { label: 'leaf', num: true, cell: r => r.index }, { label: 'leaf text', cell: r => h('pre', { class: 'leaf' }, r.data) },
+    ], rows) : h('p', {}, 'No assignment events' + (from ? ' after this point.' : ' yet.')),
+    hist.next !== null && hist.next !== undefined
+      ? h('p', {}, link(`/console/nodes/${id}?from=${hist.next + 1}&limit=${limit}`, 'Next page')) : null,
+    from ? h('p', {}, link(`/console/nodes/${id}?limit=${limit}`, 'First page')) : null,
+    h('p', { class: 'muted' }, 'Each leaf chains to the node\'s previous event and commits to the jobs holding it;'
+      + ' colossus audit verify checks that no two tenants held the node at once (docs/audit-log.md).')];
 }
 
 const ms = v => (v ? new Date(v).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, 'Z') : '-');
