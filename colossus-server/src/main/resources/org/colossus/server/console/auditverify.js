@@ -39,9 +39,17 @@ function same(a, b) {
 class Failure extends Error {
 }
 
+/** name+keyid+base64 as its three parts: the base64 may itself hold '+', so only the first two '+' split. */
+export function splitNoteKey(keyText) {
+  const t = keyText.trim();
+  const a = t.indexOf('+');
+  const b = a < 0 ? -1 : t.indexOf('+', a + 1);
+  return a < 0 || b < 0 ? [t, '', ''] : [t.slice(0, a), t.slice(a + 1, b), t.slice(b + 1)];
+}
+
 /** A C2SP signed note's text and signatures; the key is name+keyid+base64(0x01 || Ed25519 public key). */
 async function verifyNote(note, keyText) {
-  const [name, keyIdHex, keyB64] = keyText.trim().split('+');
+  const [name, keyIdHex, keyB64] = splitNoteKey(keyText);
   const raw = fromB64(keyB64 || '');
   if (raw.length !== 33 || raw[0] !== 1) throw new Failure(`log key '${keyText.trim()}' is not an Ed25519 note key`);
   const keyId = (await sha256(enc.encode(name + '\n'), raw)).slice(0, 4);

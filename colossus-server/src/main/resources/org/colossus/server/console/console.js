@@ -537,11 +537,11 @@ function verification() {
   auditverify.verify(path => api('GET', path), previous, session.role !== 'operator').then(result => {
     if (result.ok) localStorage.setItem(storageKey, JSON.stringify(result.state));
     box.dataset.verify = result.ok ? 'passed' : 'failed';
-    box.replaceChildren(h('p', {}, h('b', {}, result.ok ? 'PASSED' : 'FAILED')),
+    box.replaceChildren(...[h('p', {}, h('b', {}, result.ok ? 'PASSED' : 'FAILED')),
       h('ul', {}, result.lines.map(l => h('li', {}, l))),
       previous && previous.checked ? h('p', { class: 'muted' }, 'last verified here ' + when(previous.checked)) : null,
       h('button', { type: 'button', onclick: () => { localStorage.removeItem(storageKey); render(); } },
-        'Forget what this browser verified'));
+        'Forget what this browser verified')].filter(Boolean));
   }).catch(e => {
     box.dataset.verify = 'failed';
     box.replaceChildren(h('p', {}, h('b', {}, 'could not check: '), String(e && e.message ? e.message : e)));
