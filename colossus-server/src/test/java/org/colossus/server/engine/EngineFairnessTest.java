@@ -4,26 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.colossus.fleet.Catalog;
-import org.colossus.fleet.FailureModel;
-import org.colossus.fleet.Fleet;
-import org.colossus.fleet.Fleets;
-import org.colossus.scheduler.Isolation;
-import org.colossus.scheduler.Placement;
-import org.colossus.scheduler.QueuePolicy;
-import org.colossus.scheduler.SchedulerConfig;
-import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.journal.JdbcStore;
 import org.colossus.server.journal.Store;
-import org.colossus.server.state.ControlState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,15 +20,8 @@ class EngineFairnessTest {
 
     @Test
     void read_behindAFloodInAnotherLane_answeredInTheFirstBatch() throws Exception {
-        Fleet fleet = Fleets.resolve("uniform:4x8", Catalog.standard());
-        ControlState state = new ControlState(fleet, SchedulerConfig.of(QueuePolicy.values()[0],
-                Placement.named("topology"), Isolation.values()[0]));
         try (Store store = JdbcStore.h2(dir)) {
-            InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-01T00:00:00Z"));
-            Engine engine = new Engine(store, state, () -> state,
-                    new SimulatedFleet(fleet, FailureModel.OFF, new SplittableRandom(1)),
-                    new SimClock(clock, 1, clock.millis()), entries -> {
-                    });
+            Engine engine = TestEngines.unstarted(store, "uniform:4x8");
             AtomicInteger floodAnswered = new AtomicInteger();
             List<CompletableFuture<Integer>> flood = new ArrayList<>();
             // Queued before the engine starts, so the whole flood is waiting when the rival asks.

@@ -4,24 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.colossus.fleet.Catalog;
-import org.colossus.fleet.FailureModel;
-import org.colossus.fleet.Fleet;
-import org.colossus.fleet.Fleets;
-import org.colossus.scheduler.Isolation;
 import org.colossus.scheduler.JobClass;
-import org.colossus.scheduler.Placement;
-import org.colossus.scheduler.QueuePolicy;
-import org.colossus.scheduler.SchedulerConfig;
-import org.colossus.server.dataplane.SimulatedFleet;
 import org.colossus.server.journal.JdbcStore;
 import org.colossus.server.journal.Store;
-import org.colossus.server.state.ControlState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,15 +24,8 @@ class TenantIdsTest {
 
     @Test
     void submitJob_interleavedWithARivalsFlood_ownIdsConsecutiveAndPrefixesDistinct() throws Exception {
-        Fleet fleet = Fleets.resolve("uniform:4x8", Catalog.standard());
-        ControlState state = new ControlState(fleet, SchedulerConfig.of(QueuePolicy.values()[0],
-                Placement.named("topology"), Isolation.values()[0]));
         try (Store store = JdbcStore.h2(dir)) {
-            InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-01T00:00:00Z"));
-            Engine engine = new Engine(store, state, () -> state,
-                    new SimulatedFleet(fleet, FailureModel.OFF, new SplittableRandom(1)),
-                    new SimClock(clock, 1, clock.millis()), entries -> {
-                    });
+            Engine engine = TestEngines.unstarted(store, "uniform:4x8");
             engine.start();
             try {
                 // Same seed twice, and the seeds that land on the last prefix: the second of each pair probes on,
