@@ -638,14 +638,10 @@ public final class JdbcStore implements Store, LeaderLease {
 
     /** For tests: empties the journal and snapshots (PostgreSQL test databases are shared between runs). */
     public void truncateForTests() {
+        resetAudit();
         jdbi.useHandle(h -> {
             h.execute("DELETE FROM snapshot");
             h.execute("DELETE FROM fleet_sample");
-            h.execute("DELETE FROM merkle_tile");
-            h.execute("DELETE FROM audit_node_leaf");
-            h.execute("DELETE FROM audit_event");
-            h.execute("DELETE FROM audit_holding");
-            h.execute("UPDATE audit_progress SET seq = 0, leaves = 0");
             h.execute("DELETE FROM journal");
             h.execute("UPDATE leadership SET epoch = 0, holder = NULL, url = NULL, lease_until_ms = 0");
         });
