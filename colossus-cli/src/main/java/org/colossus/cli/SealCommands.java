@@ -27,6 +27,10 @@ final class SealCommands {
     static final String MANIFEST = "manifest.json";
     private static final ObjectMapper READER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** A shard records one digest, as its manifest's format says; the other is left out, not written as null. */
+    private static final ObjectMapper MANIFEST_WRITER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private SealCommands() {
     }
@@ -180,7 +184,7 @@ final class SealCommands {
 
     @Command(name = "seal", mixinStandardHelpOptions = true,
             description = {"Encrypt checkpoint shards (a file or a directory, whole files) with the keyset's primary key;",
-                    "writes NAME.sealed for each and manifest.json (name, length, ciphertext SHA-256, key id,",
+                    "writes NAME.sealed for each and manifest.json (name, length, SHA-256 of the segments' tags, key id,",
                     "associated data binding tenant/run/step and the name)."})
     static final class Seal implements Callable<Integer> {
         @picocli.CommandLine.Mixin
@@ -212,6 +216,7 @@ final class SealCommands {
             } catch (TrustException e) {
                 throw new CliException("--" + e.getMessage());
             }
+            Sealer.warmUpInBackground(bytesUnder(in));
             TenantKeyset k = keys.open();
             long t0 = System.nanoTime();
             Sealer.Manifest m;
@@ -220,7 +225,11 @@ final class SealCommands {
             } catch (TrustException e) {
                 throw new CliException(e.getMessage());
             }
-            write(out.resolve(MANIFEST), Json.write(m) + "\n", true);
+            try {
+                write(out.resolve(MANIFEST), MANIFEST_WRITER.writeValueAsString(m) + "\n", true);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the manifest", e);
+            }
             long bytes = m.shards().stream().mapToLong(Sealer.Shard::plaintextBytes).sum();
             double s = (System.nanoTime() - t0) / 1e9;
             spec.commandLine().getOut().printf(java.util.Locale.ROOT, "sealed %d shard(s), %d bytes, for %s with key %s in"
@@ -236,6 +245,15 @@ final class SealCommands {
                 spec.commandLine().getOut().println("recorded in the operator's journal (manifest SHA-256 "
                         + body.get("manifestSha256").asText() + "); `audit verify` proves it is in the log");
             }
+            return 0;
+        }
+    }
+
+    /** The bytes of the regular files under {@code in} (0 where it cannot tell: sealing reports why). */
+    private static long bytesUnder(Path in) {
+        try (var walk = Files.walk(in)) {
+            return walk.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }
     }
@@ -313,6 +331,9 @@ final class SealCommands {
             }
             if (checkLog) {
                 checkLatest(m, manifest);
+            }
+            if (shard == null) {
+                Sealer.warmUpInBackground(m.shards().stream().mapToLong(Sealer.Shard::plaintextBytes).sum());
             }
             TenantKeyset k = keys.open();
             try {

@@ -42,7 +42,8 @@ class SealCommandsTest {
                 "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
         assertThat(seal.exitCode()).as(seal.err()).isZero();
         assertThat(seal.out()).contains("sealed 2 shard(s)", "lab-a/run-7/step-1200");
-        assertThat(Files.readString(dir.resolve("sealed/manifest.json"))).contains("\"ciphertextSha256\"",
+        assertThat(Files.readString(dir.resolve("sealed/manifest.json"))).contains("\"colossus-seal/v3\"",
+                "\"segmentTagsSha256\"",
                 "\"associatedData\"", "model.safetensors", "\"context\" : \"lab-a/run-7/step-1200\"");
 
         var unseal = run("unseal", "--keyset", keys.toString(), "--in", dir.resolve("sealed").toString(), "--out",
@@ -176,5 +177,61 @@ class SealCommandsTest {
             assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
             assertThat(verify.out()).contains("PASSED");
         }
+    }
+
+    /** Checkpoints sealed before v3 (test vector made by the last v2 version, resources/seal-v2) still unseal. */
+    @Test
+    void unseal_v2ManifestFromTheLastVersion_restoresEveryByteAndRefusesAlterations() throws Exception {
+        Path vector = Path.of(SealCommandsTest.class.getResource("/seal-v2/k.keyset").toURI()).getParent();
+        Path sealed = dir.resolve("sealed");
+        try (var walk = Files.walk(vector.resolve("sealed"))) {
+            for (Path f : walk.toList()) {
+                Path to = sealed.resolve(vector.resolve("sealed").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Path pass = dir.resolve("pass");
+        Files.writeString(pass, "v2 test vector passphrase\n");
+        String keys = vector.resolve("k.keyset").toString();
+        String manifest = Files.readString(sealed.resolve("manifest.json"));
+        assertThat(manifest).contains("\"colossus-seal/v2\"", "\"ciphertextSha256\"");
+
+        var unseal = run("unseal", "--keyset", keys, "--in", sealed.toString(), "--out", dir.resolve("out").toString(),
+                "--context", "lab-a/run-7/step-1200", "--passphrase-file", pass.toString());
+        assertThat(unseal.exitCode()).as(unseal.err()).isZero();
+        for (String name : new String[] {"model.bin", "opt/state.bin"}) {
+            assertThat(Files.readAllBytes(dir.resolve("out").resolve(name))).as(name)
+                    .isEqualTo(Files.readAllBytes(vector.resolve("in").resolve(name)));
+        }
+        var verify = run("unseal", "--keyset", keys, "--in", sealed.toString(), "--verify-only", "--passphrase-file",
+                pass.toString());
+        assertThat(verify.exitCode()).as(verify.err()).isZero();
+
+        // A recorded digest changed, the format relabelled (either way), a sealed byte flipped: each refused.
+        String[][] alterations = {
+                {"\"ciphertextSha256\" : \"d4", "\"ciphertextSha256\" : \"e4", "does not match its authenticator"},
+                {"colossus-seal/v2", "colossus-seal/v3", "records segmentTagsSha256 (64 hex digits) and no other"},
+                {"\"ciphertextSha256\"", "\"segmentTagsSha256\"", "records ciphertextSha256 (64 hex digits)"},
+        };
+        for (String[] a : alterations) {
+            assertThat(manifest).contains(a[0]);
+            Files.writeString(sealed.resolve("manifest.json"), manifest.replace(a[0], a[1]));
+            var refused = run("unseal", "--keyset", keys, "--in", sealed.toString(), "--verify-only",
+                    "--passphrase-file", pass.toString());
+            assertThat(refused.exitCode()).as(a[1]).isNotZero();
+            assertThat(refused.err()).as(a[1]).contains(a[2]);
+        }
+        Files.writeString(sealed.resolve("manifest.json"), manifest);
+        byte[] b = Files.readAllBytes(sealed.resolve("model.bin.sealed"));
+        b[100] ^= 1;
+        Files.write(sealed.resolve("model.bin.sealed"), b);
+        var flipped = run("unseal", "--keyset", keys, "--in", sealed.toString(), "--verify-only", "--passphrase-file",
+                pass.toString());
+        assertThat(flipped.exitCode()).isNotZero();
+        assertThat(flipped.err()).contains("model.bin", "does not decrypt");
     }
 }

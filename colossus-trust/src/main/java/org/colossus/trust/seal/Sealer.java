@@ -24,6 +24,7 @@ import org.colossus.trust.TrustException;
  */
 public final class Sealer {
     private static final int BUFFER = 1 << 20;
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern CONTEXT = Pattern.compile("[A-Za-z0-9._-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+");
 
     private Sealer() {
@@ -36,21 +37,48 @@ public final class Sealer {
         }
     }
 
-    /** What the manifest records for one shard. */
-    public record Shard(String name, long plaintextBytes, String ciphertextSha256, int keyId, String associatedData) {
+    /**
+     * What the manifest records for one shard. A colossus-seal/v3 manifest records {@code segmentTagsSha256}: the
+     * SHA-256 of the sealed file's header and its segments' GCM tags, in order (why that binds the file as tightly
+     * as a hash of every byte, at a fraction of the cost, is in {@link SegmentPipeline.Covers}); a v2 manifest
+     * recorded {@code ciphertextSha256}, over every byte. Exactly one of the two is set, as the format says.
+     */
+    public record Shard(String name, long plaintextBytes, String ciphertextSha256, String segmentTagsSha256, int keyId,
+                        String associatedData) {
+        /** A shard as this version seals it. */
+        public static Shard sealed(String name, long plaintextBytes, String segmentTagsSha256, int keyId,
+                                   String associatedData) {
+            return new Shard(name, plaintextBytes, null, segmentTagsSha256, keyId, associatedData);
+        }
+
+        SegmentPipeline.Covers covers() {
+            return segmentTagsSha256 != null ? SegmentPipeline.Covers.TAGS : SegmentPipeline.Covers.CIPHERTEXT;
+        }
+
+        String digest() {
+            return segmentTagsSha256 != null ? segmentTagsSha256 : ciphertextSha256;
+        }
     }
 
     /**
      * The JDK computes AES-GCM with an AVX intrinsic only once C2 has compiled its GCM code; a checkpoint makes one
-     * call per 1 MiB segment, and the Java fallback runs at 25-50 MB/s, so a multi-GB seal would spend most of its
-     * time there (docs/performance.md). Measured on JDK 25: 30,000 small encrypt-and-decrypt calls (about 0.3 s) make
-     * both directions run at over 3 GB/s afterwards; 10,000 did not. Paid once per process, for jobs of 64 MiB or
-     * more.
+     * call per 1 MiB segment, and the Java fallback runs at 25-85 MB/s, so a multi-GB seal would spend most of its
+     * time there (docs/performance.md). Measured on JDK 25 in a cold JVM: 10,000 encrypt-and-decrypt calls of 1 KiB
+     * (0.3 s) leave both directions at 560 MB/s, 30,000 (0.46 s) at over 4 GB/s; 256-byte or 8 KiB calls do worse.
+     * So the warm-up runs rounds of 1,000 such calls and stops as soon as a 256 KiB probe runs at compiled speed
+     * (over 1 GB/s, where the fallback gives under 0.1 GB/s: a tenfold gap no noise on a busy machine closes), at most
+     * {@link #WARM_UP_ROUNDS} rounds. bin/colossus also lowers the JIT's thresholds for the JDK's cipher classes,
+     * which makes the probe pass after a few rounds. The clock here only decides when to stop warming; nothing
+     * sealed depends on it. Paid once per process, for jobs of 64 MiB or more, and started early on another thread
+     * by {@link #warmUpInBackground} (while the keyset's PBKDF2 runs).
      */
     private static volatile boolean warm;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     static final long WARM_UP_ABOVE_BYTES = 64L << 20;
-    static final int WARM_UP_CALLS = 30_000;
+    static final int WARM_UP_ROUNDS = 40;
+    static final int WARM_UP_CALLS_PER_ROUND = 1_000;
+    private static final int PROBE_BYTES = 256 << 10;
+    private static final double COMPILED_BYTES_PER_SECOND = 1e9;
 
     static void warmUpGcm(long bytesAhead) {
         if (warm || bytesAhead < WARM_UP_ABOVE_BYTES) {
@@ -65,16 +93,32 @@ public final class Sealer {
                 javax.crypto.spec.SecretKeySpec k = new javax.crypto.spec.SecretKeySpec(new byte[32], "AES");
                 byte[] plain = new byte[1024];
                 byte[] sealed = new byte[plain.length + 16];
+                byte[] probe = new byte[PROBE_BYTES];
+                byte[] probeSealed = new byte[PROBE_BYTES + 16];
                 byte[] iv = new byte[12];
-                for (int i = 0; i < WARM_UP_CALLS; i++) {
-                    iv[0] = (byte) i;
-                    iv[1] = (byte) (i >>> 8);
-                    iv[2] = (byte) (i >>> 16);
+                int calls = 0;
+                for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+                    for (int i = 0; i < WARM_UP_CALLS_PER_ROUND; i++, calls++) {
+                        iv[0] = (byte) calls;
+                        iv[1] = (byte) (calls >>> 8);
+                        iv[2] = (byte) (calls >>> 16);
+                        var spec = new javax.crypto.spec.GCMParameterSpec(128, iv);
+                        c.init(javax.crypto.Cipher.ENCRYPT_MODE, k, spec);
+                        int n = c.doFinal(plain, 0, plain.length, sealed, 0);
+                        c.init(javax.crypto.Cipher.DECRYPT_MODE, k, spec);
+                        c.doFinal(sealed, 0, n, plain, 0);
+                    }
+                    iv[3] = (byte) round;
                     var spec = new javax.crypto.spec.GCMParameterSpec(128, iv);
+                    long t0 = System.nanoTime();
                     c.init(javax.crypto.Cipher.ENCRYPT_MODE, k, spec);
-                    int n = c.doFinal(plain, 0, plain.length, sealed, 0);
+                    int n = c.doFinal(probe, 0, PROBE_BYTES, probeSealed, 0);
                     c.init(javax.crypto.Cipher.DECRYPT_MODE, k, spec);
-                    c.doFinal(sealed, 0, n, plain, 0);
+                    c.doFinal(probeSealed, 0, n, probe, 0);
+                    long nanos = System.nanoTime() - t0;
+                    if (2.0 * PROBE_BYTES / Math.max(1, nanos) * 1e9 > COMPILED_BYTES_PER_SECOND) {
+                        break;
+                    }
                 }
             } catch (GeneralSecurityException e) {
                 // no warm-up: correct, only slower
@@ -84,38 +128,55 @@ public final class Sealer {
     }
 
     /**
+     * Starts the warm-up on a daemon thread, for a caller about to seal or unseal {@code bytesAhead} bytes that
+     * has other work first (opening the keyset); the seal itself waits for it to finish.
+     */
+    public static void warmUpInBackground(long bytesAhead) {
+        if (warm || bytesAhead < WARM_UP_ABOVE_BYTES) {
+            return;
+        }
+        Thread t = new Thread(() -> warmUpGcm(bytesAhead), "colossus-seal-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * A sealed checkpoint: its context and shards (the CLI writes it as manifest.json). {@code authenticator} is the
      * manifest's own text ({@link #authenticatedText}) sealed under the tenant's key with the context as associated
      * data: whoever lacks the key cannot drop, add, reorder or resize a shard, or change a digest, without the
      * authenticator failing to open or no longer matching. (v1 manifests had none: a store could drop a shard.)
      */
     public record Manifest(String format, String context, java.util.List<Shard> shards, String authenticator) {
-        public static final String FORMAT = "colossus-seal/v2";
+        /** What {@link #sealAll} writes: shards carry {@code segmentTagsSha256}. */
+        public static final String FORMAT = "colossus-seal/v3";
+        /** Still read: shards carry {@code ciphertextSha256}, the hash of every sealed byte. */
+        public static final String FORMAT_V2 = "colossus-seal/v2";
     }
 
     /** The manifest's content as the authenticator binds it: every field of every shard, in order. */
-    static String authenticatedText(String context, java.util.List<Shard> shards) {
-        StringBuilder b = new StringBuilder(Manifest.FORMAT).append(" manifest\ncontext ").append(context)
+    static String authenticatedText(String format, String context, java.util.List<Shard> shards) {
+        StringBuilder b = new StringBuilder(format).append(" manifest\ncontext ").append(context)
                 .append("\nshards ").append(shards.size()).append('\n');
         for (Shard s : shards) {
             b.append("shard ").append(s.name().length()).append(':').append(s.name()).append(' ')
-                    .append(s.plaintextBytes()).append(' ').append(s.ciphertextSha256()).append(' ')
+                    .append(s.plaintextBytes()).append(' ').append(s.digest()).append(' ')
                     .append(Integer.toUnsignedString(s.keyId())).append(' ')
                     .append(s.associatedData().length()).append(':').append(s.associatedData()).append('\n');
         }
         return b.toString();
     }
 
-    private static byte[] manifestAssociatedData(String context) {
-        return (Manifest.FORMAT + " manifest-authenticator\ncontext " + context + "\n").getBytes(StandardCharsets.UTF_8);
+    private static byte[] manifestAssociatedData(String format, String context) {
+        return (format + " manifest-authenticator\ncontext " + context + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code manifest}'s context and shards with an authenticator computed under the keyset's primary key. */
     public static Manifest authenticated(TenantKeyset keyset, String context, java.util.List<Shard> shards) {
         try {
             var sealed = new java.io.ByteArrayOutputStream();
-            try (var out = keyset.streamingAead().newEncryptingStream(sealed, manifestAssociatedData(context))) {
-                out.write(authenticatedText(context, shards).getBytes(StandardCharsets.UTF_8));
+            try (var out = keyset.streamingAead().newEncryptingStream(sealed,
+                    manifestAssociatedData(Manifest.FORMAT, context))) {
+                out.write(authenticatedText(Manifest.FORMAT, context, shards).getBytes(StandardCharsets.UTF_8));
             }
             return new Manifest(Manifest.FORMAT, context, java.util.List.copyOf(shards),
                     java.util.Base64.getEncoder().encodeToString(sealed.toByteArray()));
@@ -134,14 +195,14 @@ public final class Sealer {
         try {
             byte[] sealed = java.util.Base64.getDecoder().decode(manifest.authenticator());
             try (var in = keyset.streamingAead().newDecryptingStream(new java.io.ByteArrayInputStream(sealed),
-                    manifestAssociatedData(manifest.context()))) {
+                    manifestAssociatedData(manifest.format(), manifest.context()))) {
                 opened = in.readNBytes(1 << 24);
             }
         } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
             throw new TrustException("the manifest does not decrypt with this keyset and context " + manifest.context()
                     + ": its authenticator does not open (forged, from another checkpoint, or another key)");
         }
-        String expected = authenticatedText(manifest.context(), manifest.shards());
+        String expected = authenticatedText(manifest.format(), manifest.context(), manifest.shards());
         if (!java.security.MessageDigest.isEqual(opened, expected.getBytes(StandardCharsets.UTF_8))) {
             throw new TrustException("the manifest does not match its authenticator: a shard was dropped, added,"
                     + " reordered, renamed or resized since sealing (the authenticated manifest lists "
@@ -256,9 +317,10 @@ public final class Sealer {
 
     /** The manifest checks every read of a checkpoint makes before it decrypts a byte. */
     public static void checkManifest(TenantKeyset keyset, Manifest manifest, String expectedContext) {
-        if (!Manifest.FORMAT.equals(manifest.format())) {
+        boolean v2 = Manifest.FORMAT_V2.equals(manifest.format());
+        if (!v2 && !Manifest.FORMAT.equals(manifest.format())) {
             throw new TrustException("manifest format '" + manifest.format() + "': expected " + Manifest.FORMAT
-                    + ("colossus-seal/v1".equals(manifest.format())
+                    + " or " + Manifest.FORMAT_V2 + ("colossus-seal/v1".equals(manifest.format())
                     ? " (v1 manifests are not authenticated: seal the checkpoint again)" : ""));
         }
         if (expectedContext != null && !expectedContext.equals(manifest.context())) {
@@ -266,6 +328,13 @@ public final class Sealer {
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         for (Shard s : manifest.shards()) {
+            String field = v2 ? "ciphertextSha256" : "segmentTagsSha256";
+            String digest = v2 ? s.ciphertextSha256() : s.segmentTagsSha256();
+            String other = v2 ? s.segmentTagsSha256() : s.ciphertextSha256();
+            if (digest == null || !SHA256_HEX.matcher(digest).matches() || other != null) {
+                throw new TrustException("shard " + s.name() + ": a " + manifest.format() + " manifest records "
+                        + field + " (64 hex digits) and no other digest; found " + field + " '" + digest + "'");
+            }
             if (!s.associatedData().equals(associatedData(manifest.context(), s.name()))) {
                 throw new TrustException("shard " + s.name() + ": its associated data does not match the manifest's"
                         + " context " + manifest.context());
@@ -314,12 +383,13 @@ public final class Sealer {
              FileChannel file = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
             bytes = new SegmentPipeline(SegmentPipeline.defaultThreads()).encrypt(keyset.streamingKeys().getFirst(),
-                    ad.getBytes(StandardCharsets.UTF_8), src, SegmentPipeline.Sink.of(file), sha, RANDOM);
+                    ad.getBytes(StandardCharsets.UTF_8), src, SegmentPipeline.Sink.of(file), sha,
+                    SegmentPipeline.Covers.TAGS, RANDOM);
         } catch (IOException | GeneralSecurityException e) {
             deleteQuietly(out);
             throw new TrustException("sealing " + in + ": " + e.getMessage());
         }
-        return new Shard(name, bytes, HexFormat.of().formatHex(sha.digest()), keyset.primaryKeyId(), ad);
+        return Shard.sealed(name, bytes, HexFormat.of().formatHex(sha.digest()), keyset.primaryKeyId(), ad);
     }
 
     /**
@@ -359,15 +429,16 @@ public final class Sealer {
         long bytes;
         try (FileChannel file = FileChannel.open(sealed, StandardOpenOption.READ)) {
             bytes = new SegmentPipeline(SegmentPipeline.defaultThreads()).decrypt(keyset.streamingKeys(),
-                    shard.associatedData().getBytes(StandardCharsets.UTF_8), file, sink, sha);
+                    shard.associatedData().getBytes(StandardCharsets.UTF_8), file, sink, sha, shard.covers());
         } catch (IOException | GeneralSecurityException e) {
             throw new TrustException("shard " + shard.name() + ": does not decrypt with this keyset and context (tampered,"
                     + " truncated, swapped, from another step, or another key): " + e.getMessage());
         }
         String digest = HexFormat.of().formatHex(sha.digest());
-        if (!digest.equals(shard.ciphertextSha256())) {
+        if (!digest.equals(shard.digest())) {
             throw new TrustException("shard " + shard.name() + ": its sealed file is not the one the manifest names"
-                    + " (SHA-256 " + digest + ", manifest " + shard.ciphertextSha256() + ")");
+                    + " (" + (shard.covers() == SegmentPipeline.Covers.TAGS ? "segment tags' " : "") + "SHA-256 "
+                    + digest + ", manifest " + shard.digest() + ")");
         }
         if (bytes != shard.plaintextBytes()) {
             throw new TrustException("shard " + shard.name() + ": decrypted to " + bytes + " bytes, the manifest says "

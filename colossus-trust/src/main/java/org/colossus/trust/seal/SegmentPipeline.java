@@ -30,8 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * last-segment flag}. Output decrypts with Tink and Tink's output decrypts here (both checked by tests), so byte
  * ranges are still read through Tink's seekable channel.
  *
- * <p>The calling thread reads and hashes in file order (the manifest's SHA-256 is over the ciphertext in order);
- * workers run AES-GCM and write their segment at its offset. A bounded pool of segment buffers keeps memory flat whatever the file's size.
+ * <p>The calling thread reads in file order and feeds the digest ({@link Covers}); workers run AES-GCM and write their
+ * segment at its offset. A bounded pool of segment buffers keeps memory flat whatever the file's size.
  *
  * <pre>
  * ciphertext = header ‖ segment 0 ‖ … ‖ segment n−1
@@ -62,6 +62,18 @@ final class SegmentPipeline {
         SegmentException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * What the digest a manifest records is computed over, always in file order and starting with the header.
+     * {@link #TAGS} (colossus-seal/v3): the header and each segment's 16-byte GCM tag. Under a key the store does not
+     * hold, that binds the exact ciphertext as well as a hash of every byte: a segment that decrypts under the key
+     * derived from this header's salt, with its number and last-segment flag in the nonce, and ends in the recorded
+     * tag is the sealed segment, or a forgery of AES-GCM. It costs 16 bytes of SHA-256 per MiB instead of a
+     * sequential pass over every byte. {@link #CIPHERTEXT} (colossus-seal/v2, still read): every ciphertext byte.
+     */
+    enum Covers {
+        TAGS, CIPHERTEXT
     }
 
     /** Where segments go: at their offset, from any worker thread. */
@@ -96,11 +108,11 @@ final class SegmentPipeline {
     }
 
     /**
-     * Encrypts all of {@code in} to {@code out}; every ciphertext byte written goes through {@code sha}. Returns the
-     * number of plaintext bytes read.
+     * Encrypts all of {@code in} to {@code out}; the ciphertext written goes through {@code sha} as {@code covers}
+     * says. Returns the number of plaintext bytes read.
      */
     long encrypt(StreamingKey key, byte[] associatedData, ReadableByteChannel in, Sink out,
-                 MessageDigest sha, SecureRandom random) throws IOException, GeneralSecurityException {
+                 MessageDigest sha, Covers covers, SecureRandom random) throws IOException, GeneralSecurityException {
         byte[] salt = new byte[key.derivedKeyBytes()];
         byte[] prefix = new byte[NONCE_PREFIX_BYTES];
         random.nextBytes(salt);
@@ -111,17 +123,17 @@ final class SegmentPipeline {
         out.write(header, 0);
         SecretKeySpec derived = derive(key, salt, associatedData);
         int first = key.plaintextSegmentBytes() - key.headerBytes();
-        return run(in, out, sha, key.plaintextSegmentBytes(), first, key.headerBytes(), key.segmentBytes(), false,
+        return run(in, out, sha, covers, key.plaintextSegmentBytes(), first, key.headerBytes(), key.segmentBytes(), false,
                 (c, segment, last) -> gcm(c, Cipher.ENCRYPT_MODE, derived, prefix, segment, last)).in();
     }
 
     /**
      * Decrypts {@code in} to {@code out} with whichever of {@code keys} sealed it (tried in order on the first
-     * segment, as Tink's keyset wrapper does); every ciphertext byte read goes through {@code sha}. Returns the
-     * number of plaintext bytes written.
+     * segment, as Tink's keyset wrapper does); the ciphertext read goes through {@code sha} as {@code covers} says.
+     * Returns the number of plaintext bytes written.
      */
     long decrypt(List<StreamingKey> keys, byte[] associatedData, ReadableByteChannel in, Sink out,
-                 MessageDigest sha) throws IOException, GeneralSecurityException {
+                 MessageDigest sha, Covers covers) throws IOException, GeneralSecurityException {
         if (keys.isEmpty()) {
             throw new SegmentException("the keyset holds no key");
         }
@@ -152,7 +164,8 @@ final class SegmentPipeline {
         // the key is chosen on segment 0 (by the first call, which runs before any other is submitted)
         SecretKeySpec[] chosen = new SecretKeySpec[1];
         int first = shape.segmentBytes() - shape.headerBytes();
-        return run(in, out, sha, shape.segmentBytes(), first, 0, shape.plaintextSegmentBytes(), true, (c, segment, last) -> {
+        return run(in, out, sha, covers, shape.segmentBytes(), first, 0, shape.plaintextSegmentBytes(), true,
+                (c, segment, last) -> {
             if (segment.number() > 0) {
                 return gcm(c, Cipher.DECRYPT_MODE, chosen[0], prefix, segment, last);
             }
@@ -190,7 +203,7 @@ final class SegmentPipeline {
      * {@code outBytes}). A segment is the last one when the next read finds the end of input. Segment 0 runs on the
      * calling thread before anything else is submitted (decryption chooses its key there).
      */
-    private Totals run(ReadableByteChannel in, Sink out, MessageDigest sha, int bytes, int firstBytes,
+    private Totals run(ReadableByteChannel in, Sink out, MessageDigest sha, Covers covers, int bytes, int firstBytes,
                        long outStart, int outBytes, boolean hashInput, SegmentWork work)
             throws IOException, GeneralSecurityException {
         long firstOut = outStart + (firstBytes - bytes) + outBytes;
@@ -211,7 +224,7 @@ final class SegmentPipeline {
         try {
             Segment current = read(in, take(free), 0, firstBytes);
             if (hashInput) {
-                sha.update(current.in(), 0, current.length());
+                hash(sha, covers, current.in(), current.length());
             }
             int number = 0;
             while (true) {
@@ -222,7 +235,7 @@ final class SegmentPipeline {
                         free.add(next);
                         next = null;
                     } else if (hashInput) {
-                        sha.update(next.in(), 0, next.length());
+                        hash(sha, covers, next.in(), next.length());
                     }
                 }
                 boolean last = next == null;
@@ -236,7 +249,7 @@ final class SegmentPipeline {
                     pending.add(pool.submit(() -> transform(work, ciphers.get(), s, last, out, at)));
                 }
                 while (pending.size() >= inFlight - 1 || (last && !pending.isEmpty())) {
-                    written += drain(pending.removeFirst(), sha, hashInput, free);
+                    written += drain(pending.removeFirst(), sha, covers, hashInput, free);
                 }
                 if (last) {
                     return new Totals(read, written);
@@ -259,7 +272,16 @@ final class SegmentPipeline {
         return new Done(s, n);
     }
 
-    private static long drain(Future<Done> f, MessageDigest sha, boolean hashInput,
+    /** Feeds one ciphertext segment (header excluded) to the digest. */
+    private static void hash(MessageDigest sha, Covers covers, byte[] segment, int length) {
+        switch (covers) {
+            case CIPHERTEXT -> sha.update(segment, 0, length);
+            // a segment shorter than its tag is refused when it is decrypted
+            case TAGS -> sha.update(segment, Math.max(0, length - TAG_BYTES), Math.min(length, TAG_BYTES));
+        }
+    }
+
+    private static long drain(Future<Done> f, MessageDigest sha, Covers covers, boolean hashInput,
                               BlockingQueue<Segment> free) throws IOException, GeneralSecurityException {
         Done d;
         try {
@@ -274,7 +296,7 @@ final class SegmentPipeline {
             throw new IOException(e.getCause());
         }
         if (!hashInput) {
-            sha.update(d.segment().out(), 0, d.length());
+            hash(sha, covers, d.segment().out(), d.length());
         }
         free.add(d.segment());
         return d.length();

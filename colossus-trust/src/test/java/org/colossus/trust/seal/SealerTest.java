@@ -110,6 +110,22 @@ class SealerTest {
         refused(m, keyset, null, "does not decrypt");
     }
 
+    /**
+     * The same bytes sealed again under the same key and context decrypt perfectly: only the manifest's digest (the
+     * header and the segments' tags) tells the store's substitute from the sealed file.
+     */
+    @Test
+    void unsealAll_anotherSealingOfTheSameShard_refusedByTheDigest() throws IOException {
+        Path in = checkpoint();
+        Sealer.Manifest m = Sealer.sealAll(keyset, in, dir.resolve("sealed"), "lab-a/run-7/step-1200");
+        Sealer.Manifest again = Sealer.sealAll(keyset, in, dir.resolve("again"), "lab-a/run-7/step-1200");
+        assertThat(again.shards().get(1).segmentTagsSha256()).isNotEqualTo(m.shards().get(1).segmentTagsSha256());
+        Files.copy(dir.resolve("again/model-00001.safetensors.sealed"),
+                dir.resolve("sealed/model-00001.safetensors.sealed"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        refused(m, keyset, null, "its sealed file is not the one the manifest names (segment tags' SHA-256");
+        Sealer.unsealAll(keyset, again, dir.resolve("again"), dir.resolve("restored"), "lab-a/run-7/step-1200");
+    }
+
     @Test
     void unsealAll_swappedShards_refused() throws IOException {
         Sealer.Manifest m = Sealer.sealAll(keyset, checkpoint(), dir.resolve("sealed"), "lab-a/run-7/step-1200");
@@ -140,7 +156,7 @@ class SealerTest {
         Sealer.Manifest m = Sealer.sealAll(keyset, checkpoint(), dir.resolve("sealed"), "lab-a/run-7/step-1200");
         refused(m, TenantKeyset.generate(), null, "does not decrypt");
         List<Sealer.Shard> forged = m.shards().stream().map(s -> new Sealer.Shard(s.name(), s.plaintextBytes(),
-                s.ciphertextSha256(), s.keyId(), Sealer.associatedData("lab-a/run-7/step-9999", s.name()))).toList();
+                s.ciphertextSha256(), s.segmentTagsSha256(), s.keyId(), Sealer.associatedData("lab-a/run-7/step-9999", s.name()))).toList();
         // Without the key the forged manifest cannot carry a valid authenticator...
         refused(new Sealer.Manifest(m.format(), "lab-a/run-7/step-9999", forged, m.authenticator()), keyset, null,
                 "authenticator does not open");
@@ -165,13 +181,13 @@ class SealerTest {
         altered.add(reversed);                                             // reordered
         Sealer.Shard first = all.get(0);
         List<Sealer.Shard> resized = new java.util.ArrayList<>(all);
-        resized.set(0, new Sealer.Shard(first.name(), first.plaintextBytes() + 1, first.ciphertextSha256(), first.keyId(),
+        resized.set(0, new Sealer.Shard(first.name(), first.plaintextBytes() + 1, null, first.segmentTagsSha256(), first.keyId(),
                 first.associatedData()));
         altered.add(resized);                                              // a length changed
         List<Sealer.Shard> added = new java.util.ArrayList<>(all);
         Sealer.Manifest other = Sealer.sealAll(keyset, checkpoint(), dir.resolve("other"), "lab-a/run-7/step-1200");
         added.add(new Sealer.Shard("extra.bin", other.shards().get(0).plaintextBytes(),
-                other.shards().get(0).ciphertextSha256(), first.keyId(),
+                null, other.shards().get(0).segmentTagsSha256(), first.keyId(),
                 Sealer.associatedData("lab-a/run-7/step-1200", "extra.bin")));
         altered.add(added);                                                // a shard added
         for (List<Sealer.Shard> shards : altered) {

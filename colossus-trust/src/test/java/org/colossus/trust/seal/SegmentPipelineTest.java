@@ -76,17 +76,27 @@ class SegmentPipelineTest {
     }
 
     private static byte[] encrypt(byte[] plain, int threads, MessageDigest sha) throws Exception {
+        return encrypt(plain, threads, sha, SegmentPipeline.Covers.TAGS);
+    }
+
+    private static byte[] encrypt(byte[] plain, int threads, MessageDigest sha, SegmentPipeline.Covers covers)
+            throws Exception {
         Collect out = new Collect();
         long n = new SegmentPipeline(threads).encrypt(keyset.streamingKeys().getFirst(), AD,
-                Channels.newChannel(new ByteArrayInputStream(plain)), out, sha, new SecureRandom());
+                Channels.newChannel(new ByteArrayInputStream(plain)), out, sha, covers, new SecureRandom());
         assertThat(n).isEqualTo(plain.length);
         return out.toArray();
     }
 
     private static byte[] decrypt(TenantKeyset keys, byte[] sealed, byte[] ad, int threads) throws Exception {
+        return decrypt(keys, sealed, ad, threads, MessageDigest.getInstance("SHA-256"), SegmentPipeline.Covers.TAGS);
+    }
+
+    private static byte[] decrypt(TenantKeyset keys, byte[] sealed, byte[] ad, int threads, MessageDigest sha,
+                                  SegmentPipeline.Covers covers) throws Exception {
         Collect out = new Collect();
         long n = new SegmentPipeline(threads).decrypt(keys.streamingKeys(), ad,
-                Channels.newChannel(new ByteArrayInputStream(sealed)), out, MessageDigest.getInstance("SHA-256"));
+                Channels.newChannel(new ByteArrayInputStream(sealed)), out, sha, covers);
         assertThat(n).isEqualTo(out.length);
         return out.toArray();
     }
@@ -111,10 +121,46 @@ class SegmentPipelineTest {
     void encrypt_anySize_tinkDecryptsItAndTheHashCoversEveryByte(int size) throws Exception {
         byte[] plain = plaintext(size);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] sealed = encrypt(plain, 3, sha);
+        byte[] sealed = encrypt(plain, 3, sha, SegmentPipeline.Covers.CIPHERTEXT);
         assertThat(sealed).hasSize(size + 40 + 16 * Math.max(1, (size + 40 + full - 1) / full));
         assertThat(tinkDecrypt(sealed)).isEqualTo(plain);
-        assertThat(sha.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(sealed));
+        byte[] digest = sha.digest();
+        assertThat(digest).isEqualTo(MessageDigest.getInstance("SHA-256").digest(sealed));
+        MessageDigest again = MessageDigest.getInstance("SHA-256");
+        decrypt(keyset, sealed, AD, 2, again, SegmentPipeline.Covers.CIPHERTEXT);
+        assertThat(again.digest()).isEqualTo(digest);
+    }
+
+    /** The header and every segment's tag, found by the format's layout alone (what a v3 manifest records). */
+    private static byte[] headerAndTags(byte[] sealed) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(sealed, 0, 40);
+        int seg = full + SegmentPipeline.TAG_BYTES;
+        for (int end = seg; ; end += seg) {
+            int at = Math.min(end, sealed.length);
+            sha.update(sealed, at - SegmentPipeline.TAG_BYTES, SegmentPipeline.TAG_BYTES);
+            if (at == sealed.length) {
+                return sha.digest();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @MethodSource("sizes")
+    void encryptDecrypt_tagsDigest_isTheHeaderAndEachSegmentsTagInOrder(int size) throws Exception {
+        byte[] plain = plaintext(size);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] sealed = encrypt(plain, 3, sha, SegmentPipeline.Covers.TAGS);
+        byte[] digest = sha.digest();
+        assertThat(digest).isEqualTo(headerAndTags(sealed));
+        for (int threads : new int[] {1, 3}) {
+            MessageDigest again = MessageDigest.getInstance("SHA-256");
+            assertThat(decrypt(keyset, sealed, AD, threads, again, SegmentPipeline.Covers.TAGS)).isEqualTo(plain);
+            assertThat(again.digest()).isEqualTo(digest);
+        }
+        MessageDigest tink = MessageDigest.getInstance("SHA-256");
+        decrypt(keyset, tinkEncrypt(plain), AD, 2, tink, SegmentPipeline.Covers.TAGS);
+        assertThat(tink.digest()).as("another sealing of the same bytes: another salt, other tags").isNotEqualTo(digest);
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -134,7 +180,7 @@ class SegmentPipelineTest {
         Collect out = new Collect();
         new SegmentPipeline(2).encrypt(older.streamingKeys().getFirst(), AD,
                 Channels.newChannel(new ByteArrayInputStream(plain)), out, MessageDigest.getInstance("SHA-256"),
-                new SecureRandom());
+                SegmentPipeline.Covers.TAGS, new SecureRandom());
         assertThat(decrypt(both, out.toArray(), AD, 2)).isEqualTo(plain);
         assertThatThrownBy(() -> decrypt(keyset, out.toArray(), AD, 2))
                 .hasMessageContaining("segment 0 does not authenticate under any key");
