@@ -24,7 +24,7 @@ import org.colossus.fleet.Fleet;
 public final class Scheduler {
     private final SchedulerConfig config;
     private final ClusterState state;
-    private final Map<Long, JobRecord> jobs = new HashMap<>();
+    private final JobTable jobs = new JobTable();
     private final QueueDiscipline discipline;
     private final TenantQuotas quotas = new TenantQuotas();
     private final Preemption preemption;
@@ -119,13 +119,16 @@ public final class Scheduler {
     }
 
     private void submit(JobSpec spec) {
-        if (jobs.containsKey(spec.id())) {
+        if (jobs.get(spec.id()) != null) {
             throw new SchedulerException("job " + spec.id() + " was already submitted");
+        }
+        if (spec.id() == Long.MIN_VALUE) {
+            throw new SchedulerException("job id " + spec.id() + ": expected another id (this one is reserved)");
         }
         checkFeasible(spec);
         JobRecord r = new JobRecord(spec, quotas.id(spec.tenant()), sequence++);
         r.submitted = now;
-        jobs.put(spec.id(), r);
+        jobs.add(spec.id(), r);
         enqueue(r, false);
     }
 
@@ -239,11 +242,22 @@ public final class Scheduler {
         return decisions;
     }
 
+    /** Removes {@code r} itself (no {@code equals} calls); the order of a node's jobs does not matter. */
+    private static void removeSame(List<JobRecord> list, JobRecord r) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == r) {
+                list.set(i, list.getLast());
+                list.removeLast();
+                return;
+            }
+        }
+    }
+
     private void release(JobRecord r) {
         Allocation a = r.allocation;
         for (int i = 0; i < a.nodes().length; i++) {
             state.release(a.nodes()[i], a.gpus()[i]);
-            onNode.get(a.nodes()[i]).remove(r);
+            removeSame(onNode.get(a.nodes()[i]), r);
         }
         running--;
         preemption.released(r);
@@ -434,7 +448,7 @@ public final class Scheduler {
 
     /** The whole state as values (see {@link SchedulerSnapshot}); jobs in submission order. */
     public SchedulerSnapshot snapshot() {
-        List<JobRecord> all = new ArrayList<>(jobs.values());
+        List<JobRecord> all = jobs.values();
         all.sort(Comparator.comparingLong(r -> r.seq));
         List<SchedulerSnapshot.Job> out = new ArrayList<>(all.size());
         for (JobRecord r : all) {
@@ -492,7 +506,10 @@ public final class Scheduler {
             r.awaitingPreemptions = j.awaitingPreemptions();
             r.reason = j.reason();
             r.interruptedByFailure = j.interruptedByFailure();
-            s.jobs.put(j.spec().id(), r);
+            if (s.jobs.get(j.spec().id()) != null) {
+                throw new SchedulerException("the snapshot lists job " + j.spec().id() + " twice");
+            }
+            s.jobs.add(j.spec().id(), r);
             byId.put(j.spec().id(), r);
             if (!j.nodes().isEmpty()) {
                 int[] nodes = j.nodes().stream().mapToInt(Integer::intValue).toArray();
