@@ -382,8 +382,7 @@ public final class Simulation {
             if (k == 0) {
                 return new double[] {1, 0};
             }
-            Arrays.sort(r, 0, k);
-            return new double[] {r[k / 2], (double) under / k};
+            return new double[] {SimResult.quantiles(r, k, 0.5)[0], (double) under / k};
         }
 
         /** A job completed: its actual run time feeds the predictor. */
@@ -538,12 +537,12 @@ public final class Simulation {
                 }
             }
             double[] ratios = estimateAccuracy();
-            double[] waits = SimResult.sortedWaits(w, start);
+            double p99Wait = SimResult.p99Wait(w, start);
             double capacity = (double) fleet.gpuCount() * horizon;
             double allocated = Arrays.stream(allocatedGpuSeconds).sum();
             SimResult.Summary summary = new SimResult.Summary(n, completed, failedJobs, unfinished, makespan, horizon,
                     started == 0 ? 0 : waitSum / started,
-                    waits.length == 0 ? 0 : waits[Math.min(waits.length - 1, (int) Math.floor(0.99 * waits.length))],
+                    p99Wait,
                     waited, completed == 0 ? 0 : jctSum / completed,
                     capacity > 0 ? allocatedIntegral / capacity : 0,
                     capacity > 0 ? productiveGpuSeconds / capacity : 0,
