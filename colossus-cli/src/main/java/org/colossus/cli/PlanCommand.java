@@ -407,22 +407,37 @@ final class PlanCommand {
                 out.println(Json.write(doc));
                 return;
             }
-            out.printf("%6s %12s %12s %7s  %s%n", "line", "measured", "predicted", "APE", "row");
+            out.printf("%6s %12s %12s %7s %-9s %s%n", "line", "measured", "predicted", "APE", "release", "row");
             for (Validation.Prediction p : v.predictions()) {
-                out.printf(Locale.ROOT, "%6d %12.0f %12.0f %6.1f%%  %s%s%n", p.line(), p.measuredTokensPerSecondPerGpu(),
-                        p.predictedTokensPerSecondPerGpu(), p.apePercent(), p.label(), p.fits() ? "" : "  [model says: does not fit]");
+                String notes = (p.fits() ? "" : "  [model says: does not fit]")
+                        + (p.measurements() > 1 ? String.format(Locale.ROOT, "  [%s of %d releases measured, %.0f%% apart]",
+                        p.scored() ? "newest" : "older", p.measurements(), p.spreadPercent()) : "");
+                out.printf(Locale.ROOT, "%6d %12.0f %12.0f %6.1f%% %-9s %s%s%n", p.line(), p.measuredTokensPerSecondPerGpu(),
+                        p.predictedTokensPerSecondPerGpu(), p.apePercent(), p.software().isEmpty() ? "-" : p.software(),
+                        p.label(), notes);
             }
             for (GroundTruth.Skipped s : v.skipped()) {
-                out.printf("%6d %12s %12s %7s  %s  [skipped: %s]%n", s.line(), "-", "-", "-", s.label(), s.reason());
+                out.printf("%6d %12s %12s %7s %-9s %s  [skipped: %s]%n", s.line(), "-", "-", "-", "", s.label(), s.reason());
             }
             var sum = v.summary();
-            out.printf(Locale.ROOT, "%nrows predicted %d, skipped %d; tokens/s/GPU: median APE %.1f%%, p90 APE %.1f%%%n",
-                    sum.rows(), sum.skipped(), sum.medianApePercent(), sum.p90ApePercent());
-            out.printf("%-14s %5s %11s %9s%n", "group", "rows", "median APE", "p90 APE");
+            out.printf(Locale.ROOT, "%nrows predicted %d (%d configurations: %d measured with more than one release are"
+                            + " scored once, on the newest), skipped %d%n", sum.measuredRows(), sum.rows(),
+                    sum.repeatedConfigurations(), sum.skipped());
+            out.printf(Locale.ROOT, "per configuration, tokens/s/GPU: median APE %.1f%%, p90 APE %.1f%%%n",
+                    sum.medianApePercent(), sum.p90ApePercent());
+            out.printf("%-14s %5s %11s %9s%n", "group", "conf.", "median APE", "p90 APE");
             sum.byGpu().forEach((k, g) -> out.printf(Locale.ROOT, "%-14s %5d %10.1f%% %8.1f%%%n", k, g.rows(), g.medianApePercent(), g.p90ApePercent()));
             sum.byArchitecture().forEach((k, g) -> out.printf(Locale.ROOT, "%-14s %5d %10.1f%% %8.1f%%%n", k, g.rows(), g.medianApePercent(), g.p90ApePercent()));
-            out.printf(Locale.ROOT, "Spearman rank correlation within (model, GPU) groups: mean %.2f over %d groups of >= 3 rows%n",
-                    sum.spearmanWithinGroups(), sum.spearmanGroups());
+            out.printf("%nby release (every row measured with it)%n%-14s %5s %13s %11s %9s%n", "release", "rows",
+                    "median error", "median APE", "p90 APE");
+            sum.bySoftware().forEach((k, r) -> out.printf(Locale.ROOT, "%-14s %5d %+12.1f%% %10.1f%% %8.1f%%%n", k,
+                    r.rows(), r.medianSignedErrorPercent(), r.medianApePercent(), r.p90ApePercent()));
+            out.printf(Locale.ROOT, "%nSpearman rank correlation within (model, GPU) groups of >= %d configurations: mean"
+                    + " %.2f over %d groups%n", Validation.SPEARMAN_MIN, sum.spearmanWithinGroups(), sum.spearmanGroups());
+            sum.series().forEach((k, g) -> out.printf(Locale.ROOT, "  %-44s %3d configurations  rho %5.2f%n", k,
+                    g.configurations(), g.spearman()));
+            out.printf(Locale.ROOT, "%nmemory: %d of %d measured configurations (all of which ran) are rejected by the"
+                    + " memory model%n", sum.memoryRejected(), sum.rows());
         }
     }
 
@@ -460,8 +475,9 @@ final class PlanCommand {
             } else {
                 out.print(yaml);
             }
-            out.printf(Locale.ROOT, "# %d rows; mean |log error| per GPU group %.4f -> %.4f in %d rounds%n",
-                    parsed.cases().size(), r.startError(), r.fittedError(), r.rounds());
+            out.printf(Locale.ROOT, "# %d rows, %d configurations; mean |log error| per GPU group %.4f -> %.4f in %d"
+                    + " rounds%n", parsed.cases().size(), Validation.scoredCases(parsed.cases()).size(), r.startError(),
+                    r.fittedError(), r.rounds());
         }
     }
 

@@ -124,13 +124,18 @@ class PlanCommandTest {
                 + "src,t,LLAMA3_70B,70,dense,80,8192,28672,64,8,128256,8192,,,TPU v5p,64,BF16,4,4,5,1,,4,1,128,,710,1638,,sim=full; x\n");
         ColossusCliTest.Result text = run("plan", "validate", "--ground-truth", csv.toString());
         assertThat(text.exitCode()).as(text.err()).isZero();
-        assertThat(text.out()).contains("rows predicted 1, skipped 1").contains("[skipped: GPU 'TPU v5p' is not in the catalog]");
+        assertThat(text.out()).contains("rows predicted 1 (1 configurations: 0 measured with more than one release are"
+                + " scored once, on the newest), skipped 1").contains("[skipped: GPU 'TPU v5p' is not in the catalog]")
+                .contains("by release (every row measured with it)", "(none named)", "memory: ");
         ColossusCliTest.Result json = run("plan", "validate", "--ground-truth", csv.toString(), "--format", "json");
         JsonNode summary = new ObjectMapper().readTree(json.out()).get("summary");
         assertThat(summary.get("rows").asInt()).isEqualTo(1);
         assertThat(summary.get("skipped").asInt()).isEqualTo(1);
         assertThat(summary.has("medianApePercent")).isTrue();
         assertThat(summary.has("p90ApePercent")).isTrue();
+        assertThat(summary.get("measuredRows").asInt()).isEqualTo(1);
+        assertThat(summary.get("bySoftware").has("(none named)")).isTrue();
+        assertThat(summary.has("memoryRejected")).isTrue();
     }
 
     @Test

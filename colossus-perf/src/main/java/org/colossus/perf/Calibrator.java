@@ -23,7 +23,9 @@ public final class Calibrator {
     private Calibrator() {
     }
 
-    public static Result fit(List<GroundTruth.Case> cases, Calibration start) {
+    /** Fits to each configuration once (repeats over software releases count on their newest release only). */
+    public static Result fit(List<GroundTruth.Case> all, Calibration start) {
+        List<GroundTruth.Case> cases = Validation.scoredCases(all);
         double[] x = toVector(start);
         double[] lo = new double[x.length];
         double[] hi = new double[x.length];

@@ -31,9 +31,31 @@ public final class GroundTruth {
     public static final String SHIPPED_NAME = "training-throughput-v2.csv (shipped)";
     private static final String SHIPPED_RESOURCE = "ground-truth/training-throughput-v2.csv";
 
-    /** A row that can be predicted. {@code assumptions} lists defaults used for cells the row leaves empty. */
+    /**
+     * A row that can be predicted. {@code assumptions} lists defaults used for cells the row leaves empty;
+     * {@code software} is the release the row was measured with ("" where the source names none).
+     */
     public record Case(int line, String label, String gpuFamily, ModelSpec model, HardwareSlice hardware,
-                       ParallelConfig config, double measuredTokensPerSecondPerGpu, List<String> assumptions) {
+                       ParallelConfig config, double measuredTokensPerSecondPerGpu, List<String> assumptions,
+                       String software) {
+        public Case {
+            software = software == null ? "" : software;
+        }
+
+        public Case(int line, String label, String gpuFamily, ModelSpec model, HardwareSlice hardware,
+                    ParallelConfig config, double measuredTokensPerSecondPerGpu, List<String> assumptions) {
+            this(line, label, gpuFamily, model, hardware, config, measuredTokensPerSecondPerGpu, assumptions, "");
+        }
+
+        /**
+         * What makes two rows the same configuration: everything but the release, the source's wording and the
+         * measurement. Rows sharing it and differing in {@code software} are repeated measurements.
+         */
+        public String configurationKey() {
+            return label + " | " + gpuFamily + " | " + hardware.gpus() + " | " + config + " | " + model.layers() + "x"
+                    + model.hidden() + "x" + model.ffnHidden() + "x" + model.heads() + "x" + model.kvHeads() + "x"
+                    + model.headDim() + "x" + model.vocab() + "x" + model.seqLen() + "x" + model.moe();
+        }
     }
 
     public record Skipped(int line, String label, String reason) {
@@ -88,8 +110,8 @@ public final class GroundTruth {
             }
             List<String> cells = Csv.parseLine(lines.get(i));
             Map<String, String> row = new LinkedHashMap<>();
-            for (int k = 0; k < COLUMNS.size(); k++) {
-                row.put(COLUMNS.get(k), k < cells.size() ? cells.get(k).trim() : "");
+            for (int k = 0; k < allColumns.size(); k++) {
+                row.put(allColumns.get(k), k < header.size() && k < cells.size() ? cells.get(k).trim() : "");
             }
             String label = row.get("model") + " | " + row.get("gpu") + " | " + row.get("num_gpus") + " GPUs | "
                     + row.get("precision");
@@ -159,10 +181,13 @@ public final class GroundTruth {
         if (heads % kvHeads != 0) {
             throw new SkipException("heads (" + heads + ") not a multiple of kv_heads (" + kvHeads + ")");
         }
+        // v2's head_dim: not hidden / heads for Qwen3, gpt-oss or PaLM; empty for MLA models (ranks in the notes)
+        int headDim = optional(row, "head_dim", Math.max(1, hidden / heads), assumed,
+                mla ? null : "head_dim = hidden / heads");
         ModelSpec model;
         try {
             model = new ModelSpec(row.get("model").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-"),
-                    row.get("model"), layers, hidden, denseFfn, heads, kvHeads, Math.max(1, hidden / heads), vocab, seq,
+                    row.get("model"), layers, hidden, denseFfn, heads, kvHeads, headDim, vocab, seq,
                     gated, false, moeSpec, mlaSpec, sliding ? 128 : 0, sliding ? 0.5 : 0, 0, "ground truth line " + line);
         } catch (PerfException e) {
             throw new SkipException(e.getMessage());
@@ -170,7 +195,7 @@ public final class GroundTruth {
         int gpus = required(row, "num_gpus");
         int tp = optional(row, "tp", 1, assumed, "tp = 1");
         int pp = optional(row, "pp", 1, assumed, "pp = 1");
-        int vp = optional(row, "vp", 1, null, null);
+        int vp = row.get("vp").isEmpty() ? assumedVp(row, layers, pp, assumed) : optional(row, "vp", 1, null, null);
         int cp = optional(row, "cp", 1, null, null);
         int ep = optional(row, "ep", 1, null, null);
         int mbs = optional(row, "mbs", 1, assumed, "mbs = 1");
@@ -189,11 +214,44 @@ public final class GroundTruth {
         if (!problems.isEmpty()) {
             throw new SkipException("configuration does not divide: " + String.join("; ", problems));
         }
-        double measured = measuredTokens(row, model, seq, notes);
-        return new Case(line, label, family, model, hw, config, measured, List.copyOf(assumed));
+        double measured = measuredTokens(row, model, config, notes);
+        return new Case(line, label, family, model, hw, config, measured, List.copyOf(assumed), row.get("software"));
     }
 
-    private static double measuredTokens(Map<String, String> row, ModelSpec model, int seq, String notes) {
+    /**
+     * The interleaving a row without vp is read with, said per source rather than silently 1. A row whose notes
+     * say the schedule is interleaved gets 2 virtual stages per rank (the least interleaving there is) where its
+     * layers per stage divide by 2; the others get 1, with what their source's silence means.
+     */
+    private static int assumedVp(Map<String, String> row, int layers, int pp, List<String> assumed) {
+        if (pp <= 1) {
+            return 1; // no pipeline, nothing to interleave
+        }
+        String source = row.get("source");
+        String notes = row.get("notes");
+        if (notes.contains("interleaved")) {
+            if ((layers / pp) % 2 == 0 && layers % pp == 0) {
+                assumed.add("vp = 2 (the row says the schedule is interleaved and gives no vp: the least interleaving)");
+                return 2;
+            }
+            assumed.add("vp = 1 (the row says interleaved, but " + layers + " layers on " + pp
+                    + " stages do not split in two)");
+            return 1;
+        }
+        if (source.contains("Megatron-Bridge") || source.contains("NVIDIA/NeMo") || source.contains("nemo-framework")
+                || source.contains("Automodel")) {
+            assumed.add("vp = 1 (NeMo/Megatron-Bridge table: an empty VP cell is no interleaving)");
+        } else if (source.contains("vTrain")) {
+            assumed.add("vp = 1 (vTrain: Megatron-DeepSpeed's 1F1B, which does not interleave)");
+        } else {
+            assumed.add("vp = 1 (the source gives no vp and does not say the schedule is interleaved)");
+        }
+        return 1;
+    }
+
+    private static double measuredTokens(Map<String, String> row, ModelSpec model, ParallelConfig config,
+                                         String notes) {
+        int seq = config.seqLen();
         String tokens = row.get("measured_tokens_per_s_per_gpu");
         if (!tokens.isEmpty()) {
             return number(tokens, "measured_tokens_per_s_per_gpu");
@@ -202,10 +260,16 @@ public final class GroundTruth {
         if (tflops.isEmpty()) {
             throw new SkipException("neither measured tokens/s/GPU nor TFLOP/s/GPU given");
         }
-        // Only TFLOP/s published: convert with the count Megatron/NeMo publish in (full attention scores), and
-        // count the recomputed forward where the row says its TFLOP/s include it.
+        // Only TFLOP/s published: convert with the count Megatron/NeMo publish in (full attention scores). v2's
+        // flops_convention says whether the figure counts the hardware's FLOPs, i.e. the forward pass run again
+        // under full recompute (4 passes instead of 3: Megatron SC21 and its README); v1 files said so in notes.
         double flopsPerToken = PerfModel.megatronFlopsPerToken(model, seq);
-        if (notes.contains("includes recompute")) {
+        String convention = row.get("flops_convention");
+        boolean hardware = convention.isEmpty() ? notes.contains("includes recompute") : convention.equals("hardware");
+        if (!convention.isEmpty() && !convention.equals("hardware") && !convention.equals("model")) {
+            throw new SkipException("flops_convention '" + convention + "': expected hardware, model or empty");
+        }
+        if (hardware && config.recompute() == Recompute.FULL) {
             flopsPerToken *= 4.0 / 3.0;
         }
         return number(tflops, "measured_tflops_per_gpu") * 1e12 / flopsPerToken;

@@ -10,23 +10,48 @@ import java.util.TreeMap;
 /** Predictions for ground-truth rows, and how far off they are. */
 public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped> skipped, Summary summary) {
 
-    /** @param fits whether the model thinks the measured configuration fits in memory (it ran, so it should) */
+    /**
+     * @param fits whether the model thinks the measured configuration fits in memory (it ran, so it should)
+     * @param software the release the row was measured with ("" where the source names none)
+     * @param scored whether the row counts in the summary: of rows that are one configuration measured with several
+     *     releases, only the newest release's row does (the others are still predicted and listed)
+     * @param measurements how many rows measured this configuration (1 for most)
+     * @param spreadPercent how far apart those measurements are: (largest / smallest - 1) x 100, 0 for one
+     */
     public record Prediction(int line, String label, String gpuGroup, boolean moe, double measuredTokensPerSecondPerGpu,
                              double predictedTokensPerSecondPerGpu, double apePercent, boolean fits,
-                             List<String> assumptions) {
+                             List<String> assumptions, String software, boolean scored, int measurements,
+                             double spreadPercent) {
     }
 
     public record Group(int rows, double medianApePercent, double p90ApePercent) {
     }
 
+    /** The signed error and the APE of one release's rows (all of them, superseded or not). */
+    public record Release(int rows, double medianSignedErrorPercent, double medianApePercent, double p90ApePercent) {
+    }
+
+    /** Rank agreement within one (model, GPU group) series of scored configurations. */
+    public record Series(int configurations, double spearman) {
+    }
+
     /**
+     * Medians, percentiles, groups and rank correlations are over scored rows: each configuration once.
+     *
+     * @param rows scored rows (configurations); {@code measuredRows} all predicted rows, repeats included
      * @param spearmanWithinGroups mean Spearman rank correlation of predicted vs measured within (model, GPU)
-     *     groups of at least 3 rows; {@code spearmanGroups} how many such groups there are
+     *     groups of at least {@link #SPEARMAN_MIN} configurations; {@code spearmanGroups} how many there are, each
+     *     listed in {@code series}
+     * @param memoryRejected scored configurations that ran, yet the memory model says do not fit
      */
     public record Summary(int rows, int skipped, double medianApePercent, double p90ApePercent,
                           Map<String, Group> byGpu, Map<String, Group> byArchitecture, double spearmanWithinGroups,
-                          int spearmanGroups) {
+                          int spearmanGroups, int measuredRows, int repeatedConfigurations,
+                          Map<String, Release> bySoftware, Map<String, Series> series, int memoryRejected) {
     }
+
+    /** Series with fewer configurations than this say little about ranking and are left out of the mean. */
+    public static final int SPEARMAN_MIN = 5;
 
     /** The families the accuracy target names, with A100 kept apart. */
     public static String gpuGroup(String family) {
@@ -37,19 +62,96 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
         };
     }
 
+    /** The cases that count, each configuration once: of repeats over releases, the newest release's row. */
+    public static List<GroundTruth.Case> scoredCases(List<GroundTruth.Case> cases) {
+        Map<GroundTruth.Case, GroundTruth.Case> scoredOf = scoring(cases, new java.util.HashSet<>());
+        return cases.stream().filter(c -> scoredOf.get(c) == c).toList();
+    }
+
+    /** Each case's scored row (itself, or the newest release's row of its configuration); fills {@code repeated}. */
+    private static Map<GroundTruth.Case, GroundTruth.Case> scoring(List<GroundTruth.Case> cases,
+                                                                   java.util.Set<String> repeated) {
+        Map<String, List<GroundTruth.Case>> byConfiguration = new LinkedHashMap<>();
+        for (GroundTruth.Case c : cases) {
+            byConfiguration.computeIfAbsent(c.configurationKey(), k -> new ArrayList<>()).add(c);
+        }
+        Map<GroundTruth.Case, GroundTruth.Case> scoredOf = new java.util.IdentityHashMap<>();
+        for (var e : byConfiguration.entrySet()) {
+            List<GroundTruth.Case> same = e.getValue();
+            for (GroundTruth.Case c : same) {
+                scoredOf.put(c, c);
+            }
+            // Only rows that name different releases are repeats; rows without one stay independent points.
+            if (same.size() > 1 && same.stream().allMatch(c -> !c.software().isEmpty())
+                    && same.stream().map(GroundTruth.Case::software).distinct().count() == same.size()) {
+                GroundTruth.Case newest = same.stream().max((a, b) -> compareReleases(a.software(), b.software()))
+                        .orElseThrow();
+                same.forEach(c -> scoredOf.put(c, newest));
+                repeated.add(e.getKey());
+            }
+        }
+        return scoredOf;
+    }
+
     public static Validation run(GroundTruth.Parsed parsed, PerfModel model) {
+        Map<String, List<GroundTruth.Case>> byConfiguration = new LinkedHashMap<>();
+        for (GroundTruth.Case c : parsed.cases()) {
+            byConfiguration.computeIfAbsent(c.configurationKey(), k -> new ArrayList<>()).add(c);
+        }
+        java.util.Set<String> repeated = new java.util.HashSet<>();
+        Map<GroundTruth.Case, GroundTruth.Case> scoredOf = scoring(parsed.cases(), repeated);
         List<Prediction> predictions = new ArrayList<>();
         for (GroundTruth.Case c : parsed.cases()) {
             Estimate e = model.estimate(c.model(), c.hardware(), c.config());
             double ape = Math.abs(e.tokensPerSecondPerGpu() - c.measuredTokensPerSecondPerGpu())
                     / c.measuredTokensPerSecondPerGpu() * 100;
+            GroundTruth.Case scored = scoredOf.get(c);
+            List<GroundTruth.Case> repeats = repeated.contains(c.configurationKey())
+                    ? byConfiguration.get(c.configurationKey()) : List.of(c);
+            double lo = repeats.stream().mapToDouble(GroundTruth.Case::measuredTokensPerSecondPerGpu).min().orElse(1);
+            double hi = repeats.stream().mapToDouble(GroundTruth.Case::measuredTokensPerSecondPerGpu).max().orElse(1);
             predictions.add(new Prediction(c.line(), c.label(), gpuGroup(c.gpuFamily()), c.model().isMoe(),
-                    c.measuredTokensPerSecondPerGpu(), e.tokensPerSecondPerGpu(), ape, e.memory().fits(), c.assumptions()));
+                    c.measuredTokensPerSecondPerGpu(), e.tokensPerSecondPerGpu(), ape, e.memory().fits(), c.assumptions(),
+                    c.software(), scored == c, repeats.size(), (hi / lo - 1) * 100));
         }
         return new Validation(predictions, parsed.skipped(), summarize(predictions, parsed.skipped().size()));
     }
 
-    private static Summary summarize(List<Prediction> predictions, int skipped) {
+    /**
+     * Orders release names such as 25.09, 26.04 and 26.04.01 by their numeric parts (a name with more parts after
+     * equal ones is later); non-numeric parts compare as text.
+     */
+    static int compareReleases(String a, String b) {
+        String[] x = a.split("[.\\-]");
+        String[] y = b.split("[.\\-]");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c;
+            if (x[i].matches("\\d{1,9}") && y[i].matches("\\d{1,9}")) {
+                c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
+            } else {
+                c = x[i].compareTo(y[i]);
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
+    private static Summary summarize(List<Prediction> all, int skipped) {
+        List<Prediction> predictions = all.stream().filter(Prediction::scored).toList();
+        Map<String, List<Prediction>> bySoftware = new TreeMap<>((a, b) -> compareReleases(a, b));
+        for (Prediction p : all) {
+            bySoftware.computeIfAbsent(p.software().isEmpty() ? "(none named)" : p.software(), k -> new ArrayList<>())
+                    .add(p);
+        }
+        Map<String, Release> releases = new LinkedHashMap<>();
+        bySoftware.forEach((k, v) -> {
+            double[] signed = v.stream().mapToDouble(p -> (p.predictedTokensPerSecondPerGpu()
+                    / p.measuredTokensPerSecondPerGpu() - 1) * 100).sorted().toArray();
+            Group g = group(v);
+            releases.put(k, new Release(v.size(), percentile(signed, 50), g.medianApePercent(), g.p90ApePercent()));
+        });
         Map<String, List<Prediction>> byGpu = new TreeMap<>();
         Map<String, List<Prediction>> byArch = new TreeMap<>();
         Map<String, List<Prediction>> bySeries = new LinkedHashMap<>();
@@ -65,19 +167,25 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
         byArch.forEach((k, v) -> archGroups.put(k, group(v)));
         double rhoSum = 0;
         int groups = 0;
-        for (List<Prediction> series : bySeries.values()) {
-            if (series.size() >= 3) {
-                double rho = spearman(series.stream().mapToDouble(Prediction::predictedTokensPerSecondPerGpu).toArray(),
-                        series.stream().mapToDouble(Prediction::measuredTokensPerSecondPerGpu).toArray());
+        Map<String, Series> series = new TreeMap<>();
+        for (var e : bySeries.entrySet()) {
+            List<Prediction> members = e.getValue();
+            if (members.size() >= SPEARMAN_MIN) {
+                double rho = spearman(members.stream().mapToDouble(Prediction::predictedTokensPerSecondPerGpu).toArray(),
+                        members.stream().mapToDouble(Prediction::measuredTokensPerSecondPerGpu).toArray());
+                series.put(e.getKey(), new Series(members.size(), rho));
                 if (!Double.isNaN(rho)) {
                     rhoSum += rho;
                     groups++;
                 }
             }
         }
-        Group all = group(predictions);
-        return new Summary(predictions.size(), skipped, all.medianApePercent(), all.p90ApePercent(), gpuGroups,
-                archGroups, groups == 0 ? Double.NaN : rhoSum / groups, groups);
+        Group overall = group(predictions);
+        int repeated = (int) predictions.stream().filter(p -> p.measurements() > 1).count();
+        int rejected = (int) predictions.stream().filter(p -> !p.fits()).count();
+        return new Summary(predictions.size(), skipped, overall.medianApePercent(), overall.p90ApePercent(), gpuGroups,
+                archGroups, groups == 0 ? Double.NaN : rhoSum / groups, groups, all.size(), repeated, releases, series,
+                rejected);
     }
 
     private static Group group(List<Prediction> predictions) {

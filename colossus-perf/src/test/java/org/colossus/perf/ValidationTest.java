@@ -89,11 +89,78 @@ class ValidationTest {
 
     /** The shipped calibration meets the median target on the shipped ground truth (accuracy is a contract). */
     @Test
-    void shippedGroundTruth_shippedCalibration_medianWithinTenPercentPerFamily() {
+    void shippedGroundTruth_shippedCalibration_medianWithinEightPercentPerFamily() {
         Validation v = Validation.run(GroundTruth.shipped(Catalog.standard()), new PerfModel(Calibration.standard()));
-        assertThat(v.summary().rows()).isGreaterThan(250);
+        assertThat(v.summary().measuredRows()).isGreaterThan(250);
+        assertThat(v.summary().rows()).as("configurations").isGreaterThan(200);
         for (String family : new String[] {"H100", "B200/B300", "GB200/GB300"}) {
-            assertThat(v.summary().byGpu().get(family).medianApePercent()).as(family).isLessThanOrEqualTo(10.0);
+            assertThat(v.summary().byGpu().get(family).medianApePercent()).as(family).isLessThanOrEqualTo(8.0);
         }
+    }
+
+    static final String V2_HEADER = HEADER + "," + String.join(",", GroundTruth.V2_COLUMNS);
+
+    /** v2 rows that differ only in the release are one configuration, scored once, on the newest release. */
+    @Test
+    void run_sameConfigurationTwoReleases_scoredOnceOnTheNewest() {
+        String row = "src,t,LLAMA3_70B,70,dense,80,8192,28672,64,8,128256,8192,,,H100 SXM (DGX H100 8-GPU),64,FP8,4,4,5,1,,4,1,128,,,%s,,sim=full; test,128,%s,model\n";
+        String csv = V2_HEADER + "\n" + String.format(row, "1500", "26.02") + String.format(row, "1700", "26.04.01")
+                + String.format(row, "1650", "26.04") + String.format(row.replace("128,,,%s", "256,,,%s"), "1600", "26.02");
+        GroundTruth.Parsed parsed = GroundTruth.parse("r.csv", csv, Catalog.standard());
+        assertThat(parsed.cases()).extracting(GroundTruth.Case::software).containsExactly("26.02", "26.04.01", "26.04",
+                "26.02");
+        Validation v = Validation.run(parsed, new PerfModel(Calibration.standard()));
+        assertThat(v.summary().measuredRows()).isEqualTo(4);
+        assertThat(v.summary().rows()).as("configurations").isEqualTo(2);
+        assertThat(v.summary().repeatedConfigurations()).isEqualTo(1);
+        assertThat(v.predictions()).extracting(Validation.Prediction::scored).containsExactly(false, true, false, true);
+        Validation.Prediction newest = v.predictions().get(1);
+        assertThat(newest.measurements()).isEqualTo(3);
+        assertThat(newest.spreadPercent()).isCloseTo((1700.0 / 1500 - 1) * 100, within(1e-9));
+        assertThat(v.summary().bySoftware()).containsOnlyKeys("26.02", "26.04", "26.04.01");
+        assertThat(v.summary().bySoftware().get("26.02").rows()).isEqualTo(2);
+        assertThat(Validation.scoredCases(parsed.cases())).extracting(GroundTruth.Case::line).containsExactly(3, 5);
+    }
+
+    @Test
+    void compareReleases_numericParts_orderedAsNumbers() {
+        assertThat(Validation.compareReleases("26.04.01", "26.04")).isPositive();
+        assertThat(Validation.compareReleases("25.11", "26.02")).isNegative();
+        assertThat(Validation.compareReleases("26.10", "26.9")).isPositive();
+        assertThat(Validation.compareReleases("26.04", "26.04")).isZero();
+    }
+
+    /** head_dim is read (gpt-oss: 64, not 2880 / 64); hardware-convention TFLOP/s under full recompute count 4 passes. */
+    @Test
+    void parse_v2Columns_headDimAndFlopsConvention() {
+        String csv = V2_HEADER + "\n"
+                + "src,t,GPT OSS 120B,117,moe,36,2880,2880,64,8,201088,4096,128,4,GB200 (NVL72),64,BF16,1,1,,1,64,64,1,1024,,,15000,,sim=full; test,64,26.04,model\n"
+                + "src,t,GPT 7.1B,7,dense,30,4096,,32,,131072,4096,,,H100 SXM (DGX H100 8-GPU),96,BF16,2,1,,,,48,,192,full,465.9,,,sim=full; test,,,hardware\n"
+                + "src,t,GPT 7.1B,7,dense,30,4096,,32,,131072,4096,,,H100 SXM (DGX H100 8-GPU),96,BF16,2,1,,,,48,,192,full,465.9,,,sim=full; test,,,model\n"
+                + "src,t,GPT 7.1B,7,dense,30,4096,,32,,131072,4096,,,H100 SXM (DGX H100 8-GPU),96,BF16,2,1,,,,48,,192,full,465.9,,,sim=full; test,,,guess\n";
+        GroundTruth.Parsed parsed = GroundTruth.parse("v2.csv", csv, Catalog.standard());
+        assertThat(parsed.cases().get(0).model().headDim()).isEqualTo(64);
+        assertThat(parsed.cases().get(0).assumptions()).noneMatch(a -> a.startsWith("head_dim"));
+        assertThat(parsed.cases().get(1).assumptions()).contains("head_dim = hidden / heads");
+        double hardware = parsed.cases().get(1).measuredTokensPerSecondPerGpu();
+        double model = parsed.cases().get(2).measuredTokensPerSecondPerGpu();
+        assertThat(model / hardware).isCloseTo(4.0 / 3.0, within(1e-9));
+        assertThat(parsed.skipped()).singleElement().satisfies(s ->
+                assertThat(s.reason()).isEqualTo("flops_convention 'guess': expected hardware, model or empty"));
+    }
+
+    /** A row that says its schedule is interleaved but gives no vp is not silently read as vp = 1. */
+    @Test
+    void parse_interleavedWithoutVp_assumesTwoAndSaysSo() {
+        String csv = HEADER + "\n"
+                + "Narayanan et al. SC21,t,GPT 145.6B,145.6,dense,80,12288,,96,,51200,2048,,,A100 SXM4 80GB,1536,BF16,8,8,,,,24,1,2304,full,148,,,sim=full; interleaved 1F1B schedule\n"
+                + "github.com/NVIDIA-NeMo/Megatron-Bridge docs,t,LLAMA3_70B,70,dense,80,8192,28672,64,8,128256,8192,,,H100 SXM (DGX H100 8-GPU),64,FP8,4,4,,1,,4,1,128,,,1638,,sim=full; test\n";
+        GroundTruth.Parsed parsed = GroundTruth.parse("vp.csv", csv, Catalog.standard());
+        assertThat(parsed.cases().get(0).config().vp()).isEqualTo(2);
+        assertThat(parsed.cases().get(0).assumptions()).anyMatch(a -> a.startsWith("vp = 2 (the row says the schedule"
+                + " is interleaved"));
+        assertThat(parsed.cases().get(1).config().vp()).isEqualTo(1);
+        assertThat(parsed.cases().get(1).assumptions()).contains(
+                "vp = 1 (NeMo/Megatron-Bridge table: an empty VP cell is no interleaving)");
     }
 }
