@@ -409,7 +409,7 @@ final class PlanCommand {
             }
             out.printf("%6s %12s %12s %7s %-9s %s%n", "line", "measured", "predicted", "APE", "release", "row");
             for (Validation.Prediction p : v.predictions()) {
-                String notes = (p.fits() ? "" : "  [model says: does not fit]")
+                String notes = (p.fits() ? "" : "  [memory: " + p.memoryNote() + "]")
                         + (p.measurements() > 1 ? String.format(Locale.ROOT, "  [%s of %d releases measured, %.0f%% apart]",
                         p.scored() ? "newest" : "older", p.measurements(), p.spreadPercent()) : "");
                 out.printf(Locale.ROOT, "%6d %12.0f %12.0f %6.1f%% %-9s %s%s%n", p.line(), p.measuredTokensPerSecondPerGpu(),
@@ -436,8 +436,9 @@ final class PlanCommand {
                     + " %.2f over %d groups%n", Validation.SPEARMAN_MIN, sum.spearmanWithinGroups(), sum.spearmanGroups());
             sum.series().forEach((k, g) -> out.printf(Locale.ROOT, "  %-44s %3d configurations  rho %5.2f%n", k,
                     g.configurations(), g.spearman()));
-            out.printf(Locale.ROOT, "%nmemory: %d of %d measured configurations (all of which ran) are rejected by the"
-                    + " memory model%n", sum.memoryRejected(), sum.rows());
+            out.printf(Locale.ROOT, "%nmemory: %d of %d measured configurations (all of which ran) do not fit as their rows"
+                    + " state them%n", sum.memoryRejected(), sum.rows());
+            sum.memoryExplanations().forEach((how, n) -> out.printf(Locale.ROOT, "  %3d %s%n", n, how));
         }
     }
 

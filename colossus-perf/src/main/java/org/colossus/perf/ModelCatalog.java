@@ -56,7 +56,7 @@ public final class ModelCatalog {
     static ModelSpec readModel(YamlNode m) {
         m.allowOnly("id", "name", "layers", "hidden", "ffnHidden", "heads", "kvHeads", "headDim", "vocab", "seqLen",
                 "gated", "tiedEmbeddings", "moe", "mla", "slidingWindowTokens", "slidingWindowLayerFraction",
-                "defaultBatchTokens", "source");
+                "defaultBatchTokens", "source", "hybrid");
         int hidden = m.get("hidden").intAtLeast(1);
         YamlNode headsNode = m.get("heads");
         int heads = headsNode.intAtLeast(1);
@@ -89,6 +89,34 @@ public final class ModelCatalog {
                     n.get("qkRopeHeadDim").intAtLeast(0), n.get("vHeadDim").intAtLeast(1));
         }).orElse(null);
         int layers = m.get("layers").intAtLeast(1);
+        ModelSpec.Hybrid hybrid = m.find("hybrid").map(n -> {
+            n.allowOnly("pattern", "mambaHeads", "mambaHeadDim", "groups", "stateDim", "convKernel", "chunkSize");
+            YamlNode pattern = n.get("pattern");
+            String text = pattern.text();
+            if (!text.matches("[M*\\-E]+")) {
+                throw pattern.fail("expected M (Mamba-2), * (attention), - (MLP) and E (MoE) only");
+            }
+            if (text.length() != layers) {
+                throw pattern.fail("has " + text.length() + " blocks; expected layers (" + layers + ")");
+            }
+            if (text.indexOf('E') >= 0 && moe == null) {
+                throw pattern.fail("has E (MoE) blocks; the model needs moe");
+            }
+            YamlNode heads2 = n.get("mambaHeads");
+            int mambaHeads = heads2.intAtLeast(1);
+            YamlNode groups = n.find("groups").orElse(null);
+            int g = groups == null ? 8 : groups.intAtLeast(1);
+            if (mambaHeads % g != 0) {
+                throw (groups == null ? heads2 : groups).fail("groups (" + g + ") must divide mambaHeads (" + mambaHeads
+                        + ")");
+            }
+            return new ModelSpec.Hybrid(text, mambaHeads, n.get("mambaHeadDim").intAtLeast(1), g,
+                    n.get("stateDim").intAtLeast(1), n.find("convKernel").map(x -> x.intAtLeast(1)).orElse(4),
+                    n.find("chunkSize").map(x -> x.intAtLeast(1)).orElse(128));
+        }).orElse(null);
+        if (hybrid != null && moe != null && hybrid.count('E') == 0) {
+            throw m.get("moe").fail("a hybrid model's experts sit in E blocks; the pattern has none");
+        }
         if (moe != null && moe.denseLayers() > layers) {
             throw m.get("moe").get("denseLayers").fail("expected at most layers (" + layers + ")");
         }
@@ -107,7 +135,8 @@ public final class ModelCatalog {
                 m.find("slidingWindowTokens").map(n -> n.intAtLeast(0)).orElse(0),
                 m.find("slidingWindowLayerFraction").map(n -> n.numberBetween(0, 1)).orElse(0.0),
                 m.find("defaultBatchTokens").map(n -> (long) n.numberAtLeast(1)).orElse(4L * 1024 * 1024),
-                m.find("source").map(YamlNode::text).orElse(""));
+                m.find("source").map(YamlNode::text).orElse(""),
+                hybrid);
     }
 
     private static boolean bool(YamlNode n) {

@@ -3,7 +3,8 @@ package org.colossus.perf;
 import java.util.Objects;
 
 /**
- * A dense or MoE decoder-only transformer, as much as throughput and memory depend on it.
+ * A dense or MoE decoder-only transformer, or a hybrid of Mamba-2, attention and MLP blocks, as much as throughput
+ * and memory depend on it.
  *
  * @param ffnHidden FFN width of dense layers (all layers of a dense model; the first {@code denseLayers} of an MoE)
  * @param headDim per-head width of Q/K/V (default hidden / heads)
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param slidingWindowLayerFraction share of layers that use the window (0.5 for alternating)
  * @param defaultBatchTokens a typical global batch in tokens, used when a search is given none
  * @param source where the dimensions come from
+ * @param hybrid the block pattern and Mamba-2 dimensions of a hybrid model (Nemotron-H); {@code null} for a
+ *     transformer, whose every layer is attention + MLP. In a hybrid each of {@code layers} is one block.
  */
 public record ModelSpec(
         String id,
@@ -33,7 +36,62 @@ public record ModelSpec(
         int slidingWindowTokens,
         double slidingWindowLayerFraction,
         long defaultBatchTokens,
-        String source) {
+        String source,
+        Hybrid hybrid) {
+
+    public ModelSpec(String id, String name, int layers, int hidden, int ffnHidden, int heads, int kvHeads, int headDim,
+                     int vocab, int seqLen, boolean gated, boolean tiedEmbeddings, Moe moe, Mla mla,
+                     int slidingWindowTokens, double slidingWindowLayerFraction, long defaultBatchTokens, String source) {
+        this(id, name, layers, hidden, ffnHidden, heads, kvHeads, headDim, vocab, seqLen, gated, tiedEmbeddings, moe, mla,
+                slidingWindowTokens, slidingWindowLayerFraction, defaultBatchTokens, source, null);
+    }
+
+    /**
+     * A hybrid model's blocks, one character each as Megatron-Core's {@code hybrid_override_pattern} writes them:
+     * {@code M} Mamba-2 mixer, {@code *} self-attention, {@code -} dense MLP, {@code E} MoE. Each block is a norm,
+     * its mixer and a residual.
+     *
+     * @param mambaHeads Mamba-2 heads (the inner width is heads x headDim, expand x hidden)
+     * @param groups B and C groups (shared across the heads of a group, like GQA's key-value heads)
+     * @param stateDim SSM state size N
+     * @param chunkSize the SSD algorithm's chunk length Q (Dao and Gu 2024, arXiv:2405.21060: 128 or 256)
+     */
+    public record Hybrid(String pattern, int mambaHeads, int mambaHeadDim, int groups, int stateDim, int convKernel,
+                         int chunkSize) {
+        public Hybrid {
+            Objects.requireNonNull(pattern, "pattern");
+            if (!pattern.matches("[M*\\-E]+")) {
+                throw new PerfException("hybrid pattern '" + pattern + "': expected only M (Mamba-2), * (attention),"
+                        + " - (MLP) and E (MoE)");
+            }
+            if (mambaHeads < 1 || mambaHeadDim < 1 || groups < 1 || stateDim < 1 || convKernel < 1 || chunkSize < 1
+                    || mambaHeads % groups != 0) {
+                throw new PerfException("hybrid: expected mambaHeads, mambaHeadDim, groups, stateDim, convKernel and"
+                        + " chunkSize >= 1 with groups dividing mambaHeads; got heads " + mambaHeads + ", headDim "
+                        + mambaHeadDim + ", groups " + groups + ", state " + stateDim + ", conv " + convKernel
+                        + ", chunk " + chunkSize);
+            }
+        }
+
+        public int count(char block) {
+            return (int) pattern.chars().filter(c -> c == block).count();
+        }
+
+        /** Inner width: heads x head dimension. */
+        public int innerDim() {
+            return mambaHeads * mambaHeadDim;
+        }
+
+        /** Channels of the causal conv1d: x, B and C. */
+        public int convChannels() {
+            return innerDim() + 2 * groups * stateDim;
+        }
+
+        /** Output width of the input projection: z, x, B, C and one dt per head. */
+        public int inProjDim() {
+            return 2 * innerDim() + 2 * groups * stateDim + mambaHeads;
+        }
+    }
 
     /**
      * @param expertFfnHidden FFN width of one routed (and shared) expert
@@ -65,6 +123,16 @@ public record ModelSpec(
         if (moe != null && moe.denseLayers() > layers) {
             throw new PerfException("model " + id + ": denseLayers (" + moe.denseLayers() + ") exceeds layers (" + layers + ")");
         }
+        if (hybrid != null) {
+            if (hybrid.pattern().length() != layers) {
+                throw new PerfException("model " + id + ": the hybrid pattern has " + hybrid.pattern().length()
+                        + " blocks, but layers is " + layers);
+            }
+            if ((hybrid.count('E') > 0) != (moe != null)) {
+                throw new PerfException("model " + id + ": a hybrid pattern with E (MoE) blocks needs moe, and moe"
+                        + " needs E blocks");
+            }
+        }
     }
 
     public boolean isMoe() {
@@ -72,11 +140,57 @@ public record ModelSpec(
     }
 
     public int moeLayers() {
+        if (hybrid != null) {
+            return hybrid.count('E');
+        }
         return moe == null ? 0 : layers - moe.denseLayers();
     }
 
     public int denseFfnLayers() {
-        return layers - moeLayers();
+        return hybrid != null ? hybrid.count('-') : layers - moeLayers();
+    }
+
+    /** Layers with self-attention: all of a transformer's, the {@code *} blocks of a hybrid. */
+    public int attentionLayers() {
+        return hybrid != null ? hybrid.count('*') : layers;
+    }
+
+    /** Mamba-2 blocks (0 for a transformer). */
+    public int mambaLayers() {
+        return hybrid != null ? hybrid.count('M') : 0;
+    }
+
+    /** Layers with an MLP or MoE (every transformer layer). */
+    public int mlpLayers() {
+        return denseFfnLayers() + moeLayers();
+    }
+
+    /** Norms before mixers: two per transformer layer, one per hybrid block (the final norm is separate). */
+    public long normParams() {
+        return hybrid != null ? (long) layers * hidden : 2L * layers * hidden;
+    }
+
+    /** Weights of one Mamba-2 block: projections, conv1d, A, D, dt bias and the gated norm. */
+    public long mambaParams() {
+        if (hybrid == null) {
+            return 0;
+        }
+        long h = hidden;
+        return h * hybrid.inProjDim() + (long) hybrid.innerDim() * h
+                + (long) hybrid.convChannels() * (hybrid.convKernel() + 1) + 3L * hybrid.mambaHeads() + hybrid.innerDim();
+    }
+
+    /**
+     * Forward FLOPs per token of one Mamba-2 block's SSD scan, its matmuls only (Dao and Gu 2024, the chunked
+     * algorithm): within a chunk of Q tokens, C·Bᵀ per group (2QN) and its product with x per head (2QP); across
+     * chunks, each head's state Bᵀx (2NP) and its read-out C·h (2NP).
+     */
+    public double ssdFlopsPerToken() {
+        if (hybrid == null) {
+            return 0;
+        }
+        double q = hybrid.chunkSize(), n = hybrid.stateDim(), p = hybrid.mambaHeadDim();
+        return hybrid.groups() * 2 * q * n + hybrid.mambaHeads() * (2 * q * p + 4 * n * p);
     }
 
     /** Width of the attention output (heads x value head dim). */
@@ -121,8 +235,7 @@ public record ModelSpec(
 
     /** All weights (embedding and output layer counted once if tied). */
     public long totalParams() {
-        long perLayerNorms = 2L * hidden;
-        long total = layers * (attentionParams() + perLayerNorms)
+        long total = attentionLayers() * attentionParams() + normParams() + mambaLayers() * mambaParams()
                 + (long) denseFfnLayers() * ffnParams(ffnHidden)
                 + (isMoe() ? moeLayers() * moeLayerParams() : 0)
                 + embeddingParams() * (tiedEmbeddings ? 1 : 2) + hidden;
@@ -138,12 +251,13 @@ public record ModelSpec(
                 ? moeLayers() * ((long) (moe.topK() + moe.sharedExperts()) * ffnParams(moe.expertFfnHidden())
                 + (long) hidden * moe.experts())
                 : 0;
-        return layers * (attentionParams() + 2L * hidden) + (long) denseFfnLayers() * ffnParams(ffnHidden) + moeActive
-                + embeddingParams() + hidden;
+        return attentionLayers() * attentionParams() + normParams() + mambaLayers() * mambaParams()
+                + (long) denseFfnLayers() * ffnParams(ffnHidden) + moeActive + embeddingParams() + hidden;
     }
 
     public ModelSpec withSeqLen(int newSeqLen) {
         return new ModelSpec(id, name, layers, hidden, ffnHidden, heads, kvHeads, headDim, vocab, newSeqLen, gated,
-                tiedEmbeddings, moe, mla, slidingWindowTokens, slidingWindowLayerFraction, defaultBatchTokens, source);
+                tiedEmbeddings, moe, mla, slidingWindowTokens, slidingWindowLayerFraction, defaultBatchTokens, source,
+                hybrid);
     }
 }

@@ -49,6 +49,9 @@ public final class PerfModel {
         if (m.ffnHidden() % c.tp() != 0) {
             problems.add("ffn hidden (" + m.ffnHidden() + ") is not divisible by tp (" + c.tp() + ")");
         }
+        if (m.hybrid() != null && m.hybrid().mambaHeads() % c.tp() != 0) {
+            problems.add("Mamba heads (" + m.hybrid().mambaHeads() + ") is not divisible by tp (" + c.tp() + ")");
+        }
         if (c.cp() > 1 && c.seqLen() % (2 * c.cp()) != 0) {
             problems.add("seq (" + c.seqLen() + ") is not divisible by 2 x cp (" + 2 * c.cp()
                     + "; causal load balancing splits each sequence into 2 x cp chunks)");
@@ -64,6 +67,9 @@ public final class PerfModel {
         if (m.layers() + 2 < c.pp() * c.vp()) {
             problems.add("layers (" + m.layers() + ", plus embedding and loss) fewer than pp x vp (" + c.pp() * c.vp()
                     + " pipeline chunks)");
+        }
+        if (m.mambaLayers() > 0 && c.cp() > 1) {
+            problems.add("cp (" + c.cp() + ") over Mamba-2 blocks is not modeled; use cp 1 for a hybrid model");
         }
         if (m.isMoe()) {
             if (m.moe().experts() % c.ep() != 0) {
@@ -130,10 +136,15 @@ public final class PerfModel {
             router = 2.0 * h * m.moe().experts();
         }
         double logits = 2.0 * h * m.vocab();
+        double mambaProj = 2.0 * m.mambaParams();     // in/out projections (conv, A, D and norm weights are negligible)
+        double ssd = m.ssdFlopsPerToken();
 
         // --- per-GPU work of one micro-batch on one stage (average stage: layers and the output layer spread evenly) ---
         double tokens = b * s / cp;                 // tokens a GPU's CP rank holds
         double layersPerStage = (double) m.layers() / p;
+        double attnLayersPerStage = (double) m.attentionLayers() / p;
+        double mambaLayersPerStage = (double) m.mambaLayers() / p;
+        double mlpLayersPerStage = (double) m.mlpLayers() / p;
         double denseLayersPerStage = (double) m.denseFfnLayers() / p;
         double moeLayersPerStage = (double) m.moeLayers() / p;
         double recomputeFactor = c.recompute() == Recompute.FULL ? 4.0 : 3.0; // fwd + 2x bwd (+ fwd again)
@@ -141,12 +152,17 @@ public final class PerfModel {
         // GEMMs: attention projections, dense MLPs and the output layer split by TP; routed experts split by EP
         // (expert TP = 1), each TP rank feeding them 1/t of the tokens (sequence parallel).
         double denseGemmFlopsPerMb = tokens * recomputeFactor * (
-                layersPerStage * attnProj / t
+                attnLayersPerStage * attnProj / t
+                + mambaLayersPerStage * mambaProj / t
                 + denseLayersPerStage * denseMlp / t
                 + logits / t / p);
         double expertGemmFlopsPerMb = tokens * recomputeFactor * moeLayersPerStage * (moeMlp + router) / t;
-        double attnCoreFlopsPerMb = tokens * layersPerStage * attnCore / t
+        double attnCoreFlopsPerMb = tokens * attnLayersPerStage * attnCore / t
                 * (c.recompute() == Recompute.NONE ? 3.0 : 4.0) * 1.25; // FA backward ~2.5x forward
+        // The SSD scan's chunk matmuls are blocked matmuls in fused kernels, like flash attention's: costed at its rate
+        // for their head dimension, backward likewise 2.5x forward (no constant of their own).
+        double ssdFlopsPerMb = tokens * mambaLayersPerStage * ssd / t * (c.recompute() == Recompute.NONE ? 3.0 : 4.0)
+                * 1.25;
         double denseShape = shapeFactor(Math.min(tokens, Math.min(h, m.ffnHidden()) / t));
         double gemmSeconds = denseGemmFlopsPerMb / (gemmRate * denseShape);
         if (m.isMoe()) {
@@ -155,22 +171,39 @@ public final class PerfModel {
             gemmSeconds += expertGemmFlopsPerMb / (gemmRate * calibration.expertGemmEfficiency() * expertShape);
         }
         double attnSeconds = attnCoreFlopsPerMb / attnRate;
+        double ssdSeconds = m.mambaLayers() == 0 ? 0 : ssdFlopsPerMb / (bf16Peak * eta * calibration.attentionEfficiency()
+                * headDimFactor(m.hybrid().mambaHeadDim()));
 
         // element-wise traffic (norms, residuals, activation function, rotary, casts): bytes per token per layer
         double f1 = m.gated() ? 2.0 : 1.0;
         double ffnAct = m.isMoe() ? (m.moe().topK() + m.moe().sharedExperts()) * (double) m.moe().expertFfnHidden()
                 : m.ffnHidden() / (double) t;
-        double elemBytesPerTokenLayer = 2 * (10 * h / t + (f1 + 1) * ffnAct * 2 + 4 * qDim / t)
-                + (prec.isLowPrecision() ? 3 * (2 * h / t + qDim / t + ffnAct) : 0);
-        double elemSeconds = tokens * layersPerStage * elemBytesPerTokenLayer * recomputeFactor / hbm;
+        // per block: norm, residual, bias-dropout-add (5h); attention adds rotary and softmax statistics (4 qDim), an MLP
+        // its activation function, FP8 recipes a cast and transpose of each GEMM input
+        double attnElem = 2 * (5 * h / t + 4 * qDim / t) + (prec.isLowPrecision() ? 3 * (h / t + qDim / t) : 0);
+        double mlpElem = 2 * (5 * h / t + (f1 + 1) * ffnAct * 2) + (prec.isLowPrecision() ? 3 * (h / t + ffnAct) : 0);
+        double mambaElem = 0;
+        if (m.mambaLayers() > 0) {
+            ModelSpec.Hybrid hy = m.hybrid();
+            double inner = hy.innerDim() / (double) t;
+            // conv1d over x, B, C (read, write); the gated norm z·silu and RMSNorm over the inner width; the SSD
+            // state passed between chunks: heads x P x N FP32 per chunk of Q tokens, written and read
+            double states = 2 * 4.0 * hy.mambaHeads() / t * hy.mambaHeadDim() * hy.stateDim() / hy.chunkSize();
+            mambaElem = 2 * (5 * h / t + 2 * hy.convChannels() / (double) t + 4 * inner) + states
+                    + (prec.isLowPrecision() ? 3 * (h / t + inner) : 0);
+        }
+        double elemSeconds = tokens * (attnLayersPerStage * attnElem + mlpLayersPerStage * mlpElem
+                + mambaLayersPerStage * mambaElem) * recomputeFactor / hbm;
         if (m.isMoe()) {
             // routing: gate, top-k, permute and un-permute each routed copy of a token, forward and backward
             double copies = tokens / t * (m.moe().topK() + m.moe().sharedExperts());
             elemSeconds += copies * moeLayersPerStage * h * calibration.moeBytesPerRoutedElement() / hbm;
         }
 
-        double computePerMb = gemmSeconds + attnSeconds + elemSeconds
-                + layersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0);
+        // the per-layer overhead is per transformer layer: two blocks (attention, MLP); a hybrid's blocks count half
+        double overheadLayersPerStage = m.hybrid() != null ? layersPerStage / 2 : layersPerStage;
+        double computePerMb = gemmSeconds + attnSeconds + ssdSeconds + elemSeconds
+                + overheadLayersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0);
 
         // --- model-parallel communication per micro-batch ---
         double actBytes = tokens * h * 2;           // one BF16 activation tensor of the micro-batch
@@ -179,7 +212,8 @@ public final class PerfModel {
         if (t > 1) {
             // sequence parallel: attention does 1 all-gather + 1 reduce-scatter forward and the same backward; so does
             // a dense MLP (MoE layers move tokens by all-to-all instead)
-            double collectives = layersPerStage * 4 + denseLayersPerStage * 4;
+            // so does a Mamba-2 block (all-gather before its input projection, reduce-scatter after its output one)
+            double collectives = attnLayersPerStage * 4 + mambaLayersPerStage * 4 + denseLayersPerStage * 4;
             tpComm = ringSeconds(t, tpIntra, actBytes, nvl, nic) * collectives
                     * (c.recompute() == Recompute.FULL ? 1.5 : 1.0);
         }
@@ -190,8 +224,8 @@ public final class PerfModel {
             double kvBytes = tokens * kvDim / t * 2;
             double bw = cpIntra >= cp ? nvl : nic;
             double commPerLayer = 3 * (cp - 1) * kvBytes / bw;
-            double attnPerLayer = attnSeconds / layersPerStage;
-            cpComm = layersPerStage * Math.max(commPerLayer * (1 - calibration.commOverlap()), commPerLayer - attnPerLayer);
+            double attnPerLayer = attnSeconds / attnLayersPerStage;
+            cpComm = attnLayersPerStage * Math.max(commPerLayer * (1 - calibration.commOverlap()), commPerLayer - attnPerLayer);
         }
         double epComm = 0;
         if (m.isMoe() && ep > 1) {
@@ -230,7 +264,8 @@ public final class PerfModel {
 
         // --- parameters per GPU on the busiest stage ---
         double embedding = (double) m.embeddingParams();
-        double nonExpertLayerParams = m.layers() * (m.attentionParams() + 2.0 * h)
+        double nonExpertLayerParams = m.attentionLayers() * (double) m.attentionParams() + m.normParams()
+                + m.mambaLayers() * (double) m.mambaParams()
                 + (double) m.denseFfnLayers() * m.ffnParams(m.ffnHidden())
                 + (m.isMoe() ? m.moeLayers() * ((double) m.moe().sharedExperts() * m.ffnParams(m.moe().expertFfnHidden())
                 + h * m.moe().experts()) : 0);
@@ -305,7 +340,7 @@ public final class PerfModel {
         double modelTflops = tokensPerSecondPerGpu * flopsPerToken / 1e12;
         Estimate.StepTime step = new Estimate.StepTime(stepSeconds, micro * computePerMb, micro * tpExposed,
                 micro * cpComm, micro * epExposed, micro * ppExposed, dpSeconds, bubbleSeconds, optimizerSeconds,
-                micro * layersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0));
+                micro * overheadLayersPerStage * calibration.layerOverheadSeconds() * (recomputeFactor / 3.0));
         return new Estimate(m, hw, c, dp, micro, memory, step, tokensPerSecondPerGpu, flopsPerToken, modelTflops,
                 modelTflops / peak(hw, prec.peak()));
     }
@@ -324,12 +359,13 @@ public final class PerfModel {
     }
 
     private static double flopsPerToken(ModelSpec m, int seqLen, boolean causal) {
-        double matmul = 2.0 * (m.activeParams() - 2.0 * m.hidden() * m.layers() - m.hidden());
+        double matmul = 2.0 * (m.activeParams() - m.normParams() - m.hidden());
         double ctxFull = causal ? seqLen / 2.0 : seqLen;
         double ctxWindow = m.slidingWindowTokens() > 0 ? Math.min(m.slidingWindowTokens(), ctxFull) : ctxFull;
         double ctx = ctxFull * (1 - m.slidingWindowLayerFraction()) + ctxWindow * m.slidingWindowLayerFraction();
-        double attention = 2.0 * m.heads() * (m.qkHeadDim() + m.attentionOutDim() / (double) m.heads()) * ctx * m.layers();
-        return 3 * (matmul + attention);
+        double attention = 2.0 * m.heads() * (m.qkHeadDim() + m.attentionOutDim() / (double) m.heads()) * ctx
+                * m.attentionLayers();
+        return 3 * (matmul + attention + m.mambaLayers() * m.ssdFlopsPerToken());
     }
 
     /**
@@ -352,18 +388,39 @@ public final class PerfModel {
             double fe = m.moe().expertFfnHidden();
             moeMlp = 3 * h / t + (m.moe().topK() + m.moe().sharedExperts()) * (gemmIn * h + 2 * f1 * fe + gemmIn * fe) / t;
         }
-        double perTokenAvgLayer = attn + (m.denseFfnLayers() * denseMlp + m.moeLayers() * moeMlp) / m.layers();
+        double mamba = 0;
+        if (m.mambaLayers() > 0) {
+            ModelSpec.Hybrid hy = m.hybrid();
+            // norm input 2h, in-projection input, its output (z, x, B, C, dt), the conv output, the scan's output
+            // and the gated norm's (the out-projection input)
+            mamba = (2 * h + gemmIn * h + 2.0 * hy.inProjDim() + 2.0 * hy.convChannels() + 2.0 * hy.innerDim()
+                    + gemmIn * hy.innerDim()) / t;
+        }
+        double perTokenAvgLayer = (m.attentionLayers() * attn + m.denseFfnLayers() * denseMlp + m.moeLayers() * moeMlp
+                + m.mambaLayers() * mamba) / m.layers();
         double perMbPerLayer = tokens * perTokenAvgLayer;
         int p = c.pp();
-        double inFlight = Math.min(micro, p) * (c.vp() > 1 ? 1 + (p - 1.0) / (p * c.vp()) : 1.0);
-        double stored;
-        if (c.recompute() == Recompute.FULL) {
-            stored = tokens * 2 * h / t * layersPerStage * inFlight + perMbPerLayer; // inputs + one layer's working set
-        } else {
-            stored = perMbPerLayer * layersPerStage * inFlight;
+        int v = c.vp();
+        double logits = tokens * m.vocab() / t * 4.0; // FP32, on the last stage only
+        // 1F1B keeps the most micro-batches in flight on the first stage: min(m, p), more with interleaving
+        // (Narayanan et al. SC21); the last stage holds the logits but, in units of whole-stage micro-batches,
+        // ((v-1) p + 1) / v in flight: one without interleaving, its warm-up chunks with it.
+        double firstInFlight = Math.min(micro, p) * (v > 1 ? 1 + (p - 1.0) / (p * v) : 1.0);
+        double lastInFlight = Math.min(micro, ((v - 1.0) * p + 1) / v);
+        double first = stored(c, perMbPerLayer, tokens * 2 * h / t, layersPerStage, firstInFlight);
+        if (p == 1) {
+            return first + logits;
         }
-        double logits = tokens * m.vocab() / t * 4.0 * (p == 1 ? 1 : 1);
-        return stored + logits;
+        return Math.max(first, stored(c, perMbPerLayer, tokens * 2 * h / t, layersPerStage, lastInFlight) + logits);
+    }
+
+    /** Activations one stage keeps with {@code inFlight} micro-batches in flight. */
+    private static double stored(ParallelConfig c, double perMbPerLayer, double layerInputBytes, double layersPerStage,
+                                 double inFlight) {
+        if (c.recompute() == Recompute.FULL) {
+            return layerInputBytes * layersPerStage * inFlight + perMbPerLayer; // inputs + one layer's working set
+        }
+        return perMbPerLayer * layersPerStage * inFlight;
     }
 
     /**

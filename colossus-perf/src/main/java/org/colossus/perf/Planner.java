@@ -76,12 +76,13 @@ public final class Planner {
             int domain = hw.nvlinkDomainGpus();
             for (int tp = 1; tp <= Math.min(domain, gpus); tp *= 2) {
                 if (m.heads() % tp != 0 || m.ffnHidden() % tp != 0
-                        || (m.mla() == null && m.kvHeads() % tp != 0 && tp % m.kvHeads() != 0)) {
+                        || (m.mla() == null && m.kvHeads() % tp != 0 && tp % m.kvHeads() != 0)
+                        || (m.hybrid() != null && m.hybrid().mambaHeads() % tp != 0)) {
                     continue;
                 }
                 for (int cp = 1; cp <= 16 && tp * cp <= gpus; cp *= 2) {
-                    if (cp > 1 && r.seqLen() % (2 * cp) != 0) {
-                        continue;
+                    if (cp > 1 && (r.seqLen() % (2 * cp) != 0 || m.mambaLayers() > 0)) {
+                        continue; // (context parallelism over Mamba-2 blocks is not modeled)
                     }
                     for (int pp = 1; pp <= m.layers() + 2 && tp * cp * pp <= gpus; pp++) {
                         if (gpus % (tp * cp * pp) != 0) {

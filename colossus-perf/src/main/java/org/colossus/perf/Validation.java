@@ -21,8 +21,20 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
     public record Prediction(int line, String label, String gpuGroup, boolean moe, double measuredTokensPerSecondPerGpu,
                              double predictedTokensPerSecondPerGpu, double apePercent, boolean fits,
                              List<String> assumptions, String software, boolean scored, int measurements,
-                             double spreadPercent) {
+                             double spreadPercent, String memoryNote) {
     }
+
+    /**
+     * Practices the measured runs' recipes use without the ground truth's columns stating them, in the order
+     * {@link #explainMemory} tries them, each cumulative on the ones before: a configuration that was measured ran,
+     * so if the memory model rejects it as stated, the first of these that makes it fit is named.
+     */
+    public static final List<String> MEMORY_PRACTICES = List.of(
+            "FP8 primary weights (--fp8-param-gather: FP8 recipes keep weights in 1 byte)",
+            "selective recompute of attention (the row states no recompute)",
+            "activations offloaded to host memory or recomputed (Transformer Engine's cpu_offloading, or full"
+                    + " recompute: the row states neither, and the same memory is left either way)",
+            "optimizer state offloaded to host memory (--optimizer-cpu-offload)");
 
     public record Group(int rows, double medianApePercent, double p90ApePercent) {
     }
@@ -43,11 +55,13 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
      *     groups of at least {@link #SPEARMAN_MIN} configurations; {@code spearmanGroups} how many there are, each
      *     listed in {@code series}
      * @param memoryRejected scored configurations that ran, yet the memory model says do not fit
+     * @param memoryExplanations for those, how many fit with which of {@link #MEMORY_PRACTICES} (or none)
      */
     public record Summary(int rows, int skipped, double medianApePercent, double p90ApePercent,
                           Map<String, Group> byGpu, Map<String, Group> byArchitecture, double spearmanWithinGroups,
                           int spearmanGroups, int measuredRows, int repeatedConfigurations,
-                          Map<String, Release> bySoftware, Map<String, Series> series, int memoryRejected) {
+                          Map<String, Release> bySoftware, Map<String, Series> series, int memoryRejected,
+                          Map<String, Integer> memoryExplanations) {
     }
 
     /** Series with fewer configurations than this say little about ranking and are left out of the mean. */
@@ -112,9 +126,53 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
             double hi = repeats.stream().mapToDouble(GroundTruth.Case::measuredTokensPerSecondPerGpu).max().orElse(1);
             predictions.add(new Prediction(c.line(), c.label(), gpuGroup(c.gpuFamily()), c.model().isMoe(),
                     c.measuredTokensPerSecondPerGpu(), e.tokensPerSecondPerGpu(), ape, e.memory().fits(), c.assumptions(),
-                    c.software(), scored == c, repeats.size(), (hi / lo - 1) * 100));
+                    c.software(), scored == c, repeats.size(), (hi / lo - 1) * 100,
+                    e.memory().fits() ? "" : explainMemory(model, c, e.memory())));
         }
         return new Validation(predictions, parsed.skipped(), summarize(predictions, parsed.skipped().size()));
+    }
+
+    /**
+     * For a measured configuration the memory model rejects: how far over it is, and the first of
+     * {@link #MEMORY_PRACTICES} (with those before it) under which it fits, or that none does.
+     */
+    static String explainMemory(PerfModel model, GroundTruth.Case c, Estimate.Memory stated) {
+        double capacity = stated.capacityBytes();
+        String over = String.format(java.util.Locale.ROOT, "%.1f GB over %.1f GB", (stated.totalBytes() - capacity)
+                / 1e9, capacity / 1e9);
+        double weights = stated.weightsBytes();
+        double activations = stated.activationsBytes();
+        double optimizer = stated.optimizerBytes();
+        double rest = stated.totalBytes() - weights - activations - optimizer;
+        ParallelConfig cfg = c.config();
+        for (int i = 0; i < MEMORY_PRACTICES.size(); i++) {
+            switch (i) {
+                case 0 -> {
+                    if (cfg.precision().isLowPrecision()) {
+                        weights /= 2;
+                    }
+                }
+                case 1 -> {
+                    if (cfg.recompute() == Recompute.NONE) {
+                        activations = Math.min(activations, model.estimate(c.model(), c.hardware(),
+                                withRecompute(cfg, Recompute.SELECTIVE)).memory().activationsBytes());
+                    }
+                }
+                case 2 -> activations = Math.min(activations, model.estimate(c.model(), c.hardware(),
+                        withRecompute(cfg, Recompute.FULL)).memory().activationsBytes());
+                default -> optimizer = 0;
+            }
+            if (weights + activations + optimizer + rest <= capacity) {
+                return over + "; fits with " + String.join(" + ", MEMORY_PRACTICES.subList(0, i + 1).stream()
+                        .map(p -> p.substring(0, p.indexOf(" ("))).toList());
+            }
+        }
+        return over + "; fits with none of the practices tried: unexplained";
+    }
+
+    private static ParallelConfig withRecompute(ParallelConfig c, Recompute r) {
+        return new ParallelConfig(c.tp(), c.pp(), c.vp(), c.cp(), c.ep(), c.mbs(), c.gbs(), c.seqLen(), r, c.precision(),
+                c.sharding());
     }
 
     /**
@@ -183,9 +241,16 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
         Group overall = group(predictions);
         int repeated = (int) predictions.stream().filter(p -> p.measurements() > 1).count();
         int rejected = (int) predictions.stream().filter(p -> !p.fits()).count();
+        Map<String, Integer> explained = new LinkedHashMap<>();
+        for (Prediction p : predictions) {
+            if (!p.fits()) {
+                String how = p.memoryNote().substring(p.memoryNote().indexOf("; ") + 2);
+                explained.merge(how, 1, Integer::sum);
+            }
+        }
         return new Summary(predictions.size(), skipped, overall.medianApePercent(), overall.p90ApePercent(), gpuGroups,
                 archGroups, groups == 0 ? Double.NaN : rhoSum / groups, groups, all.size(), repeated, releases, series,
-                rejected);
+                rejected, explained);
     }
 
     private static Group group(List<Prediction> predictions) {

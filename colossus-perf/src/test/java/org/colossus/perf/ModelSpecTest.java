@@ -100,4 +100,40 @@ class ModelSpecTest {
         assertThatThrownBy(() -> ModelCatalog.readFile(file))
                 .hasMessage(file + ": moe.topK = 8: expected at most experts (4)");
     }
+
+    /** Nemotron-H 8B from its published blocks: about 8.1B weights, 24 Mamba-2 + 24 MLP + 4 attention blocks. */
+    @Test
+    void hybrid_nemotronH8b_countsBlocksAndWeights() {
+        ModelSpec m = catalog.resolve("nemotron-h-8b");
+        assertThat(m.mambaLayers()).isEqualTo(24);
+        assertThat(m.denseFfnLayers()).isEqualTo(24);
+        assertThat(m.attentionLayers()).isEqualTo(4);
+        assertThat(m.moeLayers()).isZero();
+        // in-projection 4096 x (2 x 8192 + 2 x 8 x 128 + 128) + out-projection 8192 x 4096 + conv, A, D, dt, norm
+        assertThat(m.mambaParams()).isEqualTo(4096L * 18560 + 8192L * 4096 + 10240L * 5 + 3 * 128 + 8192);
+        assertThat(m.totalParams() / 1e9).isCloseTo(8.1, within(0.15));
+        // the SSD scan adds a few percent to the matmul FLOPs; four attention layers at 8k little more
+        double sixN = 6.0 * m.activeParams();
+        assertThat(PerfModel.modelFlopsPerToken(m, 8192) / sixN).isBetween(1.01, 1.10);
+    }
+
+    @Test
+    void hybrid_badPatterns_refusedNamingTheField(@TempDir Path dir) throws Exception {
+        String base = "id: h\nlayers: 4\nhidden: 256\nffnHidden: 512\nheads: 4\nvocab: 1000\nhybrid:\n"
+                + "  mambaHeads: 8\n  mambaHeadDim: 64\n  stateDim: 16\n  groups: 4\n  pattern: \"%s\"\n";
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, String.format(base, "M*M-"));
+        assertThat(ModelCatalog.readFile(ok).mambaLayers()).isEqualTo(2);
+        for (String[] bad : new String[][] {{"M*M", "has 3 blocks; expected layers (4)"},
+                {"M*MX", "expected M (Mamba-2), * (attention), - (MLP) and E (MoE) only"},
+                {"M*ME", "has E (MoE) blocks; the model needs moe"}}) {
+            Path f = dir.resolve("bad.yaml");
+            Files.writeString(f, String.format(base, bad[0]));
+            assertThatThrownBy(() -> ModelCatalog.readFile(f)).as(bad[0]).hasMessageContaining(bad[1])
+                    .hasMessageContaining("pattern");
+        }
+        Path groups = dir.resolve("groups.yaml");
+        Files.writeString(groups, String.format(base, "M*M-").replace("groups: 4", "groups: 3"));
+        assertThatThrownBy(() -> ModelCatalog.readFile(groups)).hasMessageContaining("groups (3) must divide mambaHeads (8)");
+    }
 }

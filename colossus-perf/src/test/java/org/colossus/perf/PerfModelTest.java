@@ -144,4 +144,40 @@ class PerfModelTest {
         assertThat(PerfModel.headDimFactor(128)).isCloseTo(1.0, within(1e-12));
         assertThat(PerfModel.headDimFactor(64)).isCloseTo(0.75, within(1e-12));
     }
+
+    /** A hybrid model: Mamba-2 blocks cost their projections, scan and state traffic; cp over them is refused. */
+    @Test
+    void estimate_hybridNemotronH_costsMambaBlocksAndRefusesContextParallelism() {
+        ModelCatalog catalog = ModelCatalog.standard();
+        ModelSpec hybrid = catalog.resolve("nemotron-h-8b");
+        HardwareSlice hw = HardwareSlice.of(org.colossus.fleet.Catalog.standard().requireGpu("h100-sxm-80gb"), 64,
+                org.colossus.fleet.Catalog.standard());
+        ParallelConfig c = new ParallelConfig(1, 1, 1, 1, 1, 1, 768, 8192, Recompute.NONE, TrainingPrecision.FP8,
+                Sharding.DISTRIBUTED_OPTIMIZER);
+        PerfModel model = new PerfModel(Calibration.standard());
+        Estimate e = model.estimate(hybrid, hw, c);
+        assertThat(e.memory().fits()).isTrue();
+        // with attention in place of every Mamba-2 block, the work per token grows with the context; with Mamba-2 it
+        // barely does (the scan is linear in the sequence: only the four attention blocks grow)
+        ModelSpec allAttention = new ModelSpec("a", "a", 52, 4096, 21504, 32, 8, 128, 131072, 8192, false, false, null,
+                null, 0, 0, 0, "test", new ModelSpec.Hybrid(hybrid.hybrid().pattern().replace('M', '*'), 128, 64, 8,
+                128, 4, 128));
+        assertThat(allAttention.mambaLayers()).isZero();
+        assertThat(PerfModel.modelFlopsPerToken(hybrid, 65536) / PerfModel.modelFlopsPerToken(hybrid, 8192))
+                .isLessThan(1.25);
+        assertThat(PerfModel.modelFlopsPerToken(allAttention, 65536) / PerfModel.modelFlopsPerToken(allAttention, 8192))
+                .isGreaterThan(1.8);
+        assertThat(e.step().computeSeconds()).isLessThan(model.estimate(allAttention, hw, c).step().computeSeconds()
+                * 2);
+        assertThat(e.tokensPerSecondPerGpu()).isBetween(5_000.0, 40_000.0);
+        ParallelConfig cp2 = new ParallelConfig(1, 1, 1, 2, 1, 1, 768, 8192, Recompute.NONE, TrainingPrecision.FP8,
+                Sharding.DISTRIBUTED_OPTIMIZER);
+        assertThatThrownBy(() -> model.estimate(hybrid, hw, cp2))
+                .hasMessageContaining("cp (2) over Mamba-2 blocks is not modeled");
+        ParallelConfig tp3 = new ParallelConfig(3, 1, 1, 1, 1, 1, 768, 8192, Recompute.NONE, TrainingPrecision.FP8,
+                Sharding.DISTRIBUTED_OPTIMIZER);
+        assertThat(PerfModel.violations(hybrid, HardwareSlice.of(org.colossus.fleet.Catalog.standard()
+                .requireGpu("h100-sxm-80gb"), 66, org.colossus.fleet.Catalog.standard()), tp3))
+                .anyMatch(v -> v.startsWith("Mamba heads (128) is not divisible by tp (3)"));
+    }
 }

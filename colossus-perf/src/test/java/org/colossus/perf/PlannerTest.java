@@ -101,4 +101,12 @@ class PlannerTest {
         assertThat(g.fraction()).isBetween(0.85, 1.0);
         assertThat(new Goodput(0, 1e12, 600).of(16384, 1e12).fraction()).isEqualTo(1.0);
     }
+
+    /** A hybrid model's search never proposes context parallelism, which is not modeled over Mamba-2 blocks. */
+    @Test
+    void search_hybridModel_neverProposesContextParallelism() {
+        Planner.Result r = planner.search(request("nemotron-h-8b", "h100-sxm-80gb", List.of(64, 128),
+                Planner.Objective.THROUGHPUT, 50));
+        assertThat(r.best()).isNotEmpty().allSatisfy(p -> assertThat(p.estimate().config().cp()).isEqualTo(1));
+    }
 }

@@ -163,4 +163,18 @@ class ValidationTest {
         assertThat(parsed.cases().get(1).assumptions()).contains(
                 "vp = 1 (NeMo/Megatron-Bridge table: an empty VP cell is no interleaving)");
     }
+
+    /**
+     * Every measured configuration ran, so each one the memory model rejects as stated must fit under one of the
+     * named practices its recipe may have used (issue 20: zero unexplained).
+     */
+    @Test
+    void shippedGroundTruth_everyConfigurationTheMemoryModelRejects_isExplained() {
+        Validation v = Validation.run(GroundTruth.shipped(Catalog.standard()), new PerfModel(Calibration.standard()));
+        assertThat(v.summary().memoryExplanations().values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(v.summary().memoryRejected());
+        assertThat(v.summary().memoryExplanations().keySet()).noneMatch(k -> k.contains("unexplained"));
+        assertThat(v.predictions()).filteredOn(p -> !p.fits())
+                .allSatisfy(p -> assertThat(p.memoryNote()).matches("[0-9.]+ GB over [0-9.]+ GB; fits with .+"));
+    }
 }
