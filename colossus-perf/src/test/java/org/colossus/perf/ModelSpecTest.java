@@ -117,6 +117,18 @@ class ModelSpecTest {
         assertThat(PerfModel.modelFlopsPerToken(m, 8192) / sixN).isBetween(1.01, 1.10);
     }
 
+    /** A hybrid MoE: the counted weights match Nemotron 3 Nano's published 31.6B total and 3.2B active. */
+    @Test
+    void hybrid_nemotron3Nano_matchesPublishedTotalAndActiveWeights() {
+        ModelSpec m = catalog.resolve("nemotron-3-nano-30b-a3b");
+        assertThat(m.mambaLayers()).isEqualTo(23);
+        assertThat(m.moeLayers()).isEqualTo(23);
+        assertThat(m.attentionLayers()).isEqualTo(6);
+        assertThat(m.denseFfnLayers()).isZero();
+        assertThat(m.totalParams() / 1e9).isCloseTo(31.6, within(0.5));
+        assertThat(m.activeParams() / 1e9).isCloseTo(3.2, within(0.3));
+    }
+
     @Test
     void hybrid_badPatterns_refusedNamingTheField(@TempDir Path dir) throws Exception {
         String base = "id: h\nlayers: 4\nhidden: 256\nffnHidden: 512\nheads: 4\nvocab: 1000\nhybrid:\n"
