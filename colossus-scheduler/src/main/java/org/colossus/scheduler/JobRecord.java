@@ -7,6 +7,9 @@ final class JobRecord {
     final long seq;
     JobState state = JobState.QUEUED;
     Allocation allocation;
+    /** The node of a one-node allocation (and its GPUs there), else -1: releasing it then needs no array. */
+    int onOneNode = -1;
+    int onOneNodeGpus;
     double submitted;
     double started = Double.NaN;
     double expectedEnd = Double.NaN;

@@ -32,8 +32,8 @@ public final class Scheduler {
     /** Running (and preempting) jobs by expected end, for reservations; O(log n) updates. */
     private final TreeSet<JobRecord> runningByEnd = new TreeSet<>(Comparator
             .comparingDouble((JobRecord r) -> r.expectedEnd).thenComparingLong(r -> r.seq));
-    /** Jobs holding GPUs on each node (for failures); small arrays, most nodes hold one or two jobs. */
-    private final List<List<JobRecord>> onNode;
+    /** Jobs holding GPUs on each node (for failures). */
+    private final NodeJobs onNode;
     private int queued;
     private int running;
     private long sequence;
@@ -49,10 +49,7 @@ public final class Scheduler {
         this.discipline = QueueDiscipline.of(config.policy());
         this.preemption = new Preemption(discipline.preempts());
         this.state = new ClusterState(fleet, config.isolation(), config.hotSpareDomainsPerPod());
-        onNode = new ArrayList<>(fleet.nodeCount());
-        for (int n = 0; n < fleet.nodeCount(); n++) {
-            onNode.add(null);
-        }
+        onNode = new NodeJobs(fleet.nodeCount(), state.maxNodeGpus());
     }
 
     public SchedulerConfig config() {
@@ -223,7 +220,7 @@ public final class Scheduler {
 
     private List<Decision> nodeFailed(int node) {
         List<Decision> decisions = new ArrayList<>();
-        List<JobRecord> hit = onNode.get(node) == null ? new ArrayList<>() : new ArrayList<>(onNode.get(node));
+        List<JobRecord> hit = onNode.on(node);
         hit.sort(Comparator.comparingLong(r -> r.seq));
         for (JobRecord r : hit) {
             release(r);
@@ -242,22 +239,17 @@ public final class Scheduler {
         return decisions;
     }
 
-    /** Removes {@code r} itself (no {@code equals} calls); the order of a node's jobs does not matter. */
-    private static void removeSame(List<JobRecord> list, JobRecord r) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i) == r) {
-                list.set(i, list.getLast());
-                list.removeLast();
-                return;
-            }
-        }
-    }
-
     private void release(JobRecord r) {
         Allocation a = r.allocation;
-        for (int i = 0; i < a.nodes().length; i++) {
-            state.release(a.nodes()[i], a.gpus()[i]);
-            removeSame(onNode.get(a.nodes()[i]), r);
+        if (r.onOneNode >= 0) {
+            // most jobs sit on one node: its number is in the record, no need to reach the allocation's arrays
+            state.release(r.onOneNode, r.onOneNodeGpus);
+            onNode.remove(r.onOneNode, r);
+        } else {
+            for (int i = 0; i < a.nodes().length; i++) {
+                state.release(a.nodes()[i], a.gpus()[i]);
+                onNode.remove(a.nodes()[i], r);
+            }
         }
         running--;
         preemption.released(r);
@@ -271,6 +263,7 @@ public final class Scheduler {
             r.preemptedFor = null;
         }
         r.allocation = null;
+        r.onOneNode = -1;
     }
 
     private boolean tryStart(JobRecord r, List<Decision> decisions) {
@@ -302,13 +295,12 @@ public final class Scheduler {
         for (int i = 0; i < a.nodes().length; i++) {
             int n = a.nodes()[i];
             state.allocate(n, a.gpus()[i], r.tenant);
-            if (onNode.get(n) == null) {
-                onNode.set(n, new ArrayList<>(2));
-            }
-            onNode.get(n).add(r);
+            onNode.add(n, r);
         }
         dequeue(r);
         r.allocation = a;
+        r.onOneNode = a.nodes().length == 1 ? a.nodes()[0] : -1;
+        r.onOneNodeGpus = a.gpus()[0];
         r.state = JobState.RUNNING;
         r.started = now;
         r.expectedEnd = now + r.spec.durationSeconds();
@@ -515,6 +507,8 @@ public final class Scheduler {
                 int[] nodes = j.nodes().stream().mapToInt(Integer::intValue).toArray();
                 int[] gpus = j.gpus().stream().mapToInt(Integer::intValue).toArray();
                 r.allocation = new Allocation(nodes, gpus);
+                r.onOneNode = nodes.length == 1 ? nodes[0] : -1;
+                r.onOneNodeGpus = gpus[0];
                 for (int i = 0; i < nodes.length; i++) {
                     int n = s.node(nodes[i]);
                     try {
@@ -522,10 +516,7 @@ public final class Scheduler {
                     } catch (IllegalStateException e) {
                         throw new SchedulerException("snapshot: job " + j.spec().id() + " on node " + n + ": " + e.getMessage());
                     }
-                    if (s.onNode.get(n) == null) {
-                        s.onNode.set(n, new ArrayList<>(2));
-                    }
-                    s.onNode.get(n).add(r);
+                    s.onNode.add(n, r);
                 }
                 r.guaranteed = j.guaranteed();
                 r.runRank = j.runRank();
