@@ -67,6 +67,7 @@ public final class GroundTruth {
     private static final Pattern DENSE_FIRST = Pattern.compile("first (\\d+) layers dense ffn (\\d+)");
     private static final Pattern SHARED = Pattern.compile("(\\d+) shared expert");
     private static final Pattern FSDP = Pattern.compile("FSDP=(\\d+)");
+    private static final Pattern NODE_NETWORK = Pattern.compile("(\\d+) Gbps inter-node per node");
 
     private GroundTruth() {
     }
@@ -207,9 +208,18 @@ public final class GroundTruth {
         Matcher fm = FSDP.matcher(notes);
         if (fm.find() && Integer.parseInt(fm.group(1)) > 0) {
             sharding = Sharding.FSDP;
+        } else if (notes.contains("no gradient bucketing")) {
+            sharding = Sharding.DDP_UNBUCKETED; // the row says so: its all-reduce is not overlapped
         }
         ParallelConfig config = new ParallelConfig(tp, pp, vp, cp, ep, mbs, gbs, seq, recompute, precision, sharding);
         HardwareSlice hw = HardwareSlice.of(gpu, gpus, catalog);
+        Matcher nm = NODE_NETWORK.matcher(row.get("gpu") + " " + notes);
+        if (nm.find()) {
+            // the row's own network: Gb/s per 8-GPU node, so a GPU's share in bytes per second
+            double perGpu = Double.parseDouble(nm.group(1)) * 1e9 / 8 / 8;
+            hw = new HardwareSlice(hw.gpu(), hw.gpus(), hw.nvlinkDomainGpus(), hw.nvlinkBytesPerSecond(), perGpu,
+                    hw.wattsPerGpu());
+        }
         List<String> problems = PerfModel.violations(model, hw, config);
         if (!problems.isEmpty()) {
             throw new SkipException("configuration does not divide: " + String.join("; ", problems));

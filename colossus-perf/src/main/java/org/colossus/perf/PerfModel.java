@@ -285,6 +285,7 @@ public final class PerfModel {
         double fwdShare = 1.0 / (recomputeFactor);
         switch (c.sharding()) {
             case NONE -> dpSeconds = Math.max(0, 2 * gradRs - mbSeconds * (1 - fwdShare));
+            case DDP_UNBUCKETED -> dpSeconds = 2 * gradRs; // one all-reduce after the last backward, nothing hides it
             case DISTRIBUTED_OPTIMIZER -> dpSeconds = Math.max(0, gradRs - mbSeconds * (1 - fwdShare))
                     + Math.max(0, paramAg - mbSeconds * fwdShare);
             case FSDP -> {
@@ -297,7 +298,8 @@ public final class PerfModel {
         if (dp == 1 && expertDp == 1) {
             dpSeconds = 0;
         }
-        double optimizerShard = c.sharding() == Sharding.NONE ? paramsGpu
+        boolean replicated = c.sharding() == Sharding.NONE || c.sharding() == Sharding.DDP_UNBUCKETED;
+        double optimizerShard = replicated ? paramsGpu
                 : denseParamsGpu / dp + expertParamsGpu / expertDp;
         double optimizerSeconds = optimizerShard * 30 / hbm;
 
@@ -309,7 +311,7 @@ public final class PerfModel {
         double weightBytesPerParam = 2; // BF16 weights; FP8 copies are made per GEMM and freed
         double weights, grads, optimizer;
         switch (c.sharding()) {
-            case NONE -> {
+            case NONE, DDP_UNBUCKETED -> {
                 weights = paramsGpu * weightBytesPerParam;
                 grads = paramsGpu * GRADIENT_BYTES_PER_PARAM;
                 optimizer = paramsGpu * OPTIMIZER_BYTES_PER_PARAM;

@@ -177,4 +177,23 @@ class ValidationTest {
         assertThat(v.predictions()).filteredOn(p -> !p.fits())
                 .allSatisfy(p -> assertThat(p.memoryNote()).matches("[0-9.]+ GB over [0-9.]+ GB; fits with .+"));
     }
+
+    /** vTrain's rows say their network and that gradients are not bucketed: both are read, not replaced by defaults. */
+    @Test
+    void parse_rowStatedNetworkAndUnbucketedGradients_areUsed() {
+        String csv = HEADER + "\n"
+                + "vTrain,t,GPT 39.1B (vTrain),39.1,dense,48,8192,32768,64,64,,2048,,,A100 (8-GPU nodes; vTrain config: 800 Gbps inter-node per node),512,,2,16,,,,16,2,1536,full,,258.7,,\"sim=full; measured iteration time 23747.9 ms (Megatron-DeepSpeed, 1F1B, no gradient bucketing)\"\n";
+        GroundTruth.Case c = GroundTruth.parse("v.csv", csv, Catalog.standard()).cases().get(0);
+        assertThat(c.config().sharding()).isEqualTo(Sharding.DDP_UNBUCKETED);
+        assertThat(c.hardware().scaleOutBytesPerSecond()).isEqualTo(800e9 / 8 / 8);
+        PerfModel model = new PerfModel(Calibration.standard());
+        Estimate unbucketed = model.estimate(c.model(), c.hardware(), c.config());
+        ParallelConfig ddp = new ParallelConfig(2, 16, 1, 1, 1, 2, 1536, 2048, Recompute.FULL, TrainingPrecision.BF16,
+                Sharding.NONE);
+        // the same all-reduce, but nothing hides it
+        assertThat(unbucketed.step().dpCommSeconds()).isGreaterThanOrEqualTo(
+                model.estimate(c.model(), c.hardware(), ddp).step().dpCommSeconds());
+        assertThat(Sharding.parse("ddp-unbucketed")).isEqualTo(Sharding.DDP_UNBUCKETED);
+        assertThatThrownBy(() -> Sharding.parse("zero2")).hasMessageContaining("expected one of: ddp, ddp-unbucketed");
+    }
 }
