@@ -49,16 +49,28 @@ public record ModelSpec(
     /**
      * A hybrid model's blocks, one character each as Megatron-Core's {@code hybrid_override_pattern} writes them:
      * {@code M} Mamba-2 mixer, {@code *} self-attention, {@code -} dense MLP, {@code E} MoE. Each block is a norm,
-     * its mixer and a residual.
-     *
-     * @param mambaHeads Mamba-2 heads (the inner width is heads x headDim, expand x hidden)
-     * @param groups B and C groups (shared across the heads of a group, like GQA's key-value heads)
-     * @param stateDim SSM state size N
-     * @param chunkSize the SSD algorithm's chunk length Q (Dao and Gu 2024, arXiv:2405.21060: 128 or 256)
+     * its mixer and a residual. A value (equality by its fields), a class rather than a record so that the blocks
+     * of each kind are counted once.
      */
-    public record Hybrid(String pattern, int mambaHeads, int mambaHeadDim, int groups, int stateDim, int convKernel,
-                         int chunkSize) {
-        public Hybrid {
+    public static final class Hybrid {
+        private final String pattern;
+        private final int mambaHeads;
+        private final int mambaHeadDim;
+        private final int groups;
+        private final int stateDim;
+        private final int convKernel;
+        private final int chunkSize;
+        /** Blocks of each kind, counted once: the performance model asks on every configuration it evaluates. */
+        private final int[] counts = new int[128];
+
+        /**
+         * @param mambaHeads Mamba-2 heads (the inner width is heads x headDim, expand x hidden)
+         * @param groups B and C groups (shared across the heads of a group, like GQA's key-value heads)
+         * @param stateDim SSM state size N
+         * @param chunkSize the SSD algorithm's chunk length Q (Dao and Gu 2024, arXiv:2405.21060: 128 or 256)
+         */
+        public Hybrid(String pattern, int mambaHeads, int mambaHeadDim, int groups, int stateDim, int convKernel,
+                      int chunkSize) {
             Objects.requireNonNull(pattern, "pattern");
             if (!pattern.matches("[M*\\-E]+")) {
                 throw new PerfException("hybrid pattern '" + pattern + "': expected only M (Mamba-2), * (attention),"
@@ -71,10 +83,67 @@ public record ModelSpec(
                         + mambaHeadDim + ", groups " + groups + ", state " + stateDim + ", conv " + convKernel
                         + ", chunk " + chunkSize);
             }
+            this.pattern = pattern;
+            this.mambaHeads = mambaHeads;
+            this.mambaHeadDim = mambaHeadDim;
+            this.groups = groups;
+            this.stateDim = stateDim;
+            this.convKernel = convKernel;
+            this.chunkSize = chunkSize;
+            for (int i = 0; i < pattern.length(); i++) {
+                counts[pattern.charAt(i)]++;
+            }
+        }
+
+        public String pattern() {
+            return pattern;
+        }
+
+        public int mambaHeads() {
+            return mambaHeads;
+        }
+
+        public int mambaHeadDim() {
+            return mambaHeadDim;
+        }
+
+        public int groups() {
+            return groups;
+        }
+
+        public int stateDim() {
+            return stateDim;
+        }
+
+        public int convKernel() {
+            return convKernel;
+        }
+
+        public int chunkSize() {
+            return chunkSize;
         }
 
         public int count(char block) {
-            return (int) pattern.chars().filter(c -> c == block).count();
+            return block < counts.length ? counts[block] : 0;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Hybrid x && pattern.equals(x.pattern) && mambaHeads == x.mambaHeads
+                    && mambaHeadDim == x.mambaHeadDim && groups == x.groups && stateDim == x.stateDim
+                    && convKernel == x.convKernel && chunkSize == x.chunkSize;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(pattern, mambaHeads, mambaHeadDim, groups, stateDim, convKernel, chunkSize);
+        }
+
+        @Override
+        public String toString() {
+            return "Hybrid[pattern=" + pattern + ", mambaHeads=" + mambaHeads + ", mambaHeadDim=" + mambaHeadDim
+                    + ", groups=" + groups + ", stateDim=" + stateDim + ", convKernel=" + convKernel + ", chunkSize="
+                    + chunkSize + "]";
         }
 
         /** Inner width: heads x head dimension. */

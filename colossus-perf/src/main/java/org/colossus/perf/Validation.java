@@ -78,55 +78,49 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
 
     /** The cases that count, each configuration once: of repeats over releases, the newest release's row. */
     public static List<GroundTruth.Case> scoredCases(List<GroundTruth.Case> cases) {
-        Map<GroundTruth.Case, GroundTruth.Case> scoredOf = scoring(cases, new java.util.HashSet<>());
-        return cases.stream().filter(c -> scoredOf.get(c) == c).toList();
+        Map<GroundTruth.Case, List<GroundTruth.Case>> measurementsOf = measurements(cases);
+        return cases.stream().filter(c -> newest(measurementsOf.get(c)) == c).toList();
     }
 
-    /** Each case's scored row (itself, or the newest release's row of its configuration); fills {@code repeated}. */
-    private static Map<GroundTruth.Case, GroundTruth.Case> scoring(List<GroundTruth.Case> cases,
-                                                                   java.util.Set<String> repeated) {
+    /**
+     * Each case's measurements of its configuration: every row of it when its rows name different releases
+     * (repeats), else the case alone (rows without a release stay independent points). By identity.
+     */
+    private static Map<GroundTruth.Case, List<GroundTruth.Case>> measurements(List<GroundTruth.Case> cases) {
         Map<String, List<GroundTruth.Case>> byConfiguration = new LinkedHashMap<>();
         for (GroundTruth.Case c : cases) {
             byConfiguration.computeIfAbsent(c.configurationKey(), k -> new ArrayList<>()).add(c);
         }
-        Map<GroundTruth.Case, GroundTruth.Case> scoredOf = new java.util.IdentityHashMap<>();
-        for (var e : byConfiguration.entrySet()) {
-            List<GroundTruth.Case> same = e.getValue();
+        Map<GroundTruth.Case, List<GroundTruth.Case>> out = new java.util.IdentityHashMap<>();
+        for (List<GroundTruth.Case> same : byConfiguration.values()) {
+            boolean repeats = same.size() > 1 && same.stream().allMatch(c -> !c.software().isEmpty())
+                    && same.stream().map(GroundTruth.Case::software).distinct().count() == same.size();
             for (GroundTruth.Case c : same) {
-                scoredOf.put(c, c);
-            }
-            // Only rows that name different releases are repeats; rows without one stay independent points.
-            if (same.size() > 1 && same.stream().allMatch(c -> !c.software().isEmpty())
-                    && same.stream().map(GroundTruth.Case::software).distinct().count() == same.size()) {
-                GroundTruth.Case newest = same.stream().max((a, b) -> compareReleases(a.software(), b.software()))
-                        .orElseThrow();
-                same.forEach(c -> scoredOf.put(c, newest));
-                repeated.add(e.getKey());
+                out.put(c, repeats ? same : List.of(c));
             }
         }
-        return scoredOf;
+        return out;
+    }
+
+    /** The row of the newest release among measurements of one configuration (the only one, for a single row). */
+    private static GroundTruth.Case newest(List<GroundTruth.Case> measurements) {
+        return measurements.size() == 1 ? measurements.getFirst()
+                : measurements.stream().max((a, b) -> compareReleases(a.software(), b.software())).orElseThrow();
     }
 
     public static Validation run(GroundTruth.Parsed parsed, PerfModel model) {
-        Map<String, List<GroundTruth.Case>> byConfiguration = new LinkedHashMap<>();
-        for (GroundTruth.Case c : parsed.cases()) {
-            byConfiguration.computeIfAbsent(c.configurationKey(), k -> new ArrayList<>()).add(c);
-        }
-        java.util.Set<String> repeated = new java.util.HashSet<>();
-        Map<GroundTruth.Case, GroundTruth.Case> scoredOf = scoring(parsed.cases(), repeated);
+        Map<GroundTruth.Case, List<GroundTruth.Case>> measurementsOf = measurements(parsed.cases());
         List<Prediction> predictions = new ArrayList<>();
         for (GroundTruth.Case c : parsed.cases()) {
             Estimate e = model.estimate(c.model(), c.hardware(), c.config());
             double ape = Math.abs(e.tokensPerSecondPerGpu() - c.measuredTokensPerSecondPerGpu())
                     / c.measuredTokensPerSecondPerGpu() * 100;
-            GroundTruth.Case scored = scoredOf.get(c);
-            List<GroundTruth.Case> repeats = repeated.contains(c.configurationKey())
-                    ? byConfiguration.get(c.configurationKey()) : List.of(c);
+            List<GroundTruth.Case> repeats = measurementsOf.get(c);
             double lo = repeats.stream().mapToDouble(GroundTruth.Case::measuredTokensPerSecondPerGpu).min().orElse(1);
             double hi = repeats.stream().mapToDouble(GroundTruth.Case::measuredTokensPerSecondPerGpu).max().orElse(1);
             predictions.add(new Prediction(c.line(), c.label(), gpuGroup(c.gpuFamily()), c.model().isMoe(),
                     c.measuredTokensPerSecondPerGpu(), e.tokensPerSecondPerGpu(), ape, e.memory().fits(), c.assumptions(),
-                    c.software(), scored == c, repeats.size(), (hi / lo - 1) * 100,
+                    c.software(), newest(repeats) == c, repeats.size(), (hi / lo - 1) * 100,
                     e.memory().fits() ? "" : explainMemory(model, c, e.memory())));
         }
         return new Validation(predictions, parsed.skipped(), summarize(predictions, parsed.skipped().size()));

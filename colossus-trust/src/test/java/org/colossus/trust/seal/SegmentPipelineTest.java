@@ -126,9 +126,15 @@ class SegmentPipelineTest {
         assertThat(tinkDecrypt(sealed)).isEqualTo(plain);
         byte[] digest = sha.digest();
         assertThat(digest).isEqualTo(MessageDigest.getInstance("SHA-256").digest(sealed));
-        MessageDigest again = MessageDigest.getInstance("SHA-256");
-        decrypt(keyset, sealed, AD, 2, again, SegmentPipeline.Covers.CIPHERTEXT);
-        assertThat(again.digest()).isEqualTo(digest);
+        assertThat(digestOfDecrypting(sealed, plain, 2, SegmentPipeline.Covers.CIPHERTEXT)).isEqualTo(digest);
+    }
+
+    /** Decrypts {@code sealed}, checks it gives back {@code plain}, and returns the digest the decryption computed. */
+    private static byte[] digestOfDecrypting(byte[] sealed, byte[] plain, int threads, SegmentPipeline.Covers covers)
+            throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        assertThat(decrypt(keyset, sealed, AD, threads, sha, covers)).isEqualTo(plain);
+        return sha.digest();
     }
 
     /** The header and every segment's tag, found by the format's layout alone (what a v3 manifest records). */
@@ -154,13 +160,10 @@ class SegmentPipelineTest {
         byte[] digest = sha.digest();
         assertThat(digest).isEqualTo(headerAndTags(sealed));
         for (int threads : new int[] {1, 3}) {
-            MessageDigest again = MessageDigest.getInstance("SHA-256");
-            assertThat(decrypt(keyset, sealed, AD, threads, again, SegmentPipeline.Covers.TAGS)).isEqualTo(plain);
-            assertThat(again.digest()).isEqualTo(digest);
+            assertThat(digestOfDecrypting(sealed, plain, threads, SegmentPipeline.Covers.TAGS)).isEqualTo(digest);
         }
-        MessageDigest tink = MessageDigest.getInstance("SHA-256");
-        decrypt(keyset, tinkEncrypt(plain), AD, 2, tink, SegmentPipeline.Covers.TAGS);
-        assertThat(tink.digest()).as("another sealing of the same bytes: another salt, other tags").isNotEqualTo(digest);
+        assertThat(digestOfDecrypting(tinkEncrypt(plain), plain, 2, SegmentPipeline.Covers.TAGS))
+                .as("another sealing of the same bytes: another salt, other tags").isNotEqualTo(digest);
     }
 
     @ParameterizedTest(name = "{0} bytes")
