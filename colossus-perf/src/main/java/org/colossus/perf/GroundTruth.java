@@ -198,7 +198,7 @@ public final class GroundTruth {
         int pp = optional(row, "pp", 1, assumed, "pp = 1");
         int vp = row.get("vp").isEmpty() ? assumedVp(row, layers, pp, assumed) : optional(row, "vp", 1, null, null);
         int cp = optional(row, "cp", 1, null, null);
-        int ep = optional(row, "ep", 1, null, null);
+        int ep = row.get("ep").isEmpty() && moe ? assumedEp(row, notes, assumed) : optional(row, "ep", 1, null, null);
         int mbs = optional(row, "mbs", 1, assumed, "mbs = 1");
         int gbs = required(row, "gbs");
         Recompute recompute = row.get("recompute").startsWith("full") ? Recompute.FULL
@@ -226,6 +226,24 @@ public final class GroundTruth {
         }
         double measured = measuredTokens(row, model, config, notes);
         return new Case(line, label, family, model, hw, config, measured, List.copyOf(assumed), row.get("software"));
+    }
+
+    /**
+     * The expert parallelism of an MoE row without ep. AutoModel's table prints "-" for EP in its gpt-oss rows yet lists
+     * DeepEP among their kernels, which dispatches tokens between expert-parallel ranks, so EP is not 1: its benchmark
+     * recipes (examples/llm_benchmark/gpt_oss/gptoss_120b_te_deepep.yaml and gptoss_20b_te_deepep.yaml,
+     * github.com/NVIDIA-NeMo/Automodel) set ep_size to the FSDP group, every GPU of the run. Other sources: 1.
+     */
+    private static int assumedEp(Map<String, String> row, String notes, List<String> assumed) {
+        Matcher fm = FSDP.matcher(notes);
+        if (notes.contains("DeepEP") && fm.find() && Integer.parseInt(fm.group(1)) > 1) {
+            int fsdp = Integer.parseInt(fm.group(1));
+            assumed.add("ep = " + fsdp + " (the row gives no EP but lists DeepEP; AutoModel's benchmark recipes for"
+                    + " these models set ep_size to the FSDP size)");
+            return fsdp;
+        }
+        assumed.add("ep = 1 (the row gives no EP)");
+        return 1;
     }
 
     /**

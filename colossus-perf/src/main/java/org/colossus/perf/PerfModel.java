@@ -166,9 +166,8 @@ public final class PerfModel {
         double denseShape = shapeFactor(Math.min(tokens, Math.min(h, m.ffnHidden()) / t));
         double gemmSeconds = denseGemmFlopsPerMb / (gemmRate * denseShape);
         if (m.isMoe()) {
-            double expertShape = shapeFactor(Math.min(expertTokens(m, tokens / t, ep),
-                    Math.min(h, m.moe().expertFfnHidden())));
-            gemmSeconds += expertGemmFlopsPerMb / (gemmRate * calibration.expertGemmEfficiency() * expertShape);
+            gemmSeconds += expertGemmFlopsPerMb / (gemmRate * calibration.expertGemmEfficiency())
+                    * expertGemmSlowdown(m, expertTokens(m, tokens / t, ep), c.recompute() == Recompute.FULL);
         }
         double attnSeconds = attnCoreFlopsPerMb / attnRate;
         double ssdSeconds = m.mambaLayers() == 0 ? 0 : ssdFlopsPerMb / (bf16Peak * eta * calibration.attentionEfficiency()
@@ -196,7 +195,7 @@ public final class PerfModel {
                 + mambaLayersPerStage * mambaElem) * recomputeFactor / hbm;
         if (m.isMoe()) {
             // routing: gate, top-k, permute and un-permute each routed copy of a token, forward and backward
-            double copies = tokens / t * (m.moe().topK() + m.moe().sharedExperts());
+            double copies = tokens / t * m.moe().topK(); // shared experts see every token where it is: no routing
             elemSeconds += copies * moeLayersPerStage * h * calibration.moeBytesPerRoutedElement() / hbm;
         }
 
@@ -431,6 +430,30 @@ public final class PerfModel {
      */
     static double headDimFactor(int headDim) {
         return Math.min(1.15, (headDim / (headDim + 64.0)) / (128.0 / 192.0));
+    }
+
+    /**
+     * Time of an expert MLP's GEMMs relative to running all of them at full efficiency: each GEMM at
+     * {@code K / (K + knee)} of its reduction dimension K (DeepGEMM's shape dependence) and at the tile-underfill
+     * factor of its token dimension. With {@code f} the expert width, {@code h} hidden and {@code M} the tokens per
+     * local expert, a gated expert runs forward FC1 (K = h, 2/3 of the forward FLOPs) and FC2 (K = f), backward the
+     * data gradients of FC2 (K = h) and FC1 (K = 2f) and both weight gradients (K = M): the weight gradients reduce
+     * over the tokens an expert received, so few tokens per expert make them slow.
+     */
+    static double expertGemmSlowdown(ModelSpec m, double tokensPerExpert, boolean recomputeForward) {
+        double h = m.hidden();
+        double f = m.moe().expertFfnHidden();
+        double fc1Share = m.gated() ? 2.0 / 3 : 0.5;    // FC1's share of one pass's FLOPs
+        double forward = fc1Share / kEfficiency(h) + (1 - fc1Share) / kEfficiency(f);
+        double dataGrad = fc1Share / kEfficiency(m.gated() ? 2 * f : f) + (1 - fc1Share) / kEfficiency(h);
+        double weightGrad = 1 / kEfficiency(tokensPerExpert);
+        double passes = recomputeForward ? 4 : 3;
+        return ((recomputeForward ? 2 : 1) * forward + dataGrad + weightGrad) / passes
+                / shapeFactor(Math.min(tokensPerExpert, Math.min(h, f)));
+    }
+
+    private static double kEfficiency(double k) {
+        return k / (k + Calibration.EXPERT_GEMM_K_KNEE);
     }
 
     private static double expertTokens(ModelSpec m, double tokens, int ep) {
