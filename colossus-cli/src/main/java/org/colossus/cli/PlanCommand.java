@@ -388,6 +388,10 @@ final class PlanCommand {
                 + " data/ground-truth/training-throughput-v2.csv (default: that file, shipped with Colossus).")
         Path file;
 
+        @Option(names = "--held-out", description = "Validate against the shipped held-out measurements instead"
+                + " (data/ground-truth/held-out.csv: Qwen3 and Nemotron 3 Nano rows the calibration never sees).")
+        boolean heldOut;
+
         @picocli.CommandLine.Mixin
         FormatOption output;
 
@@ -396,7 +400,10 @@ final class PlanCommand {
 
         @Override
         public void run() {
-            GroundTruth.Parsed parsed = groundTruth(file);
+            if (heldOut && file != null) {
+                throw new CliException("--held-out and --ground-truth " + file + " name two files; give one");
+            }
+            GroundTruth.Parsed parsed = heldOut ? GroundTruth.heldOut(Catalog.standard()) : groundTruth(file);
             Validation v = Validation.run(parsed, model());
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) {
@@ -432,8 +439,20 @@ final class PlanCommand {
                     "median error", "median APE", "p90 APE");
             sum.bySoftware().forEach((k, r) -> out.printf(Locale.ROOT, "%-14s %5d %+12.1f%% %10.1f%% %8.1f%%%n", k,
                     r.rows(), r.medianSignedErrorPercent(), r.medianApePercent(), r.p90ApePercent()));
-            out.printf(Locale.ROOT, "%nSpearman rank correlation within (model, GPU) groups of >= %d configurations: mean"
-                    + " %.2f over %d groups%n", Validation.SPEARMAN_MIN, sum.spearmanWithinGroups(), sum.spearmanGroups());
+            if (!sum.byMoeRegime().isEmpty()) {
+                out.printf("%nMoE by NVLink domains spanned (configurations; error > 0: the model is too fast)%n"
+                        + "%-24s %5s %13s %11s %9s%n", "domains", "conf.", "median error", "median APE", "p90 APE");
+                sum.byMoeRegime().forEach((k, r) -> out.printf(Locale.ROOT, "%-24s %5d %+12.1f%% %10.1f%% %8.1f%%%n", k,
+                        r.rows(), r.medianSignedErrorPercent(), r.medianApePercent(), r.p90ApePercent()));
+            }
+            if (sum.spearmanGroups() == 0) {
+                out.printf("%nSpearman rank correlation: no (model, GPU) group has %d configurations%n",
+                        Validation.SPEARMAN_MIN);
+            } else {
+                out.printf(Locale.ROOT, "%nSpearman rank correlation within (model, GPU) groups of >= %d configurations:"
+                        + " mean %.2f over %d groups%n", Validation.SPEARMAN_MIN, sum.spearmanWithinGroups(),
+                        sum.spearmanGroups());
+            }
             sum.series().forEach((k, g) -> out.printf(Locale.ROOT, "  %-44s %3d configurations  rho %5.2f%n", k,
                     g.configurations(), g.spearman()));
             out.printf(Locale.ROOT, "%nmemory: %d of %d measured configurations (all of which ran) do not fit as their rows"

@@ -150,4 +150,25 @@ class PlanCommandTest {
         ColossusCliTest.Result r = run("plan", "models");
         assertThat(r.out()).contains("deepseek-v3", "gpt-oss-120b", "mixtral-8x22b", "arXiv:2412.19437");
     }
+
+    @Test
+    void validate_heldOut_reportsMoeRegimesAndWritesStrictJson() throws Exception {
+        ColossusCliTest.Result text = run("plan", "validate", "--held-out");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Nemotron_3_Nano | GB300 (NVL72) | 8 GPUs | MXFP8",
+                "MoE by NVLink domains spanned", "NVL72 racks, one", "8-GPU nodes, several");
+        ColossusCliTest.Result json = run("plan", "validate", "--held-out", "--format", "json");
+        // strict JSON: no NaN token even where a statistic is undefined
+        assertThat(json.out()).doesNotContain("NaN");
+        JsonNode summary = new ObjectMapper().readTree(json.out()).get("summary");
+        assertThat(summary.get("byMoeRegime").get("NVL72 racks, one").get("rows").asInt()).isPositive();
+    }
+
+    @Test
+    void validate_heldOutAndAFile_isAOneLineError() {
+        ColossusCliTest.Result r = run("plan", "validate", "--held-out", "--ground-truth", "x.csv");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: --held-out and --ground-truth x.csv name two files; give one"
+                + System.lineSeparator());
+    }
 }

@@ -30,6 +30,12 @@ public final class GroundTruth {
     /** The ground truth shipped inside this jar (a copy of data/ground-truth/training-throughput-v2.csv). */
     public static final String SHIPPED_NAME = "training-throughput-v2.csv (shipped)";
     private static final String SHIPPED_RESOURCE = "ground-truth/training-throughput-v2.csv";
+    /**
+     * Measurements the calibration never sees (data/ground-truth/held-out.csv: Megatron-Bridge's Qwen3 and Nemotron 3
+     * Nano tables and AutoModel rows transcribed after the fit), shipped to check how the model generalizes.
+     */
+    public static final String HELD_OUT_NAME = "held-out.csv (shipped)";
+    private static final String HELD_OUT_RESOURCE = "ground-truth/held-out.csv";
 
     /**
      * A row that can be predicted. {@code assumptions} lists defaults used for cells the row leaves empty;
@@ -67,6 +73,7 @@ public final class GroundTruth {
     private static final Pattern DENSE_FIRST = Pattern.compile("first (\\d+) layers dense ffn (\\d+)");
     private static final Pattern SHARED = Pattern.compile("(\\d+) shared expert");
     private static final Pattern FSDP = Pattern.compile("FSDP=(\\d+)");
+    private static final Pattern CATALOG_MODEL = Pattern.compile("catalog=([A-Za-z0-9._-]+)");
     private static final Pattern NODE_NETWORK = Pattern.compile("(\\d+) Gbps inter-node per node");
 
     private GroundTruth() {
@@ -74,13 +81,22 @@ public final class GroundTruth {
 
     /** Parses the ground truth shipped inside this jar. */
     public static Parsed shipped(Catalog catalog) {
-        try (InputStream in = GroundTruth.class.getResourceAsStream(SHIPPED_RESOURCE)) {
+        return resource(SHIPPED_RESOURCE, SHIPPED_NAME, catalog);
+    }
+
+    /** Parses the held-out measurements shipped inside this jar ({@link #HELD_OUT_NAME}). */
+    public static Parsed heldOut(Catalog catalog) {
+        return resource(HELD_OUT_RESOURCE, HELD_OUT_NAME, catalog);
+    }
+
+    private static Parsed resource(String resource, String name, Catalog catalog) {
+        try (InputStream in = GroundTruth.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new PerfException(SHIPPED_NAME + ": missing from the colossus-perf jar (a broken build)");
+                throw new PerfException(name + ": missing from the colossus-perf jar (a broken build)");
             }
-            return parse(SHIPPED_NAME, new String(in.readAllBytes(), StandardCharsets.UTF_8), catalog);
+            return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), catalog);
         } catch (IOException e) {
-            throw new PerfException(SHIPPED_NAME + ": cannot read: " + e.getMessage());
+            throw new PerfException(name + ": cannot read: " + e.getMessage());
         }
     }
 
@@ -186,10 +202,20 @@ public final class GroundTruth {
         int headDim = optional(row, "head_dim", Math.max(1, hidden / heads), assumed,
                 mla ? null : "head_dim = hidden / heads");
         ModelSpec model;
+        Matcher cm = CATALOG_MODEL.matcher(notes);
         try {
-            model = new ModelSpec(row.get("model").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-"),
+            if (row.get("arch").equalsIgnoreCase("hybrid")) {
+                // a hybrid's blocks do not fit the columns: the row names the catalog model it measured
+                if (!cm.find()) {
+                    throw new SkipException("a hybrid row names its model in notes as catalog=<id>; none given");
+                }
+                model = ModelCatalog.standard().resolve(cm.group(1)).withSeqLen(seq);
+                assumed.add("model = catalog " + cm.group(1) + " (blocks and dimensions from the planner's catalog)");
+            } else {
+                model = new ModelSpec(row.get("model").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-"),
                     row.get("model"), layers, hidden, denseFfn, heads, kvHeads, headDim, vocab, seq,
                     gated, false, moeSpec, mlaSpec, sliding ? 128 : 0, sliding ? 0.5 : 0, 0, "ground truth line " + line);
+            }
         } catch (PerfException e) {
             throw new SkipException(e.getMessage());
         }
@@ -198,7 +224,7 @@ public final class GroundTruth {
         int pp = optional(row, "pp", 1, assumed, "pp = 1");
         int vp = row.get("vp").isEmpty() ? assumedVp(row, layers, pp, assumed) : optional(row, "vp", 1, null, null);
         int cp = optional(row, "cp", 1, null, null);
-        int ep = row.get("ep").isEmpty() && moe ? assumedEp(row, notes, assumed) : optional(row, "ep", 1, null, null);
+        int ep = row.get("ep").isEmpty() && model.isMoe() ? assumedEp(row, notes, assumed) : optional(row, "ep", 1, null, null);
         int mbs = optional(row, "mbs", 1, assumed, "mbs = 1");
         int gbs = required(row, "gbs");
         Recompute recompute = row.get("recompute").startsWith("full") ? Recompute.FULL

@@ -17,11 +17,22 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
      *     releases, only the newest release's row does (the others are still predicted and listed)
      * @param measurements how many rows measured this configuration (1 for most)
      * @param spreadPercent how far apart those measurements are: (largest / smallest - 1) x 100, 0 for one
+     * @param moeRegime for an MoE row, the NVLink domains it runs in ({@link #moeRegime}); "" for a dense one
      */
     public record Prediction(int line, String label, String gpuGroup, boolean moe, double measuredTokensPerSecondPerGpu,
                              double predictedTokensPerSecondPerGpu, double apePercent, boolean fits,
                              List<String> assumptions, String software, boolean scored, int measurements,
-                             double spreadPercent, String memoryNote) {
+                             double spreadPercent, String memoryNote, String moeRegime) {
+    }
+
+    /**
+     * The kind and number of NVLink domains an MoE run spans: expert-parallel traffic and expert-gradient traffic stay
+     * on NVLink or cross the NICs depending on it, so the model's error is reported per regime.
+     */
+    static String moeRegime(HardwareSlice hw) {
+        int domain = hw.nvlinkDomainGpus();
+        String kind = domain >= 72 ? "NVL72 racks" : domain + "-GPU nodes";
+        return kind + (hw.gpus() <= domain ? ", one" : ", several");
     }
 
     /**
@@ -39,7 +50,10 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
     public record Group(int rows, double medianApePercent, double p90ApePercent) {
     }
 
-    /** The signed error and the APE of one release's rows (all of them, superseded or not). */
+    /**
+     * The signed error ((predicted / measured - 1) x 100: positive where the model is too fast) and the APE of a set of
+     * rows: one release's (all of them, superseded or not) or one MoE regime's (scored configurations).
+     */
     public record Release(int rows, double medianSignedErrorPercent, double medianApePercent, double p90ApePercent) {
     }
 
@@ -61,7 +75,7 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
                           Map<String, Group> byGpu, Map<String, Group> byArchitecture, double spearmanWithinGroups,
                           int spearmanGroups, int measuredRows, int repeatedConfigurations,
                           Map<String, Release> bySoftware, Map<String, Series> series, int memoryRejected,
-                          Map<String, Integer> memoryExplanations) {
+                          Map<String, Integer> memoryExplanations, Map<String, Release> byMoeRegime) {
     }
 
     /** Series with fewer configurations than this say little about ranking and are left out of the mean. */
@@ -121,7 +135,8 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
             predictions.add(new Prediction(c.line(), c.label(), gpuGroup(c.gpuFamily()), c.model().isMoe(),
                     c.measuredTokensPerSecondPerGpu(), e.tokensPerSecondPerGpu(), ape, e.memory().fits(), c.assumptions(),
                     c.software(), newest(repeats) == c, repeats.size(), (hi / lo - 1) * 100,
-                    e.memory().fits() ? "" : explainMemory(model, c, e.memory())));
+                    e.memory().fits() ? "" : explainMemory(model, c, e.memory()),
+                    c.model().isMoe() ? moeRegime(c.hardware()) : ""));
         }
         return new Validation(predictions, parsed.skipped(), summarize(predictions, parsed.skipped().size()));
     }
@@ -198,12 +213,15 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
                     .add(p);
         }
         Map<String, Release> releases = new LinkedHashMap<>();
-        bySoftware.forEach((k, v) -> {
-            double[] signed = v.stream().mapToDouble(p -> (p.predictedTokensPerSecondPerGpu()
-                    / p.measuredTokensPerSecondPerGpu() - 1) * 100).sorted().toArray();
-            Group g = group(v);
-            releases.put(k, new Release(v.size(), percentile(signed, 50), g.medianApePercent(), g.p90ApePercent()));
-        });
+        bySoftware.forEach((k, v) -> releases.put(k, signed(v)));
+        Map<String, List<Prediction>> regimes = new TreeMap<>();
+        for (Prediction p : predictions) {
+            if (p.moe()) {
+                regimes.computeIfAbsent(p.moeRegime(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        Map<String, Release> byRegime = new LinkedHashMap<>();
+        regimes.forEach((k, v) -> byRegime.put(k, signed(v)));
         Map<String, List<Prediction>> byGpu = new TreeMap<>();
         Map<String, List<Prediction>> byArch = new TreeMap<>();
         Map<String, List<Prediction>> bySeries = new LinkedHashMap<>();
@@ -244,7 +262,14 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
         }
         return new Summary(predictions.size(), skipped, overall.medianApePercent(), overall.p90ApePercent(), gpuGroups,
                 archGroups, groups == 0 ? Double.NaN : rhoSum / groups, groups, all.size(), repeated, releases, series,
-                rejected, explained);
+                rejected, explained, byRegime);
+    }
+
+    private static Release signed(List<Prediction> rows) {
+        double[] signed = rows.stream().mapToDouble(p -> (p.predictedTokensPerSecondPerGpu()
+                / p.measuredTokensPerSecondPerGpu() - 1) * 100).sorted().toArray();
+        Group g = group(rows);
+        return new Release(rows.size(), percentile(signed, 50), g.medianApePercent(), g.p90ApePercent());
     }
 
     private static Group group(List<Prediction> predictions) {

@@ -180,4 +180,27 @@ class PerfModelTest {
                 .requireGpu("h100-sxm-80gb"), 66, org.colossus.fleet.Catalog.standard()), tp3))
                 .anyMatch(v -> v.startsWith("Mamba heads (128) is not divisible by tp (3)"));
     }
+
+    /** The knee reproduces DeepGEMM's published ratios at M = 4096 (K = 2048: 1,025 / 1,300; K = 512: 590 / 1,300). */
+    @Test
+    void expertGemmKnee_deepGemmShapes_matchPublishedRatios() {
+        double k7168 = 7168 / (7168 + Calibration.EXPERT_GEMM_K_KNEE);
+        assertThat(2048 / (2048 + Calibration.EXPERT_GEMM_K_KNEE) / k7168).isCloseTo(1025.0 / 1300, within(0.02));
+        assertThat(512 / (512 + Calibration.EXPERT_GEMM_K_KNEE) / k7168).isCloseTo(590.0 / 1300, within(0.025));
+    }
+
+    /** Few tokens per local expert make the weight-gradient GEMMs short in K: the expert MLP slows, never speeds up. */
+    @Test
+    void expertGemmSlowdown_fewerTokensPerExpert_slower() {
+        ModelSpec deepseek = ModelCatalog.standard().resolve("deepseek-v3");
+        double many = PerfModel.expertGemmSlowdown(deepseek, 8192, false);
+        double few = PerfModel.expertGemmSlowdown(deepseek, 1024, false);
+        assertThat(many).isGreaterThan(1);
+        assertThat(few).isGreaterThan(many);
+        // full recompute runs the forward GEMMs (K = h, f) twice, whose K is longer than a 1,024-token weight gradient
+        assertThat(PerfModel.expertGemmSlowdown(deepseek, 1024, true)).isLessThan(few);
+        ModelSpec mixtral = ModelCatalog.standard().resolve("mixtral-8x7b");
+        // wide experts (14,336) run their GEMMs closer to the dense rate than DeepSeek's narrow ones (2,048)
+        assertThat(PerfModel.expertGemmSlowdown(mixtral, 8192, false)).isLessThan(many);
+    }
 }

@@ -196,4 +196,68 @@ class ValidationTest {
         assertThat(Sharding.parse("ddp-unbucketed")).isEqualTo(Sharding.DDP_UNBUCKETED);
         assertThatThrownBy(() -> Sharding.parse("zero2")).hasMessageContaining("expected one of: ddp, ddp-unbucketed");
     }
+
+    /** AutoModel prints "-" for EP yet lists DeepEP: EP is read as its recipes set it (the FSDP size), and said. */
+    @Test
+    void parse_autoModelRowWithDeepEpAndNoEp_readsEpAsTheFsdpSize() {
+        String csv = HEADER + "\n"
+                + "github.com/NVIDIA-NeMo/Automodel docs,t,GPT-OSS 20B,21,moe,24,2880,2880,64,8,201088,4096,32,4,\"H100 SXM (DGX H100, 8-GPU)\",8,BF16,1,1,,1,,8,2,256,,279,13058,,\"sim=full; FSDP=8; kernels: TE + DeepEP + FlexAttn\",64,,model\n"
+                + "src,t,Mixtral-8x7B,47,moe,32,4096,14336,32,8,32000,4096,8,2,GB200 (NVL72),64,FP8,1,1,1,1,,64,2,256,,,19275,,sim=full; test,,,\n";
+        GroundTruth.Parsed parsed = GroundTruth.parse("am.csv", csv, Catalog.standard());
+        assertThat(parsed.cases().get(0).config().ep()).isEqualTo(8);
+        assertThat(parsed.cases().get(0).assumptions()).anyMatch(a -> a.startsWith("ep = 8 (the row gives no EP but lists"
+                + " DeepEP"));
+        assertThat(parsed.cases().get(1).config().ep()).isEqualTo(1);
+        assertThat(parsed.cases().get(1).assumptions()).contains("ep = 1 (the row gives no EP)");
+    }
+
+    /** A hybrid's blocks do not fit the columns: the row names its catalog model, or is skipped saying so. */
+    @Test
+    void parse_hybridRow_takesTheCatalogModelOrSaysWhatIsMissing() {
+        String row = "src,t,Nemotron_3_Nano,31.6,hybrid,52,2688,1856,32,2,131072,8192,128,6,GB300 (NVL72),8,MXFP8,1,1,,1,8,8,4,512,,901,39936,,";
+        String csv = HEADER + "\n"
+                + row + "sim=full; catalog=nemotron-3-nano-30b-a3b,128,26.08,model\n"
+                + row + "sim=full; no catalog id,128,26.08,model\n"
+                + row + "sim=full; catalog=nemotron-9,128,26.08,model\n";
+        GroundTruth.Parsed parsed = GroundTruth.parse("h.csv", csv, Catalog.standard());
+        assertThat(parsed.cases()).singleElement().satisfies(c -> {
+            assertThat(c.model().mambaLayers()).isEqualTo(23);
+            assertThat(c.model().moeLayers()).isEqualTo(23);
+            assertThat(c.model().seqLen()).isEqualTo(8192);
+            assertThat(c.config().ep()).isEqualTo(8);
+        });
+        assertThat(parsed.skipped()).extracting(GroundTruth.Skipped::reason).containsExactly(
+                "a hybrid row names its model in notes as catalog=<id>; none given",
+                parsed.skipped().get(1).reason());
+        assertThat(parsed.skipped().get(1).reason()).contains("nemotron-9");
+    }
+
+    /**
+     * The held-out measurements (never fitted) all parse, and the hybrid mechanisms, which no fitted constant saw,
+     * predict Nemotron 3 Nano's Megatron-Bridge configurations to within 10% median.
+     */
+    @Test
+    void heldOut_shippedCalibration_everyRowPredictedAndHybridWithinTenPercent() {
+        GroundTruth.Parsed parsed = GroundTruth.heldOut(Catalog.standard());
+        assertThat(parsed.skipped()).isEmpty();
+        assertThat(parsed.cases()).hasSizeGreaterThan(60);
+        Validation v = Validation.run(parsed, new PerfModel(Calibration.standard()));
+        double[] nano = v.predictions().stream()
+                .filter(p -> p.scored() && p.label().startsWith("Nemotron_3_Nano |"))
+                .mapToDouble(Validation.Prediction::apePercent).sorted().toArray();
+        assertThat(nano).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(Validation.percentile(nano, 50)).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void summary_moeRows_reportedByNvlinkDomainsSpanned() {
+        Validation v = Validation.run(GroundTruth.parse("small.csv", SMALL_CSV, Catalog.standard()),
+                new PerfModel(Calibration.standard()));
+        assertThat(v.summary().byMoeRegime()).containsOnlyKeys("NVL72 racks, one");
+        assertThat(v.predictions()).filteredOn(p -> !p.moe()).allSatisfy(p -> assertThat(p.moeRegime()).isEmpty());
+        GroundTruth.Case mixtral = GroundTruth.parse("small.csv", SMALL_CSV, Catalog.standard()).cases().get(1);
+        HardwareSlice eightNodes = HardwareSlice.of(Catalog.standard().requireGpu("h100-sxm-80gb"), 64, Catalog.standard());
+        assertThat(Validation.moeRegime(eightNodes)).isEqualTo("8-GPU nodes, several");
+        assertThat(Validation.moeRegime(mixtral.hardware())).isEqualTo("NVL72 racks, one");
+    }
 }
