@@ -84,7 +84,8 @@ class ExtremeValuesTest extends OneTenantServer {
                 out.add(Arguments.of("GET", "/api/v1/audit/entries?" + q + "=" + v, "tenant", null, q, v));
             }
         }
-        out.add(Arguments.of("GET", "/api/v1/audit/proof/inclusion?index=9223372036854775807&size=1", "tenant", null,
+        // no size: the latest checkpoint's, which may still be 0 when this runs (size=1 would then be the bad field)
+        out.add(Arguments.of("GET", "/api/v1/audit/proof/inclusion?index=9223372036854775807", "tenant", null,
                 "index", "Long.MAX_VALUE"));
         out.add(Arguments.of("GET", "/api/v1/audit/proof/inclusion?index=0&size=9223372036854775807", "tenant", null,
                 "size", "Long.MAX_VALUE"));
