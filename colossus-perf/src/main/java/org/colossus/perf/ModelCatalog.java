@@ -71,7 +71,7 @@ public final class ModelCatalog {
             return hidden / heads;
         });
         ModelSpec.Moe moe = m.find("moe").map(n -> {
-            n.allowOnly("experts", "topK", "expertFfnHidden", "sharedExperts", "denseLayers");
+            n.allowOnly("experts", "topK", "expertFfnHidden", "sharedExperts", "denseLayers", "latentDim");
             int experts = n.get("experts").intAtLeast(1);
             YamlNode topK = n.get("topK");
             int k = topK.intAtLeast(1);
@@ -80,7 +80,14 @@ public final class ModelCatalog {
             }
             return new ModelSpec.Moe(experts, k, n.get("expertFfnHidden").intAtLeast(1),
                     n.find("sharedExperts").map(x -> x.intAtLeast(0)).orElse(0),
-                    n.find("denseLayers").map(x -> x.intAtLeast(0)).orElse(0));
+                    n.find("denseLayers").map(x -> x.intAtLeast(0)).orElse(0),
+                    n.find("latentDim").map(x -> {
+                        int latent = x.intAtLeast(1);
+                        if (latent > hidden) {
+                            throw x.fail("expected at most hidden (" + hidden + "): a LatentMoE projects tokens down");
+                        }
+                        return latent;
+                    }).orElse(0));
         }).orElse(null);
         ModelSpec.Mla mla = m.find("mla").map(n -> {
             n.allowOnly("qLoraRank", "kvLoraRank", "qkNopeHeadDim", "qkRopeHeadDim", "vHeadDim");

@@ -165,15 +165,23 @@ public record ModelSpec(
     /**
      * @param expertFfnHidden FFN width of one routed (and shared) expert
      * @param denseLayers the first layers that use a dense FFN instead of experts
+     * @param latentDim LatentMoE (Nemotron 3 Super): routed experts work in this width, tokens projected down from
+     *     hidden before dispatch and back up after combine; 0 for a plain MoE, whose experts work in hidden
      */
-    public record Moe(int experts, int topK, int expertFfnHidden, int sharedExperts, int denseLayers) {
+    public record Moe(int experts, int topK, int expertFfnHidden, int sharedExperts, int denseLayers, int latentDim) {
         public Moe {
-            if (experts < 1 || topK < 1 || topK > experts || expertFfnHidden < 1 || sharedExperts < 0 || denseLayers < 0) {
+            if (experts < 1 || topK < 1 || topK > experts || expertFfnHidden < 1 || sharedExperts < 0 || denseLayers < 0
+                    || latentDim < 0) {
                 throw new PerfException("MoE: expected experts >= 1, 1 <= topK <= experts, expertFfnHidden >= 1,"
-                        + " sharedExperts >= 0, denseLayers >= 0; got experts " + experts + ", topK " + topK
-                        + ", expertFfnHidden " + expertFfnHidden + ", sharedExperts " + sharedExperts
-                        + ", denseLayers " + denseLayers);
+                        + " sharedExperts >= 0, denseLayers >= 0, latentDim >= 0; got experts " + experts + ", topK "
+                        + topK + ", expertFfnHidden " + expertFfnHidden + ", sharedExperts " + sharedExperts
+                        + ", denseLayers " + denseLayers + ", latentDim " + latentDim);
             }
+        }
+
+        /** A plain MoE: experts in the model's hidden width. */
+        public Moe(int experts, int topK, int expertFfnHidden, int sharedExperts, int denseLayers) {
+            this(experts, topK, expertFfnHidden, sharedExperts, denseLayers, 0);
         }
     }
 
@@ -292,10 +300,28 @@ public record ModelSpec(
         return (gated ? 3L : 2L) * hidden * width;
     }
 
-    /** Weights of all routed experts of one MoE layer, plus shared experts and router. */
+    /** The width routed experts read and write: the latent width of a LatentMoE, else hidden. */
+    public int routedDim() {
+        return moe.latentDim() > 0 ? moe.latentDim() : hidden;
+    }
+
+    /** Weights of one routed expert (in {@link #routedDim}). */
+    public long routedExpertParams() {
+        return (gated ? 3L : 2L) * routedDim() * moe.expertFfnHidden();
+    }
+
+    /**
+     * Weights of one MoE layer every token uses where it is, without routing: shared experts (in hidden), the router,
+     * and a LatentMoE's projections into and out of the latent width.
+     */
+    public long moeLayerLocalParams() {
+        return (long) moe.sharedExperts() * ffnParams(moe.expertFfnHidden()) + (long) hidden * moe.experts()
+                + (moe.latentDim() > 0 ? 2L * hidden * moe.latentDim() : 0);
+    }
+
+    /** Weights of all routed experts of one MoE layer, plus shared experts, router and latent projections. */
     public long moeLayerParams() {
-        return (long) (moe.experts() + moe.sharedExperts()) * ffnParams(moe.expertFfnHidden())
-                + (long) hidden * moe.experts();
+        return (long) moe.experts() * routedExpertParams() + moeLayerLocalParams();
     }
 
     public long embeddingParams() {
@@ -316,10 +342,7 @@ public record ModelSpec(
      * embedding is a lookup and not counted, the output layer is (the convention of the gpt-oss and DeepSeek-V3 cards).
      */
     public long activeParams() {
-        long moeActive = isMoe()
-                ? moeLayers() * ((long) (moe.topK() + moe.sharedExperts()) * ffnParams(moe.expertFfnHidden())
-                + (long) hidden * moe.experts())
-                : 0;
+        long moeActive = isMoe() ? moeLayers() * ((long) moe.topK() * routedExpertParams() + moeLayerLocalParams()) : 0;
         return attentionLayers() * attentionParams() + normParams() + mambaLayers() * mambaParams()
                 + (long) denseFfnLayers() * ffnParams(ffnHidden) + moeActive + embeddingParams() + hidden;
     }

@@ -130,10 +130,14 @@ public final class PerfModel {
         double ctx = ctxFull * (1 - m.slidingWindowLayerFraction()) + ctxWindow * m.slidingWindowLayerFraction();
         double attnCore = 2.0 * m.heads() * (m.qkHeadDim() + (vDim / m.heads())) * ctx;
         double denseMlp = 2.0 * m.ffnParams(m.ffnHidden());
-        double moeMlp = 0, router = 0;
+        double moeMlp = 0, router = 0, latentProj = 0;
+        double routedDim = m.isMoe() ? m.routedDim() : h;   // what a routed token copy carries: hidden, or a latent
         if (m.isMoe()) {
-            moeMlp = 2.0 * (m.moe().topK() + m.moe().sharedExperts()) * m.ffnParams(m.moe().expertFfnHidden());
+            moeMlp = 2.0 * ((double) m.moe().topK() * m.routedExpertParams()
+                    + (double) m.moe().sharedExperts() * m.ffnParams(m.moe().expertFfnHidden()));
             router = 2.0 * h * m.moe().experts();
+            // LatentMoE: every token projected into the latent width before dispatch and back after combine (dense)
+            latentProj = m.moe().latentDim() > 0 ? 2.0 * 2.0 * h * m.moe().latentDim() : 0;
         }
         double logits = 2.0 * h * m.vocab();
         double mambaProj = 2.0 * m.mambaParams();     // in/out projections (conv, A, D and norm weights are negligible)
@@ -155,6 +159,7 @@ public final class PerfModel {
                 attnLayersPerStage * attnProj / t
                 + mambaLayersPerStage * mambaProj / t
                 + denseLayersPerStage * denseMlp / t
+                + moeLayersPerStage * latentProj / t
                 + logits / t / p);
         double expertGemmFlopsPerMb = tokens * recomputeFactor * moeLayersPerStage * (moeMlp + router) / t;
         double attnCoreFlopsPerMb = tokens * attnLayersPerStage * attnCore / t
@@ -196,7 +201,7 @@ public final class PerfModel {
         if (m.isMoe()) {
             // routing: gate, top-k, permute and un-permute each routed copy of a token, forward and backward
             double copies = tokens / t * m.moe().topK(); // shared experts see every token where it is: no routing
-            elemSeconds += copies * moeLayersPerStage * h * calibration.moeBytesPerRoutedElement() / hbm;
+            elemSeconds += copies * moeLayersPerStage * routedDim * calibration.moeBytesPerRoutedElement() / hbm;
         }
 
         // the per-layer overhead is per transformer layer: two blocks (attention, MLP); a hybrid's blocks count half
@@ -239,8 +244,8 @@ public final class PerfModel {
             double remoteDomains = Math.ceil((double) ep / epIntra) - 1;
             double remoteCopies = remoteDomains <= 0 ? 0
                     : remoteDomains * (1 - Math.pow(1 - (double) epIntra / ep, k));
-            double dispatchBytes = h * (prec.isLowPrecision() ? 1.0 : 2.0);
-            double combineBytes = h * 2.0;
+            double dispatchBytes = routedDim * (prec.isLowPrecision() ? 1.0 : 2.0);
+            double combineBytes = routedDim * 2.0;
             double perDirection = Math.max(localTokens * intraCopies * (dispatchBytes + combineBytes) / nvl,
                     localTokens * remoteCopies * (dispatchBytes + combineBytes) / nic);
             epComm = moeLayersPerStage * 2 * perDirection * (c.recompute() == Recompute.FULL ? 1.5 : 1.0);
@@ -266,10 +271,9 @@ public final class PerfModel {
         double nonExpertLayerParams = m.attentionLayers() * (double) m.attentionParams() + m.normParams()
                 + m.mambaLayers() * (double) m.mambaParams()
                 + (double) m.denseFfnLayers() * m.ffnParams(m.ffnHidden())
-                + (m.isMoe() ? m.moeLayers() * ((double) m.moe().sharedExperts() * m.ffnParams(m.moe().expertFfnHidden())
-                + h * m.moe().experts()) : 0);
+                + (m.isMoe() ? m.moeLayers() * (double) m.moeLayerLocalParams() : 0);
         double expertParamsAll = m.isMoe()
-                ? m.moeLayers() * (double) m.moe().experts() * m.ffnParams(m.moe().expertFfnHidden()) : 0;
+                ? m.moeLayers() * (double) m.moe().experts() * m.routedExpertParams() : 0;
         double denseParamsGpu = (nonExpertLayerParams / p + embedding * (p == 1 && !m.tiedEmbeddings() ? 2 : 1)) / t;
         double expertParamsGpu = expertParamsAll / p / ep;
         double paramsGpu = denseParamsGpu + expertParamsGpu;
@@ -331,7 +335,7 @@ public final class PerfModel {
         }
         double activations = activationBytes(m, c, tokens, t, layersPerStage, micro, prec.isLowPrecision());
         double buffers = FIXED_BUFFER_BYTES + (t > 1 ? 2 * actBytes : 0) + (m.isMoe() && ep > 1
-                ? 2 * tokens / t * m.moe().topK() * h * 2 : 0);
+                ? 2 * tokens / t * m.moe().topK() * routedDim * 2 : 0);
         double total = weights + grads + optimizer + activations + buffers;
         Estimate.Memory memory = new Estimate.Memory(weights, grads, optimizer, activations, buffers, total,
                 hw.gpu().hbmBytes() * USABLE_HBM);
@@ -387,7 +391,12 @@ public final class PerfModel {
         double moeMlp = 0;
         if (m.isMoe()) {
             double fe = m.moe().expertFfnHidden();
-            moeMlp = 3 * h / t + (m.moe().topK() + m.moe().sharedExperts()) * (gemmIn * h + 2 * f1 * fe + gemmIn * fe) / t;
+            double l = m.routedDim();
+            // routed copies keep their (latent) input, FC1 output and activation; shared experts the same in hidden;
+            // a LatentMoE also keeps the down-projection's input and the latent tokens it makes
+            moeMlp = 3 * h / t + (m.moe().topK() * (gemmIn * l + 2 * f1 * fe + gemmIn * fe)
+                    + m.moe().sharedExperts() * (gemmIn * h + 2 * f1 * fe + gemmIn * fe)
+                    + (m.moe().latentDim() > 0 ? gemmIn * h + 2 * l : 0)) / t;
         }
         double mamba = 0;
         if (m.mambaLayers() > 0) {
@@ -435,13 +444,14 @@ public final class PerfModel {
     /**
      * Time of an expert MLP's GEMMs relative to running all of them at full efficiency: each GEMM at
      * {@code K / (K + knee)} of its reduction dimension K (DeepGEMM's shape dependence) and at the tile-underfill
-     * factor of its token dimension. With {@code f} the expert width, {@code h} hidden and {@code M} the tokens per
-     * local expert, a gated expert runs forward FC1 (K = h, 2/3 of the forward FLOPs) and FC2 (K = f), backward the
-     * data gradients of FC2 (K = h) and FC1 (K = 2f) and both weight gradients (K = M): the weight gradients reduce
-     * over the tokens an expert received, so few tokens per expert make them slow.
+     * factor of its token dimension. With {@code f} the expert width, {@code h} the width the experts read (hidden, or
+     * a LatentMoE's latent) and {@code M} the tokens per local expert, a gated expert runs forward FC1 (K = h, 2/3 of
+     * the forward FLOPs) and FC2 (K = f), backward the data gradients of FC2 (K = h) and FC1 (K = 2f) and both weight
+     * gradients (K = M): the weight gradients reduce over the tokens an expert received, so few tokens per expert make
+     * them slow.
      */
     static double expertGemmSlowdown(ModelSpec m, double tokensPerExpert, boolean recomputeForward) {
-        double h = m.hidden();
+        double h = m.routedDim();
         double f = m.moe().expertFfnHidden();
         double fc1Share = m.gated() ? 2.0 / 3 : 0.5;    // FC1's share of one pass's FLOPs
         double forward = fc1Share / kEfficiency(h) + (1 - fc1Share) / kEfficiency(f);

@@ -148,4 +148,34 @@ class ModelSpecTest {
         Files.writeString(groups, String.format(base, "M*M-").replace("groups: 4", "groups: 3"));
         assertThatThrownBy(() -> ModelCatalog.readFile(groups)).hasMessageContaining("groups (3) must divide mambaHeads (8)");
     }
+
+    /**
+     * A LatentMoE: routed experts in the 1,024-wide latent, shared experts and the projections in hidden; the counted
+     * weights match Nemotron 3 Super's published 120.6B total and 12B active.
+     */
+    @Test
+    void latentMoe_nemotron3Super_matchesPublishedTotalAndActiveWeights() {
+        ModelSpec m = catalog.resolve("nemotron-3-super-120b-a12b");
+        assertThat(m.mambaLayers()).isEqualTo(40);
+        assertThat(m.moeLayers()).isEqualTo(40);
+        assertThat(m.attentionLayers()).isEqualTo(8);
+        assertThat(m.routedDim()).isEqualTo(1024);
+        assertThat(m.routedExpertParams()).isEqualTo(2L * 1024 * 2688);
+        assertThat(m.moeLayerLocalParams()).isEqualTo(2L * 2 * 4096 * 2688 + 4096L * 512 + 2L * 4096 * 1024);
+        assertThat(m.totalParams() / 1e9).isCloseTo(120.6, within(0.5));
+        assertThat(m.activeParams() / 1e9).isCloseTo(12.0, within(0.4));
+        assertThat(catalog.resolve("deepseek-v3").routedDim()).isEqualTo(7168);
+    }
+
+    @Test
+    void readFile_latentWiderThanHidden_refusedNamingTheField(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("latent.yaml");
+        Files.writeString(f, "id: l\nlayers: 2\nhidden: 256\nffnHidden: 512\nheads: 4\nvocab: 1000\n"
+                + "moe: {experts: 8, topK: 2, expertFfnHidden: 128, latentDim: 512}\n");
+        assertThatThrownBy(() -> ModelCatalog.readFile(f)).hasMessageContaining("moe.latentDim")
+                .hasMessageContaining("expected at most hidden (256)");
+        Files.writeString(f, "id: l\nlayers: 2\nhidden: 256\nffnHidden: 512\nheads: 4\nvocab: 1000\n"
+                + "moe: {experts: 8, topK: 2, expertFfnHidden: 128, latentDim: 64}\n");
+        assertThat(ModelCatalog.readFile(f).routedDim()).isEqualTo(64);
+    }
 }

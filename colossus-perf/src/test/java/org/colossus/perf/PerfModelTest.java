@@ -203,4 +203,26 @@ class PerfModelTest {
         // wide experts (14,336) run their GEMMs closer to the dense rate than DeepSeek's narrow ones (2,048)
         assertThat(PerfModel.expertGemmSlowdown(mixtral, 8192, false)).isLessThan(many);
     }
+
+    /**
+     * LatentMoE's point: tokens cross the expert-parallel all-to-all in the latent width, so the same layer with
+     * experts in hidden moves 4x the bytes; the projections into and out of the latent are dense work every token pays.
+     */
+    @Test
+    void latentMoe_allToAllInTheLatentWidth() {
+        ModelSpec latent = ModelCatalog.standard().resolve("nemotron-3-super-120b-a12b");
+        ModelSpec.Moe m = latent.moe();
+        ModelSpec plain = new ModelSpec(latent.id(), latent.name(), latent.layers(), latent.hidden(), latent.ffnHidden(),
+                latent.heads(), latent.kvHeads(), latent.headDim(), latent.vocab(), latent.seqLen(), latent.gated(),
+                latent.tiedEmbeddings(), new ModelSpec.Moe(m.experts(), m.topK(), m.expertFfnHidden(), m.sharedExperts(),
+                m.denseLayers()), latent.mla(), 0, 0, 0, "test", latent.hybrid());
+        HardwareSlice hw = HardwareSlice.of(Catalog.standard().requireGpu("h100-sxm-80gb"), 64, Catalog.standard());
+        ParallelConfig c = new ParallelConfig(1, 1, 1, 1, 64, 1, 512, 8192, Recompute.FULL, TrainingPrecision.BF16,
+                Sharding.DISTRIBUTED_OPTIMIZER);
+        PerfModel model = new PerfModel(Calibration.standard());
+        double latentA2a = model.estimate(latent, hw, c).step().epCommSeconds();
+        double plainA2a = model.estimate(plain, hw, c).step().epCommSeconds();
+        assertThat(plainA2a / latentA2a).isCloseTo(4.0, within(1e-9));
+        assertThat(plain.totalParams()).isGreaterThan(latent.totalParams() * 3);
+    }
 }
