@@ -36,7 +36,7 @@ public record Calibration(Map<String, Double> gemmEfficiency, Map<String, Double
      * Grouped expert GEMMs lose efficiency with a short reduction dimension K as {@code K / (K + knee)}: each output
      * tile pays a fixed prologue and epilogue (FP8 scale promotion, write-out) against a K-loop that shrinks with K.
      * Fitted to DeepGEMM's published FP8 figures on H800 at M = 4096 (github.com/deepseek-ai/DeepGEMM README): N x K =
-     * 4096 x 7168 about 1,300 TFLOPS, 7168 x 2048 about 1,025, 32768 x 512 about 590; 800 gives 0.80 and 0.44 of
+     * 4096 x 7168 about 1,300 TFLOPS, 7168 x 2048 about 1,025, 32768 x 512 about 590; 800 gives 0.80 and 0.43 of
      * the K = 7168 rate at K = 2048 and 512 (published 0.79 and 0.45). Not refitted to training throughput.
      */
     public static final double EXPERT_GEMM_K_KNEE = 800;

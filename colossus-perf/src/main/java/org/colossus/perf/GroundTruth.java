@@ -32,7 +32,7 @@ public final class GroundTruth {
     private static final String SHIPPED_RESOURCE = "ground-truth/training-throughput-v2.csv";
     /**
      * Measurements the calibration never sees (data/ground-truth/held-out.csv: Megatron-Bridge's Qwen3 and Nemotron 3
-     * Nano tables and AutoModel rows transcribed after the fit), shipped to check how the model generalizes.
+     * Nano and Super tables and AutoModel rows transcribed after the fit), shipped to check how the model generalizes.
      */
     public static final String HELD_OUT_NAME = "held-out.csv (shipped)";
     private static final String HELD_OUT_RESOURCE = "ground-truth/held-out.csv";
@@ -224,7 +224,8 @@ public final class GroundTruth {
         int pp = optional(row, "pp", 1, assumed, "pp = 1");
         int vp = row.get("vp").isEmpty() ? assumedVp(row, layers, pp, assumed) : optional(row, "vp", 1, null, null);
         int cp = optional(row, "cp", 1, null, null);
-        int ep = row.get("ep").isEmpty() && model.isMoe() ? assumedEp(row, notes, assumed) : optional(row, "ep", 1, null, null);
+        int ep = row.get("ep").isEmpty() && model.isMoe() ? assumedEp(notes, assumed)
+                : optional(row, "ep", 1, null, null);
         int mbs = optional(row, "mbs", 1, assumed, "mbs = 1");
         int gbs = required(row, "gbs");
         Recompute recompute = row.get("recompute").startsWith("full") ? Recompute.FULL
@@ -260,7 +261,7 @@ public final class GroundTruth {
      * recipes (examples/llm_benchmark/gpt_oss/gptoss_120b_te_deepep.yaml and gptoss_20b_te_deepep.yaml,
      * github.com/NVIDIA-NeMo/Automodel) set ep_size to the FSDP group, every GPU of the run. Other sources: 1.
      */
-    private static int assumedEp(Map<String, String> row, String notes, List<String> assumed) {
+    private static int assumedEp(String notes, List<String> assumed) {
         Matcher fm = FSDP.matcher(notes);
         if (notes.contains("DeepEP") && fm.find() && Integer.parseInt(fm.group(1)) > 1) {
             int fsdp = Integer.parseInt(fm.group(1));

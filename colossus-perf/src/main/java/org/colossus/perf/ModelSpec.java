@@ -197,6 +197,10 @@ public record ModelSpec(
         if (heads % kvHeads != 0) {
             throw new PerfException("model " + id + ": heads (" + heads + ") must be a multiple of kvHeads (" + kvHeads + ")");
         }
+        if (moe != null && moe.latentDim() > hidden) {
+            throw new PerfException("model " + id + ": moe latentDim (" + moe.latentDim() + ") exceeds hidden (" + hidden
+                    + "); a LatentMoE projects tokens down");
+        }
         if (moe != null && moe.denseLayers() > layers) {
             throw new PerfException("model " + id + ": denseLayers (" + moe.denseLayers() + ") exceeds layers (" + layers + ")");
         }
