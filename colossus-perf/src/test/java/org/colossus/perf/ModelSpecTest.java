@@ -117,6 +117,16 @@ class ModelSpecTest {
         assertThat(PerfModel.modelFlopsPerToken(m, 8192) / sixN).isBetween(1.01, 1.10);
     }
 
+    /** Nemotron-H 56B: 54 Mamba-2, 54 MLP and 10 attention blocks count 56B weights, as published. */
+    @Test
+    void hybrid_nemotronH56b_countsBlocksAndWeights() {
+        ModelSpec m = catalog.resolve("nemotron-h-56b");
+        assertThat(m.mambaLayers()).isEqualTo(54);
+        assertThat(m.denseFfnLayers()).isEqualTo(54);
+        assertThat(m.attentionLayers()).isEqualTo(10);
+        assertThat(m.totalParams() / 1e9).isCloseTo(56.0, within(0.5));
+    }
+
     /** A hybrid MoE: the counted weights match Nemotron 3 Nano's published 31.6B total and 3.2B active. */
     @Test
     void hybrid_nemotron3Nano_matchesPublishedTotalAndActiveWeights() {
