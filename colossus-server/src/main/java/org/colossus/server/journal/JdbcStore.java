@@ -156,6 +156,8 @@ public final class JdbcStore implements Store, LeaderLease {
 
     /** 0: appends are not fenced (a single server); else the epoch this server leads under. */
     private volatile long fenceEpoch;
+    /** The lease this server last took or renewed: how long a fenced write's transaction may sit idle. */
+    private volatile long fenceIdleMillis = 30_000;
 
     @Override
     public void fenceWrites(long epoch) {
@@ -175,15 +177,28 @@ public final class JdbcStore implements Store, LeaderLease {
         if (fence == 0) {
             return;
         }
-        try (java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT epoch FROM leadership WHERE id = 1"
-                     + (h2 ? "" : " FOR SHARE"))) {
-            long current = rs.next() ? rs.getLong(1) : -1;
-            if (current != fence) {
-                rollbackQuietly(c);
-                throw new FencedException(fence, current);
+        try (java.sql.Statement st = c.createStatement()) {
+            if (!h2) {
+                // A leader paused inside this transaction (a long GC, SIGSTOP, a frozen VM) would hold the share lock
+                // taken below, and with it every takeover, for as long as the pause lasts: the database ends the
+                // session once it has sat idle in the transaction for a lease, so a standby leads within about a
+                // lease of the pause, and the woken leader finds its connection gone and its write refused.
+                st.execute("SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1_000, fenceIdleMillis));
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT epoch FROM leadership WHERE id = 1"
+                    + (h2 ? "" : " FOR SHARE"))) {
+                long current = rs.next() ? rs.getLong(1) : -1;
+                if (current != fence) {
+                    rollbackQuietly(c);
+                    throw new FencedException(fence, current);
+                }
             }
         }
+    }
+
+    /** For tests: the fence check of a write, run on the caller's connection inside its open transaction. */
+    public void fenceForTests(java.sql.Connection c) throws java.sql.SQLException {
+        checkFence(c);
     }
 
     private static final String NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
@@ -198,6 +213,7 @@ public final class JdbcStore implements Store, LeaderLease {
     @Override
     public java.util.OptionalLong tryAcquire(String holder, String url, long leaseMillis) {
         requireHaDatabase();
+        fenceIdleMillis = leaseMillis;
         return jdbi.withHandle(h -> h.createQuery("UPDATE leadership SET epoch = epoch + 1, holder = :holder, url = :url,"
                         + " lease_until_ms = " + NOW_MS + " + :lease WHERE id = 1 AND lease_until_ms < " + NOW_MS
                         + " RETURNING epoch")
@@ -209,6 +225,7 @@ public final class JdbcStore implements Store, LeaderLease {
     @Override
     public boolean renew(long epoch, String holder, String url, long leaseMillis) {
         requireHaDatabase();
+        fenceIdleMillis = leaseMillis;
         return jdbi.withHandle(h -> h.createUpdate("UPDATE leadership SET lease_until_ms = " + NOW_MS + " + :lease,"
                         + " url = :url WHERE id = 1 AND epoch = :epoch AND holder = :holder")
                 .bind("lease", leaseMillis).bind("url", url).bind("epoch", epoch).bind("holder", holder)
