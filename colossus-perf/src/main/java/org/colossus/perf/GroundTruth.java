@@ -210,6 +210,10 @@ public final class GroundTruth {
                     throw new SkipException("a hybrid row names its model in notes as catalog=<id>; none given");
                 }
                 model = ModelCatalog.standard().resolve(cm.group(1)).withSeqLen(seq);
+                if (model.layers() != layers || model.hidden() != hidden) {
+                    throw new SkipException("the row says " + layers + " layers of hidden " + hidden + ", but catalog "
+                            + cm.group(1) + " has " + model.layers() + " of " + model.hidden());
+                }
                 assumed.add("model = catalog " + cm.group(1) + " (blocks and dimensions from the planner's catalog)");
             } else {
                 model = new ModelSpec(row.get("model").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-"),

@@ -218,7 +218,8 @@ class ValidationTest {
         String csv = HEADER + "\n"
                 + row + "sim=full; catalog=nemotron-3-nano-30b-a3b,128,26.08,model\n"
                 + row + "sim=full; no catalog id,128,26.08,model\n"
-                + row + "sim=full; catalog=nemotron-9,128,26.08,model\n";
+                + row + "sim=full; catalog=nemotron-9,128,26.08,model\n"
+                + row + "sim=full; catalog=nemotron-3-super-120b-a12b,128,26.08,model\n";
         GroundTruth.Parsed parsed = GroundTruth.parse("h.csv", csv, Catalog.standard());
         assertThat(parsed.cases()).singleElement().satisfies(c -> {
             assertThat(c.model().mambaLayers()).isEqualTo(23);
@@ -226,10 +227,12 @@ class ValidationTest {
             assertThat(c.model().seqLen()).isEqualTo(8192);
             assertThat(c.config().ep()).isEqualTo(8);
         });
-        assertThat(parsed.skipped()).extracting(GroundTruth.Skipped::reason).containsExactly(
-                "a hybrid row names its model in notes as catalog=<id>; none given",
-                parsed.skipped().get(1).reason());
+        assertThat(parsed.skipped()).hasSize(3);
+        assertThat(parsed.skipped().get(0).reason())
+                .isEqualTo("a hybrid row names its model in notes as catalog=<id>; none given");
         assertThat(parsed.skipped().get(1).reason()).contains("nemotron-9");
+        assertThat(parsed.skipped().get(2).reason()).isEqualTo("the row says 52 layers of hidden 2688, but catalog"
+                + " nemotron-3-super-120b-a12b has 88 of 4096");
     }
 
     /**
