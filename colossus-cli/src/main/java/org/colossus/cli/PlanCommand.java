@@ -389,7 +389,7 @@ final class PlanCommand {
         Path file;
 
         @Option(names = "--held-out", description = "Validate against the shipped held-out measurements instead"
-                + " (data/ground-truth/held-out.csv: Qwen3 and Nemotron 3 Nano rows the calibration never sees).")
+                + " (data/ground-truth/held-out.csv: Qwen3, Nemotron 3 and Kimi K2 rows the calibration never sees).")
         boolean heldOut;
 
         @picocli.CommandLine.Mixin

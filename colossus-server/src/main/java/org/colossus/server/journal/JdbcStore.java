@@ -177,17 +177,21 @@ public final class JdbcStore implements Store, LeaderLease {
         if (fence == 0) {
             return;
         }
+        // A leader paused inside this transaction (a long GC, SIGSTOP, a frozen VM) would hold the share lock taken
+        // here, and with it every takeover, for as long as the pause lasts: the database ends the session once it has
+        // sat idle in the transaction for a lease, so a standby leads within about a lease of the pause, and the woken
+        // leader finds its connection gone and its write refused. Both statements go in one round trip: this runs on
+        // every append.
+        String select = "SELECT epoch FROM leadership WHERE id = 1";
+        String sql = h2 ? select : "SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1_000, fenceIdleMillis)
+                + "; " + select + " FOR SHARE";
         try (java.sql.Statement st = c.createStatement()) {
-            if (!h2) {
-                // A leader paused inside this transaction (a long GC, SIGSTOP, a frozen VM) would hold the share lock
-                // taken below, and with it every takeover, for as long as the pause lasts: the database ends the
-                // session once it has sat idle in the transaction for a lease, so a standby leads within about a
-                // lease of the pause, and the woken leader finds its connection gone and its write refused.
-                st.execute("SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1_000, fenceIdleMillis));
+            boolean rows = st.execute(sql);
+            while (!rows && st.getUpdateCount() != -1) {
+                rows = st.getMoreResults();
             }
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT epoch FROM leadership WHERE id = 1"
-                    + (h2 ? "" : " FOR SHARE"))) {
-                long current = rs.next() ? rs.getLong(1) : -1;
+            try (java.sql.ResultSet rs = st.getResultSet()) {
+                long current = rs != null && rs.next() ? rs.getLong(1) : -1;
                 if (current != fence) {
                     rollbackQuietly(c);
                     throw new FencedException(fence, current);
