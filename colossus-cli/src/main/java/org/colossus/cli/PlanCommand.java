@@ -28,6 +28,7 @@ import org.colossus.perf.Prices;
 import org.colossus.perf.Recompute;
 import org.colossus.perf.RunPlan;
 import org.colossus.perf.Sharding;
+import org.colossus.perf.TokenDispatcher;
 import org.colossus.perf.TrainingPrecision;
 import org.colossus.perf.Validation;
 import picocli.CommandLine.Command;
@@ -189,6 +190,11 @@ final class PlanCommand {
         @Option(names = "--sharding", defaultValue = "zero1", description = "ddp, zero1 (distributed optimizer) or fsdp (default: ${DEFAULT-VALUE}).")
         String sharding;
 
+        @Option(names = "--dispatcher", defaultValue = "deepep", description = "How MoE tokens cross NVLink domains:"
+                + " deepep (once per remote domain, then NVLink; also hybridep, flex) or alltoall (every routed copy;"
+                + " NCCL) (default: ${DEFAULT-VALUE}).")
+        String dispatcher;
+
         @Spec
         CommandSpec spec;
 
@@ -203,7 +209,7 @@ final class PlanCommand {
             GpuModel g = PlanOptions.gpu(gpu);
             TrainingPrecision p = PlanOptions.precision(o.precision, g);
             ParallelConfig c = new ParallelConfig(tp, pp, vp, cp, ep, mbs, gbs, m.seqLen(), Recompute.parse(recompute), p,
-                    Sharding.parse(sharding));
+                    Sharding.parse(sharding), TokenDispatcher.parse(dispatcher));
             Estimate e = model().estimate(m, HardwareSlice.of(g, gpus, Catalog.standard()), c);
             RunPlan plan = RunPlan.of(e, o.tokenBudget(), o.price(g), o.pue, o.goodput());
             PrintWriter out = spec.commandLine().getOut();

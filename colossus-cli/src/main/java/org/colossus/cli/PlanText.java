@@ -107,6 +107,7 @@ final class PlanText {
         config.put("precision", c.precision().key());
         config.put("recompute", c.recompute().key());
         config.put("sharding", c.sharding().key());
+        config.put("dispatcher", c.dispatcher().key());
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("weightsGB", e.memory().weightsBytes() / 1e9);
         memory.put("gradientsGB", e.memory().gradientsBytes() / 1e9);

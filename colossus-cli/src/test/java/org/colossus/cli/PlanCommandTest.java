@@ -45,6 +45,28 @@ class PlanCommandTest {
         assertThat(json.get("step").get("bubbleSeconds").asDouble()).isPositive();
     }
 
+    /** EP 64 over eight 8-GPU nodes: an NCCL all-to-all sends more over the NICs than DeepEP, and says so. */
+    @Test
+    void estimate_dispatcherAcrossNodes_allToAllCostsMoreAndIsNamed() throws Exception {
+        String[] base = {"plan", "estimate", "--model", "gpt-oss-120b", "--gpu", "B200", "--gpus", "64", "--ep", "64",
+            "--mbs", "4", "--gbs", "1280", "--format", "json"};
+        ColossusCliTest.Result deepep = run(base);
+        String[] nccl = java.util.Arrays.copyOf(base, base.length + 2);
+        nccl[nccl.length - 2] = "--dispatcher";
+        nccl[nccl.length - 1] = "alltoall";
+        ColossusCliTest.Result alltoall = run(nccl);
+        assertThat(alltoall.exitCode()).as(alltoall.err()).isZero();
+        JsonNode a = new ObjectMapper().readTree(alltoall.out());
+        JsonNode d = new ObjectMapper().readTree(deepep.out());
+        assertThat(d.get("config").get("dispatcher").asText()).isEqualTo("deepep");
+        assertThat(a.get("config").get("dispatcher").asText()).isEqualTo("alltoall");
+        assertThat(a.get("step").get("epCommSeconds").asDouble()).isGreaterThan(d.get("step").get("epCommSeconds").asDouble());
+        nccl[nccl.length - 1] = "ring";
+        ColossusCliTest.Result bad = run(nccl);
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("unknown token dispatcher 'ring'; expected one of: deepep").doesNotContain("Exception");
+    }
+
     @Test
     void estimate_configurationThatDoesNotFit_saysByHowMuchAndExitsOne() {
         ColossusCliTest.Result r = run("plan", "estimate", "--model", "llama3-70b", "--gpu", "H100", "--gpus", "8",

@@ -74,6 +74,7 @@ public final class GroundTruth {
     private static final Pattern SHARED = Pattern.compile("(\\d+) shared expert");
     private static final Pattern FSDP = Pattern.compile("FSDP=(\\d+)");
     private static final Pattern CATALOG_MODEL = Pattern.compile("catalog=([A-Za-z0-9._-]+)");
+    private static final Pattern DISPATCHER = Pattern.compile("dispatcher=([A-Za-z0-9_-]+)");
     private static final Pattern NODE_NETWORK = Pattern.compile("(\\d+) Gbps inter-node per node");
 
     private GroundTruth() {
@@ -242,8 +243,10 @@ public final class GroundTruth {
         } else if (notes.contains("no gradient bucketing")) {
             sharding = Sharding.DDP_UNBUCKETED; // the row says so: its all-reduce is not overlapped
         }
-        ParallelConfig config = new ParallelConfig(tp, pp, vp, cp, ep, mbs, gbs, seq, recompute, precision, sharding);
         HardwareSlice hw = HardwareSlice.of(gpu, gpus, catalog);
+        TokenDispatcher dispatcher = dispatcher(notes, model, hw, tp * cp, ep, assumed);
+        ParallelConfig config = new ParallelConfig(tp, pp, vp, cp, ep, mbs, gbs, seq, recompute, precision, sharding,
+                dispatcher);
         Matcher nm = NODE_NETWORK.matcher(row.get("gpu") + " " + notes);
         if (nm.find()) {
             // the row's own network: Gb/s per 8-GPU node, so a GPU's share in bytes per second
@@ -257,6 +260,29 @@ public final class GroundTruth {
         }
         double measured = measuredTokens(row, model, config, notes);
         return new Case(line, label, family, model, hw, config, measured, List.copyOf(assumed), row.get("software"));
+    }
+
+    /**
+     * The token dispatcher a row's notes name ({@code dispatcher=alltoall}, read from the recipe the row ran); where
+     * the row names none and its expert-parallel group spans NVLink domains, so that the choice matters, the
+     * assumption (DeepEP-style forwarding) is said.
+     */
+    private static TokenDispatcher dispatcher(String notes, ModelSpec model, HardwareSlice hw, int ranksBefore, int ep,
+                                              List<String> assumed) {
+        Matcher m = DISPATCHER.matcher(notes);
+        if (m.find()) {
+            try {
+                return TokenDispatcher.parse(m.group(1));
+            } catch (PerfException e) {
+                throw new SkipException("notes: " + e.getMessage());
+            }
+        }
+        int domain = hw.nvlinkDomainGpus();
+        if (model.isMoe() && ep > 1 && (long) Math.min(ranksBefore, domain) * ep > domain) {
+            assumed.add("dispatcher = deepep (the EP group spans NVLink domains and the row names no dispatcher:"
+                    + " tokens cross the network once per remote domain)");
+        }
+        return TokenDispatcher.DEEPEP;
     }
 
     /**

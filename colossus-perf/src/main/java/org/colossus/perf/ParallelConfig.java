@@ -7,11 +7,20 @@ package org.colossus.perf;
  * @param vp virtual (interleaved) pipeline stages per GPU; 1 = plain 1F1B
  * @param mbs micro-batch size in sequences
  * @param gbs global batch size in sequences
+ * @param dispatcher how routed tokens cross between NVLink domains (only matters when the EP group spans several)
  */
 public record ParallelConfig(int tp, int pp, int vp, int cp, int ep, int mbs, int gbs, int seqLen,
-                             Recompute recompute, TrainingPrecision precision, Sharding sharding) {
+                             Recompute recompute, TrainingPrecision precision, Sharding sharding,
+                             TokenDispatcher dispatcher) {
+
+    /** A configuration whose MoE layers dispatch the DeepEP way (the default). */
+    public ParallelConfig(int tp, int pp, int vp, int cp, int ep, int mbs, int gbs, int seqLen, Recompute recompute,
+                          TrainingPrecision precision, Sharding sharding) {
+        this(tp, pp, vp, cp, ep, mbs, gbs, seqLen, recompute, precision, sharding, TokenDispatcher.DEEPEP);
+    }
 
     public ParallelConfig {
+        java.util.Objects.requireNonNull(dispatcher, "dispatcher");
         if (tp < 1 || pp < 1 || vp < 1 || cp < 1 || ep < 1 || mbs < 1 || gbs < 1 || seqLen < 1) {
             throw new PerfException("tp, pp, vp, cp, ep, mbs, gbs and seq must all be >= 1; got tp " + tp + ", pp " + pp
                     + ", vp " + vp + ", cp " + cp + ", ep " + ep + ", mbs " + mbs + ", gbs " + gbs + ", seq " + seqLen);
@@ -38,6 +47,7 @@ public record ParallelConfig(int tp, int pp, int vp, int cp, int ep, int mbs, in
 
     public String describe() {
         return "tp" + tp + " pp" + pp + (vp > 1 ? " vp" + vp : "") + " cp" + cp + " ep" + ep + " mbs" + mbs + " gbs" + gbs
-                + " seq" + seqLen + " " + precision.key() + " recompute-" + recompute.key() + " " + sharding.key();
+                + " seq" + seqLen + " " + precision.key() + " recompute-" + recompute.key() + " " + sharding.key()
+                + (dispatcher == TokenDispatcher.DEEPEP ? "" : " dispatcher-" + dispatcher.key());
     }
 }

@@ -234,8 +234,9 @@ public final class PerfModel {
         double epComm = 0;
         if (m.isMoe() && ep > 1) {
             // Dispatch + combine forward, the same backward. A token goes to topK experts; copies to experts in this
-            // NVLink domain travel over NVLink, and across domains each token crosses the network once per remote
-            // domain it needs (DeepEP-style forwarding), not once per expert.
+            // NVLink domain travel over NVLink. Across domains, a DeepEP-style dispatcher sends each token over the
+            // network once per remote domain it needs and forwards it there over NVLink; an NCCL all-to-all sends
+            // every remote copy (k (ep - epIntra) / ep of them on average) over the network.
             int before = Math.min(t * cp, domain);
             int epIntra = Math.max(1, Math.min(ep, domain / before));
             int k = m.moe().topK();
@@ -243,6 +244,7 @@ public final class PerfModel {
             double intraCopies = k * (epIntra - 1.0) / ep;
             double remoteDomains = Math.ceil((double) ep / epIntra) - 1;
             double remoteCopies = remoteDomains <= 0 ? 0
+                    : c.dispatcher() == TokenDispatcher.ALLTOALL ? k * (ep - epIntra) / (double) ep
                     : remoteDomains * (1 - Math.pow(1 - (double) epIntra / ep, k));
             double dispatchBytes = routedDim * (prec.isLowPrecision() ? 1.0 : 2.0);
             double combineBytes = routedDim * 2.0;

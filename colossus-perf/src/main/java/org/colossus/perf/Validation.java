@@ -181,7 +181,7 @@ public record Validation(List<Prediction> predictions, List<GroundTruth.Skipped>
 
     private static ParallelConfig withRecompute(ParallelConfig c, Recompute r) {
         return new ParallelConfig(c.tp(), c.pp(), c.vp(), c.cp(), c.ep(), c.mbs(), c.gbs(), c.seqLen(), r, c.precision(),
-                c.sharding());
+                c.sharding(), c.dispatcher());
     }
 
     /**

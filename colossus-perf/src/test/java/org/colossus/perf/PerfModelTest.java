@@ -94,6 +94,23 @@ class PerfModelTest {
         assertThat(nvl72.step().epCommSeconds()).isLessThan(hgx.step().epCommSeconds() / 3);
     }
 
+    /**
+     * Across nodes an NCCL all-to-all sends every remote copy of a token (DeepSeek-V3, top 8 of 256 experts on EP 32
+     * over four 8-GPU nodes: 8 x 24/32 = 6 per token) where DeepEP sends it once per remote node holding one of its
+     * experts (3 x (1 - (3/4)^8) = 2.70); inside one node the two are the same.
+     */
+    @Test
+    void expertParallel_allToAllDispatcherAcrossNodes_sendsEveryRemoteCopy() {
+        ModelSpec ds = ModelCatalog.standard().resolve("deepseek-v3");
+        java.util.function.BiFunction<Integer, TokenDispatcher, Double> a2a = (ep, d) -> model.estimate(ds, h100(256),
+                new ParallelConfig(1, 8, 1, 1, ep, 1, 1024, 4096, Recompute.NONE, TrainingPrecision.FP8,
+                        Sharding.DISTRIBUTED_OPTIMIZER, d)).step().epCommSeconds();
+        double deepep = a2a.apply(32, TokenDispatcher.DEEPEP);
+        double nccl = a2a.apply(32, TokenDispatcher.ALLTOALL);
+        assertThat(nccl / deepep).isCloseTo(6 / (3 * (1 - Math.pow(0.75, 8))), within(1e-9));
+        assertThat(a2a.apply(8, TokenDispatcher.ALLTOALL)).isEqualTo(a2a.apply(8, TokenDispatcher.DEEPEP));
+    }
+
     @Test
     void expertParallel_allToAll_hiddenOnlyWhenTheScheduleCanPairMicrobatches() {
         ModelSpec ds = ModelCatalog.standard().resolve("deepseek-v3");

@@ -211,6 +211,31 @@ class ValidationTest {
         assertThat(parsed.cases().get(1).assumptions()).contains("ep = 1 (the row gives no EP)");
     }
 
+    /**
+     * A row names the dispatcher its recipe ran (dispatcher=alltoall); an unknown one skips the row naming it; a row
+     * whose EP group spans NVLink domains and names none says it was read as DeepEP.
+     */
+    @Test
+    void parse_dispatcherInNotes_readOrAssumedWhereItMatters() {
+        String row = "src,t,GPT OSS 120B,117,moe,36,2880,2880,64,8,201088,4096,128,4,\"B200 (DGX B200, 8-GPU)\",64,BF16,1,1,,1,%s,64,4,1280,,,8047,,";
+        String csv = HEADER + "\n"
+                + row.formatted(64) + "\"sim=full; dispatcher=alltoall (recipe)\",64,26.02,model\n"
+                + row.formatted(64) + "sim=full; dispatcher=ring,64,26.02,model\n"
+                + row.formatted(64) + "sim=full,64,26.02,model\n"
+                + row.formatted(8) + "sim=full,64,26.02,model\n";
+        GroundTruth.Parsed parsed = GroundTruth.parse("d.csv", csv, Catalog.standard());
+        assertThat(parsed.cases()).hasSize(3);
+        assertThat(parsed.cases().get(0).config().dispatcher()).isEqualTo(TokenDispatcher.ALLTOALL);
+        assertThat(parsed.skipped()).singleElement().satisfies(s -> assertThat(s.reason())
+                .contains("unknown token dispatcher 'ring'"));
+        assertThat(parsed.cases().get(1).config().dispatcher()).isEqualTo(TokenDispatcher.DEEPEP);
+        assertThat(parsed.cases().get(1).assumptions()).anyMatch(a -> a.startsWith("dispatcher = deepep"));
+        // EP 8 stays inside one 8-GPU node: the dispatcher does not matter, nothing is assumed
+        assertThat(parsed.cases().get(2).assumptions()).noneMatch(a -> a.startsWith("dispatcher"));
+        assertThat(TokenDispatcher.parse("HybridEP")).isEqualTo(TokenDispatcher.DEEPEP);
+        assertThatThrownBy(() -> TokenDispatcher.parse("")).hasMessageContaining("expected one of: deepep");
+    }
+
     /** A hybrid's blocks do not fit the columns: the row names its catalog model, or is skipped saying so. */
     @Test
     void parse_hybridRow_takesTheCatalogModelOrSaysWhatIsMissing() {
