@@ -2,6 +2,7 @@ package org.colossus.server.journal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,19 +22,93 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * {@code truncateForTests}) are on this class only, not on {@code Store}.
  */
 public final class JdbcStore implements Store, LeaderLease {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcStore.class);
+    /** H2 database files open in this JVM (a second store on one file shares the database: no heal, no marker). */
+    private static final java.util.Map<Path, Integer> OPEN_H2_FILES = new java.util.concurrent.ConcurrentHashMap<>();
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final String description;
     private final boolean h2;
     /** The journal's end as this store last wrote or read it; the engine is the only writer. */
     private long lastSeq;
+    /** The H2 database file's base path (null: not an H2 file), for the clean-shutdown marker. */
+    private final Path h2File;
+    private final boolean healedAfterUncleanShutdown;
 
-    private JdbcStore(HikariDataSource pool, String description) {
+    private JdbcStore(HikariDataSource pool, String description, Path h2File, boolean unclean) {
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
         this.description = description;
         this.h2 = description.startsWith("H2");
+        this.h2File = h2File;
+        if (unclean) {
+            healAfterUncleanShutdown();
+        }
+        this.healedAfterUncleanShutdown = unclean;
         this.lastSeq = queryLastSeq();
+    }
+
+    /**
+     * Whether this store found its H2 file not closed cleanly and rewrote the tables a killed transaction may have left
+     * rows in (see {@link #healAfterUncleanShutdown}).
+     */
+    public boolean healedAfterUncleanShutdown() {
+        return healedAfterUncleanShutdown;
+    }
+
+    /**
+     * The base path of an H2 file URL ({@code jdbc:h2:file:/d/colossus} or {@code jdbc:h2:/d/colossus}; options after
+     * {@code ;} ignored); null for in-memory, server and other URLs.
+     */
+    static Path h2File(String jdbcUrl) {
+        String rest = jdbcUrl.substring("jdbc:h2:".length());
+        int options = rest.indexOf(';');
+        if (options >= 0) {
+            rest = rest.substring(0, options);
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        } else if (rest.matches("^[a-z]{2,}:.*")) {
+            return null; // mem:, tcp:, ssl:, zip:, nio...: not a file this process owns
+        }
+        return rest.isEmpty() ? null : Path.of(rest).toAbsolutePath().normalize();
+    }
+
+    private static Path cleanMarker(Path h2File) {
+        return h2File.resolveSibling(h2File.getFileName() + ".closed-cleanly");
+    }
+
+    /**
+     * Rows that a transaction of a killed process wrote can stay in H2's maps with no undo record (MVStore's
+     * "leftover" entries), and a later UPDATE or DELETE of such a row spins forever inside {@code MVMap.operate}
+     * (H2 2.5.252: a restart after SIGKILL hung in the audit log's DELETE and, reproduced from a kept file, in its
+     * progress UPDATE; CrashTest, 2026-12-02). Plain inserts of new keys are not affected. So after an unclean
+     * shutdown the tables that are updated or deleted from in place are rewritten without touching a row: the audit
+     * log's tables are emptied by TRUNCATE (the log is rebuilt from the journal, which gives the same roots), and the
+     * snapshot and fleet samples are copied out, truncated and copied back.
+     */
+    private void healAfterUncleanShutdown() {
+        LOG.warn("{} was not closed cleanly: rebuilding the audit log from the journal and rewriting the snapshot"
+                + " and fleet-sample tables (rows a killed transaction left behind can block updates forever)",
+                description);
+        resetAudit();
+        for (String table : List.of("snapshot", "fleet_sample")) {
+            String keep = table + "_heal";
+            jdbi.useHandle(h -> {
+                boolean saved = h.createQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA ="
+                        + " 'PUBLIC' AND LOWER(TABLE_NAME) = :t").bind("t", keep).mapTo(Integer.class).one() > 0;
+                if (!saved) {
+                    // A copy that survives a kill part-way: the next heal restores from it instead of copying again.
+                    h.execute("CREATE TABLE " + keep + " AS SELECT * FROM " + table);
+                    h.execute("CHECKPOINT");
+                }
+                h.execute("TRUNCATE TABLE " + table);
+                h.execute("INSERT INTO " + table + " SELECT * FROM " + keep);
+                h.execute("CHECKPOINT");
+                h.execute("DROP TABLE " + keep);
+                h.execute("CHECKPOINT");
+            });
+        }
     }
 
     /** The default store: an H2 database file in {@code dataDir}, written through on every commit. */
@@ -59,6 +134,8 @@ public final class JdbcStore implements Store, LeaderLease {
         } else {
             throw new ServerException("--db '" + jdbcUrl + "': expected a jdbc:h2:... or jdbc:postgresql://... URL");
         }
+        Path file = vendor.equals("h2") ? h2File(jdbcUrl) : null;
+        boolean existed = file != null && Files.exists(file.resolveSibling(file.getFileName() + ".mv.db"));
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -94,7 +171,27 @@ public final class JdbcStore implements Store, LeaderLease {
             ds.close();
             throw new ServerException("cannot open database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
-        return new JdbcStore(ds, product + " (" + redact(jdbcUrl) + ")");
+        boolean unclean = false;
+        if (file != null && OPEN_H2_FILES.merge(file, 1, Integer::sum) == 1) {
+            Path marker = cleanMarker(file);
+            unclean = existed && !Files.exists(marker);
+            try {
+                Files.deleteIfExists(marker); // from here until close, a kill leaves no marker
+            } catch (java.io.IOException e) {
+                OPEN_H2_FILES.merge(file, -1, Integer::sum);
+                ds.close();
+                throw new ServerException("cannot remove " + marker + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new JdbcStore(ds, product + " (" + redact(jdbcUrl) + ")", file, unclean);
+        } catch (RuntimeException e) {
+            if (file != null) {
+                OPEN_H2_FILES.merge(file, -1, Integer::sum);
+            }
+            ds.close();
+            throw e;
+        }
     }
 
     /** A JDBC URL with any password parameter replaced by ***. */
@@ -442,7 +539,8 @@ public final class JdbcStore implements Store, LeaderLease {
                 }
                 b.execute();
             }
-            h.execute("UPDATE audit_progress SET seq = ?, leaves = ? WHERE id = 1", w.progress().seq(), w.progress().leaves());
+            h.execute(h2 ? "MERGE INTO audit_progress (id, seq, leaves) KEY (id) VALUES (1, ?, ?)"
+                    : "UPDATE audit_progress SET seq = ?, leaves = ? WHERE id = 1", w.progress().seq(), w.progress().leaves());
         });
         if (h2) {
             // As for the journal: H2 acknowledges the commit before its store reaches the file, and a checkpoint is
@@ -475,6 +573,24 @@ public final class JdbcStore implements Store, LeaderLease {
 
     @Override
     public void resetAudit() {
+        if (h2) {
+            // A reset follows tables that disagree after a SIGKILL, or an unclean shutdown, and on H2 rows a killed
+            // transaction left behind make an UPDATE or DELETE of them spin forever (healAfterUncleanShutdown): a
+            // row-by-row DELETE of audit_node_leaf once spun for 15 minutes. TRUNCATE drops each table's maps whole
+            // instead. It commits by itself, so the order keeps every kill part-way detectable: the progress goes
+            // first (a missing row reads as zero), the tiles last, and tiles ahead of a zero progress are what the
+            // next start finds (AuditLog.storedDisagreement) and resets again.
+            jdbi.useHandle(h -> {
+                h.execute("TRUNCATE TABLE audit_progress");
+                h.execute("INSERT INTO audit_progress (id, seq, leaves) VALUES (1, 0, 0)");
+                h.execute("CHECKPOINT");
+                for (String table : List.of("audit_holding", "audit_event", "audit_node_leaf", "merkle_tile")) {
+                    h.execute("TRUNCATE TABLE " + table);
+                }
+                h.execute("CHECKPOINT");
+            });
+            return;
+        }
         jdbi.useTransaction(h -> {
             h.execute("DELETE FROM merkle_tile");
             h.execute("DELETE FROM audit_node_leaf");
@@ -482,15 +598,14 @@ public final class JdbcStore implements Store, LeaderLease {
             h.execute("DELETE FROM audit_holding");
             h.execute("UPDATE audit_progress SET seq = 0, leaves = 0 WHERE id = 1");
         });
-        if (h2) {
-            jdbi.useHandle(h -> h.execute("CHECKPOINT"));
-        }
     }
 
     @Override
     public AuditProgress auditProgress() {
+        // no row: an H2 reset killed between emptying the table and inserting the zero row
         return jdbi.withHandle(h -> h.createQuery("SELECT seq, leaves FROM audit_progress WHERE id = 1")
-                .map((rs, ctx) -> new AuditProgress(rs.getLong(1), rs.getLong(2))).one());
+                .map((rs, ctx) -> new AuditProgress(rs.getLong(1), rs.getLong(2))).findOne()
+                .orElse(new AuditProgress(0, 0)));
     }
 
     @Override
@@ -672,6 +787,15 @@ public final class JdbcStore implements Store, LeaderLease {
     @Override
     public void close() {
         closeWriter();
-        pool.close();
+        pool.close(); // the last connection closes the H2 database, which writes everything to its file
+        if (h2File != null && OPEN_H2_FILES.merge(h2File, -1, Integer::sum) == 0) {
+            OPEN_H2_FILES.remove(h2File, 0);
+            try {
+                Files.writeString(cleanMarker(h2File), "closed cleanly\n");
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot write {}: the next start will rebuild the audit log ({})", cleanMarker(h2File),
+                        e.getMessage());
+            }
+        }
     }
 }
