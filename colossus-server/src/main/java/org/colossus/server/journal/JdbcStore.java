@@ -791,7 +791,7 @@ public final class JdbcStore implements Store, LeaderLease {
         if (h2File != null && OPEN_H2_FILES.merge(h2File, -1, Integer::sum) == 0) {
             OPEN_H2_FILES.remove(h2File, 0);
             try {
-                Files.writeString(cleanMarker(h2File), "closed cleanly\n");
+                DataDirectory.writeOwnerOnly(cleanMarker(h2File), "closed cleanly\n");
             } catch (java.io.IOException e) {
                 LOG.warn("cannot write {}: the next start will rebuild the audit log ({})", cleanMarker(h2File),
                         e.getMessage());
