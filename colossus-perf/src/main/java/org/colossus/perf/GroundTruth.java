@@ -277,8 +277,7 @@ public final class GroundTruth {
                 throw new SkipException("notes: " + e.getMessage());
             }
         }
-        int domain = hw.nvlinkDomainGpus();
-        if (model.isMoe() && ep > 1 && (long) Math.min(ranksBefore, domain) * ep > domain) {
+        if (model.isMoe() && PerfModel.expertRanksPerDomain(ranksBefore, ep, hw.nvlinkDomainGpus()) < ep) {
             assumed.add("dispatcher = deepep (the EP group spans NVLink domains and the row names no dispatcher:"
                     + " tokens cross the network once per remote domain)");
         }

@@ -237,8 +237,7 @@ public final class PerfModel {
             // NVLink domain travel over NVLink. Across domains, a DeepEP-style dispatcher sends each token over the
             // network once per remote domain it needs and forwards it there over NVLink; an NCCL all-to-all sends
             // every remote copy (k (ep - epIntra) / ep of them on average) over the network.
-            int before = Math.min(t * cp, domain);
-            int epIntra = Math.max(1, Math.min(ep, domain / before));
+            int epIntra = expertRanksPerDomain(t * cp, ep, domain);
             int k = m.moe().topK();
             double localTokens = tokens / t;
             double intraCopies = k * (epIntra - 1.0) / ep;
@@ -462,6 +461,15 @@ public final class PerfModel {
         double passes = recomputeForward ? 4 : 3;
         return ((recomputeForward ? 2 : 1) * forward + dataGrad + weightGrad) / passes
                 / shapeFactor(Math.min(tokensPerExpert, Math.min(h, f)));
+    }
+
+    /**
+     * Expert-parallel ranks of one group inside one NVLink domain: the EP group is carved out of the ranks after TP and
+     * CP, so a domain holds {@code domain / min(tp x cp, domain)} of them at most. Fewer than {@code ep}: the group
+     * spans domains and its all-to-all crosses the network.
+     */
+    static int expertRanksPerDomain(int tpTimesCp, int ep, int domain) {
+        return Math.max(1, Math.min(ep, domain / Math.min(tpTimesCp, domain)));
     }
 
     private static double kEfficiency(double k) {

@@ -71,7 +71,13 @@ public final class JdbcStore implements Store, LeaderLease {
         } else if (rest.matches("^[a-z]{2,}:.*")) {
             return null; // mem:, tcp:, ssl:, zip:, nio...: not a file this process owns
         }
-        return rest.isEmpty() ? null : Path.of(rest).toAbsolutePath().normalize();
+        if (rest.isEmpty()) {
+            return null;
+        }
+        if (rest.startsWith("~")) {
+            rest = System.getProperty("user.home") + rest.substring(1); // as H2 itself reads it
+        }
+        return Path.of(rest).toAbsolutePath().normalize();
     }
 
     private static Path cleanMarker(Path h2File) {
